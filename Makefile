@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# podwire: build, install, check, demo, bench.
+#
+#   make                 build every program into build/bin/
+#   make check           unit tests (plain and ASan+UBSan), fuzz corpus
+#                        replay, man page lint, and the bats suites, all
+#                        inside a throwaway network sandbox
+#   make demo            the seeds' network, built, pinged and shown in a
+#                        throwaway sandbox
+#   make bench [N=...]   podwire against ip scripts and the CNI plugin
+#   make deps            install the Debian packages build and tests need
+#   make install         PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR
+#   make fuzz            run every fuzz target (clang, libFuzzer)
+#   make analyze         clang's static analyzer over the sources
+#   make format          clang-format every C file in place
+#   V=1                  show the full commands
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+RUNSTATEDIR ?= /run
+
+BUILD ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+
+VERSION := $(shell git describe --dirty --always --tags 2>/dev/null || cat VERSION)
+
+PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect podwire
+PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(wildcard cmds/$(p).c),$(p)))
+
+LIBS_PC := libmnl libnftnl
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
+PC_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lmnl -lnftnl)
+
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter -fstack-protector-strong \
+	-MMD -MP -Icommon -Icmds $(PC_CFLAGS) \
+	-DPODWIRE_VERSION='"$(VERSION)"'
+LDLIBS += $(PC_LIBS)
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libpodwire.a
+BINS := $(PROGRAMS:%=$(BUILD)/bin/%)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
+
+MANPAGES := $(wildcard man/*.8)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmds/%.o $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The shell links every program's *_main; each is compiled again without
+# its own main().
+SHELL_CMDS := $(filter-out podwire,$(PROGRAMS))
+$(BUILD)/obj/multi/%.o: cmds/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -DPODWIRE_MULTICALL -c -o $@ $<
+
+$(BUILD)/bin/podwire: $(BUILD)/obj/cmds/podwire.o \
+		$(SHELL_CMDS:%=$(BUILD)/obj/multi/%.o) $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lreadline
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+units: $(UNIT_BINS) $(FUZZ_REPLAY)
+
+# ---- Checks -------------------------------------------------------------
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+# The same sources, built again with ASan and UBSan into build/san.
+san:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/san \
+		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		all units
+
+check: all units san
+	$(Q)tests/run
+
+lint-man:
+	$(Q)for m in $(MANPAGES); do \
+		out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $$m 2>&1); \
+		if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; \
+	done
+
+format:
+	clang-format -i cmds/*.c common/*.c common/*.h tests/unit/*.c \
+		tests/unit/*.h tests/fuzz/*.c
+
+format-check:
+	$(Q)clang-format --dry-run --Werror cmds/*.c common/*.c common/*.h
+
+analyze:
+	scan-build --status-bugs $(MAKE) BUILD=$(BUILD)/analyze all
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)for src in $(FUZZ_SRC); do \
+		t=$$(basename $$src .c); \
+		mkdir -p $(BUILD)/fuzz tests/fuzz/corpus/$$t; \
+		clang $(filter-out -MMD -MP,$(CFLAGS)) -O1 -g \
+			-fsanitize=fuzzer,address,undefined \
+			-o $(BUILD)/fuzz/$$t $$src $(COMMON_SRC) $(LDLIBS) || exit 1; \
+		echo "  FUZZ    $$t ($(FUZZ_SECONDS)s)"; \
+		$(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 $(BUILD)/fuzz/corpus-$$t \
+			tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
+	done
+
+demo: all
+	$(Q)scripts/demo
+
+N ?= 100 1000
+bench: all
+	$(Q)bench/run $(N)
+
+deps:
+	$(Q)scripts/deps
+
+# ---- Install ------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	for p in $(PROGRAMS); do \
+		install -m 0644 completions/$$p.bash \
+			$(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; \
+	done
+
+uninstall:
+	for p in $(PROGRAMS); do \
+		rm -f $(DESTDIR)$(SBINDIR)/$$p $(DESTDIR)$(MANDIR)/man8/$$p.8 \
+			$(DESTDIR)$(BASHCOMPDIR)/$$p; \
+	done
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all units san check lint-man format format-check analyze fuzz \
+	demo bench deps install uninstall clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

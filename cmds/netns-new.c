@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * netns-new - create named network namespaces, or delete them with -D.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Makes /run/netns/NAME exactly as `ip netns add NAME` does, so ip sees
+ * it, and brings its loopback up.  Names come from the command line or,
+ * without names, from records on stdin (a bare line is a name, so
+ * `seq -f pod%g 100 | netns-new` works).  Writes one record per namespace,
+ * "netns=NAME", with the input record's other fields kept, for the next
+ * program in the pipeline.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "name.h"
+#include "ns.h"
+#include "stage.h"
+
+enum {
+	OPT_NO_LO = CLI_LONG_ONLY,
+};
+
+static const struct cli_opt opts[] = {
+	{ "exist-ok", 'p', no_argument, NULL,
+	  "succeed when a namespace already exists" },
+	{ "no-lo", OPT_NO_LO, no_argument, NULL,
+	  "leave the loopback interface down" },
+	{ 0 },
+};
+
+static const struct cli_prog prog = {
+	.name = "netns-new",
+	.usage = "[options] <name>...\n"
+		 "[options] < records",
+	.summary = "Create named network namespaces (as ip netns add does), "
+		   "with lo up.",
+	.opts = opts,
+	.shared = CLI_DELETE | CLI_JSON | CLI_QUIET | CLI_KEEP_GOING,
+	.delete_help = "delete the namespaces; absent ones are fine",
+};
+
+struct netns_new {
+	struct cli_common c;
+	bool exist_ok;
+	bool lo_up;
+};
+
+static int take_option(int val, const char *arg, void *ctx)
+{
+	struct netns_new *nn = ctx;
+
+	(void)arg;
+	switch (val) {
+	case 'p':
+		nn->exist_ok = true;
+		return 0;
+	case OPT_NO_LO:
+		nn->lo_up = false;
+		return 0;
+	}
+	return -1;
+}
+
+static int check_record(struct rec *r, void *ctx)
+{
+	const char *name = rec_get(r, "netns");
+	char esc[STAGE_ESC_SIZE];
+	struct pw_why why;
+	const char *bad;
+
+	(void)ctx;
+	if (!name) {
+		stage_err(r, "record has no netns= field");
+		return PW_EXIT_USAGE;
+	}
+	bad = name_netns_invalid(name, &why);
+	if (bad) {
+		stage_err(r, "invalid namespace name '%s': it %s",
+			  stage_esc(name, esc), bad);
+		return PW_EXIT_USAGE;
+	}
+	return PW_EXIT_OK;
+}
+
+/* With -p an existing name is fine, but only if it is a real namespace. */
+static int accept_existing(const struct rec *r, const char *name)
+{
+	int fd = ns_open(name);
+
+	if (fd >= 0) {
+		close(fd);
+		return PW_EXIT_OK;
+	}
+	stage_err(r, "namespace '%s' exists but cannot be used: %s; remove it "
+		     "with netns-new -D %s",
+		  name, ns_strerror(fd), name);
+	return PW_EXIT_FAIL;
+}
+
+static int create_one(struct rec *r, void *ctx)
+{
+	struct netns_new *nn = ctx;
+	const char *name = rec_get(r, "netns");
+	int err = ns_create(name, nn->lo_up);
+
+	if (err == -EEXIST && nn->exist_ok)
+		return accept_existing(r, name);
+	if (err == -EEXIST) {
+		stage_err(r, "cannot create namespace '%s': it exists "
+			     "(-p accepts that)",
+			  name);
+		return PW_EXIT_FAIL;
+	}
+	if (err) {
+		stage_err(r, "cannot create namespace '%s': %s", name,
+			  strerror(-err));
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+static int delete_one(struct rec *r, void *ctx)
+{
+	const char *name = rec_get(r, "netns");
+	int err = ns_delete(name);
+
+	(void)ctx;
+	if (err && err != -ENOENT) {
+		stage_err(r, "cannot delete namespace '%s': %s", name,
+			  ns_strerror(err));
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+int netns_new_main(int argc, char **argv)
+{
+	static const int caps[] = { CAP_SYS_ADMIN };
+	struct netns_new nn = { .lo_up = true };
+	struct stage s = {
+		.c = &nn.c,
+		.check = check_record,
+		.ctx = &nn,
+		.caps = caps,
+		.ncaps = PW_ARRAY_SIZE(caps),
+	};
+	struct rec *recs;
+	size_t n;
+	int st = cli_parse(&prog, argc, argv, &nn.c, take_option, &nn);
+
+	if (st >= 0)
+		return st;
+	n = (size_t)(argc - optind);
+	if (!n && !rec_stdin_has_records()) {
+		pw_usage_err("no namespace names given");
+		return PW_EXIT_USAGE;
+	}
+	s.apply = nn.c.del ? delete_one : create_one;
+	s.what = nn.c.del ? "deleting namespaces" : "creating namespaces";
+	recs = stage_records_from_args("netns", argv + optind, n);
+	st = stage_run(&s, recs, n);
+	stage_records_free(recs, n);
+	ns_cache_clear();
+	return cli_close_stdout(st);
+}
+
+#ifndef PODWIRE_MULTICALL
+int main(int argc, char **argv)
+{
+	return netns_new_main(argc, argv);
+}
+#endif

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nl.h - rtnetlink over libmnl: the only place that talks to the kernel
+ * about links, addresses and routes.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Shape (STYLE.md section 4, after wireguard-tools ipc.h): a handle per
+ * namespace; functions return 0 or -errno and print nothing; callers get
+ * decoded structs, never a struct nlattr; the kernel's extended-ack text
+ * for the last failure is in nl_extack().
+ *
+ * Changes are queued with nl_put_*() and sent by nl_commit() in one
+ * sendmsg(), which then collects one ACK per request.  That is how a
+ * program pays one round trip for "alias, address-generation off, up"
+ * instead of three.  A queued request whose failure is expected (EEXIST
+ * for an address that is already there) is marked with nl_tolerate().
+ */
+#ifndef PODWIRE_NL_H
+#define PODWIRE_NL_H
+
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+struct nl;
+
+/* Opens a socket in the namespace of netns_fd, or the current one (-1). */
+int nl_open(struct nl **out, int netns_fd);
+void nl_close(struct nl *nl);
+/* The kernel's message for the last failed request, "" when it gave none. */
+const char *nl_extack(const struct nl *nl);
+
+/*
+ * strerror(-err) followed by " (kernel: MSG)" when the kernel explained
+ * itself; for the "why" part of an error line.
+ */
+const char *nl_why(const struct nl *nl, int err, char *buf, size_t size);
+
+/* ---- Decoded objects ---------------------------------------------------- */
+
+#define NL_ALIAS_MAX 256 /* IFALIASZ */
+#define NL_KIND_MAX 16
+
+struct nl_link {
+	unsigned ifindex;
+	char ifname[IFNAMSIZ];
+	char kind[NL_KIND_MAX]; /* IFLA_INFO_KIND: "veth", "bridge", "" */
+	char slave_kind[NL_KIND_MAX]; /* "bridge" for a bridge port */
+	unsigned flags; /* IFF_* */
+	uint8_t operstate; /* IF_OPER_* */
+	unsigned mtu;
+	unsigned master; /* 0: none */
+	unsigned link; /* IFLA_LINK: a veth's peer ifindex, in its netns */
+	int link_netnsid; /* -1: the peer is in this namespace */
+	uint8_t mac[6];
+	bool has_mac;
+	char alias[NL_ALIAS_MAX];
+};
+
+struct nl_addr {
+	unsigned ifindex;
+	struct pw_prefix prefix;
+	uint8_t scope;
+	uint32_t flags; /* IFA_F_* */
+};
+
+struct nl_route {
+	struct pw_prefix dst; /* len 0: default route */
+	struct pw_addr gateway; /* family 0: none */
+	unsigned oif;
+	uint32_t table;
+	uint8_t type; /* RTN_* */
+	uint8_t protocol;
+	uint8_t scope;
+};
+
+struct nl_neigh {
+	unsigned ifindex;
+	struct pw_addr dst;
+	uint8_t lladdr[6];
+	bool has_lladdr;
+	uint16_t state; /* NUD_* */
+};
+
+/* ---- Queries ------------------------------------------------------------ */
+
+/* One link by index (ifindex > 0) or name; -ENODEV when there is none. */
+int nl_link_get(struct nl *nl, unsigned ifindex, const char *ifname,
+		struct nl_link *out);
+
+/*
+ * Dumps return a malloc'ed array the caller frees.  A dump that the kernel
+ * marks inconsistent (NLM_F_DUMP_INTR) is retried whole, up to 5 times.
+ * family AF_UNSPEC dumps both; ifindex 0 means every link.
+ */
+int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n);
+int nl_addr_list(struct nl *nl, int family, unsigned ifindex,
+		 struct nl_addr **out, size_t *n);
+/* Routes of the main table only. */
+int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n);
+int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n);
+
+/* ---- Changes: queue, then commit ---------------------------------------- */
+
+struct nl_veth {
+	const char *ifname; /* this end, in the handle's namespace */
+	const char *peer_ifname;
+	int peer_netns_fd; /* -1: the peer stays in this namespace */
+	unsigned master; /* enslave this end; 0: don't */
+	unsigned mtu; /* both ends; 0: the default */
+	/*
+	 * Only this end can come up in the same message: the kernel brings
+	 * the peer up before the pair is joined and veth_open() refuses it
+	 * with ENOTCONN.
+	 */
+	bool up;
+};
+
+enum nl_tristate {
+	NL_KEEP = 0,
+	NL_OFF,
+	NL_ON,
+};
+
+struct nl_link_change {
+	const char *alias; /* NULL: keep */
+	unsigned mtu; /* 0: keep */
+	bool set_master; /* apply master (0 releases) */
+	unsigned master;
+	enum nl_tristate up;
+	/*
+	 * IPv6 address generation off (IFLA_INET6_ADDR_GEN_MODE none): no
+	 * link-local address, so no DAD or MLD for the bridge to flood.  The
+	 * kernel refuses it in RTM_NEWLINK (EAFNOSUPPORT) and applies it after
+	 * the flags in RTM_SETLINK, so queue it before the change that brings
+	 * the link up.
+	 */
+	bool addrgen_none;
+	/* Bridge port hairpin mode (IFLA_BRPORT_MODE via IFLA_PROTINFO). */
+	enum nl_tristate hairpin;
+};
+
+struct nl_route_req {
+	struct pw_prefix dst; /* len 0: default */
+	struct pw_addr gateway; /* family 0: none (a link route) */
+	unsigned oif; /* 0: let the kernel pick from the gateway */
+};
+
+/* Each returns 0, or -ENOBUFS when the queue is full (commit first). */
+int nl_put_veth(struct nl *nl, const struct nl_veth *v);
+int nl_put_bridge(struct nl *nl, const char *ifname, unsigned mtu);
+int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
+		    const struct nl_link_change *c);
+int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname);
+int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
+		const struct pw_prefix *p, uint32_t ifa_flags);
+int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r);
+
+/* The last queued request may fail with err (> 0) and still count as done. */
+void nl_tolerate(struct nl *nl, int err);
+
+/*
+ * Send the queue and wait for every ACK.  Returns 0, or the first error
+ * (-errno) in queue order, with its position in *failed when failed is not
+ * NULL.  The queue is empty afterwards either way.
+ */
+int nl_commit(struct nl *nl, size_t *failed);
+/* Drop the queue without sending it. */
+void nl_discard(struct nl *nl);
+
+/* ---- For the fuzz harness and tests ------------------------------------- */
+
+/*
+ * Walk one received datagram the way nl_commit() and the dumps do, with
+ * every length checked.  Calls fn for each message that belongs to us
+ * (portid, and seq within [seq_lo, seq_hi]).  Returns the number of
+ * messages walked, or -EBADMSG for a datagram that is not whole.
+ */
+int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
+	    uint32_t seq_hi,
+	    int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
+
+/* Decode an NLMSG_ERROR: its errno (<= 0) and its extack text into msg. */
+int nl_decode_error(const struct nlmsghdr *nlh, char *msg, size_t size);
+
+/* Decode link/address/route/neighbour messages; -EBADMSG if malformed. */
+int nl_decode_link(const struct nlmsghdr *nlh, struct nl_link *out);
+int nl_decode_addr(const struct nlmsghdr *nlh, struct nl_addr *out);
+int nl_decode_route(const struct nlmsghdr *nlh, struct nl_route *out);
+int nl_decode_neigh(const struct nlmsghdr *nlh, struct nl_neigh *out);
+
+#endif

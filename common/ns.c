@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ns.c - named network namespaces, as iproute2 makes them, and a cache of
+ * one rtnetlink socket per namespace.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "name.h"
+#include "ns.h"
+
+#define SELF_NETNS "/proc/thread-self/ns/net"
+
+const char *ns_target_invalid(const char *target, struct pw_why *why)
+{
+	if (!strchr(target, '/'))
+		return name_netns_invalid(target, why);
+	if (target[0] != '/')
+		return "is a relative path (give a name or an absolute path)";
+	if (strnlen(target, PATH_MAX) >= PATH_MAX)
+		return "is too long for a path";
+	for (const unsigned char *p = (const unsigned char *)target; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return "holds whitespace, a control byte or non-ASCII";
+	return NULL;
+}
+
+static int run_path(const char *name, char *path, size_t size)
+{
+	int n = snprintf(path, size, "%s/%s", PW_NETNS_RUN_DIR, name);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * Make /run/netns a shared mount point once, as iproute2 netns_add() does,
+ * so that a namespace unmounted in one mount namespace is unmounted in all
+ * and can be freed.  The flock keeps parallel creators from stacking
+ * mounts on it (Debian bug 949235); like ip, carry on if it can't be had.
+ */
+static int prepare_run_dir(void)
+{
+	static bool prepared;
+	bool made_mount = false;
+	int lock, err = 0;
+
+	if (prepared)
+		return 0;
+	if (mkdir(PW_NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	lock = open(PW_NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	while (mount("", PW_NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+		if (errno != EINVAL || made_mount) {
+			err = -errno;
+			break;
+		}
+		if (mount(PW_NETNS_RUN_DIR, PW_NETNS_RUN_DIR, "none",
+			  MS_BIND | MS_REC, NULL)) {
+			err = -errno;
+			break;
+		}
+		made_mount = true;
+	}
+	if (lock >= 0)
+		close(lock);
+	prepared = err == 0;
+	return err;
+}
+
+/* Bring lo up in the namespace the program is in right now. */
+static int lo_up_here(void)
+{
+	const struct nl_link_change up = { .up = NL_ON };
+	struct nl *nl;
+	int err = nl_open(&nl, -1);
+
+	if (err)
+		return err;
+	/* A new namespace's loopback is always ifindex 1 (LOOPBACK_IFINDEX). */
+	err = nl_put_link_set(nl, 1, NULL, &up);
+	if (!err)
+		err = nl_commit(nl, NULL);
+	nl_close(nl);
+	return err;
+}
+
+static void return_to(int here)
+{
+	if (setns(here, CLONE_NEWNET) < 0) {
+		perror("podwire: cannot return to the original namespace");
+		abort();
+	}
+}
+
+/* In a new namespace: bind it onto path and bring lo up. */
+static int bind_new_namespace(const char *path, bool lo_up)
+{
+	int err;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	if (mount(SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
+		return -errno;
+	err = lo_up ? lo_up_here() : 0;
+	if (err)
+		umount2(path, MNT_DETACH);
+	return err;
+}
+
+int ns_create(const char *name, bool lo_up)
+{
+	char path[PATH_MAX];
+	int fd, here, err;
+
+	err = run_path(name, path, sizeof(path));
+	if (!err)
+		err = prepare_run_dir();
+	if (err)
+		return err;
+	/* Mode 0 like ip: the file only carries the bind mount. */
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		  0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0) {
+		err = -errno;
+		unlink(path);
+		return err;
+	}
+	err = bind_new_namespace(path, lo_up);
+	return_to(here);
+	close(here);
+	if (err)
+		unlink(path);
+	return err;
+}
+
+int ns_delete(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int err = run_path(name, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (lstat(path, &st) < 0)
+		return -errno;
+	/* A namespace file is a regular file; refuse to unlink anything else
+	 * someone put there. */
+	if (!S_ISREG(st.st_mode))
+		return -ENOTNAM;
+	/* EINVAL: not mounted, a placeholder left by a killed create; it goes
+	 * all the same, as `ip netns del` clears it. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	ns_forget(name);
+	return 0;
+}
+
+int ns_open(const char *target)
+{
+	char path[PATH_MAX];
+	bool by_name = !strchr(target, '/');
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	struct statfs sfs;
+	int fd, err;
+
+	if (by_name) {
+		err = run_path(target, path, sizeof(path));
+		if (err)
+			return err;
+		/* A symlink in /run/netns could point at any namespace, the
+		 * host's included (/proc/1/ns/net). */
+		flags |= O_NOFOLLOW;
+	} else {
+		pw_strlcpy(path, target, sizeof(path));
+	}
+	/* O_NONBLOCK: a FIFO planted under the name must not hang us. */
+	fd = open(path, flags);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC ||
+	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		close(fd);
+		return -ENOTNAM;
+	}
+	return fd;
+}
+
+bool ns_is_current(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(SELF_NETNS, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int ns_enter_target(const char *target)
+{
+	int fd = ns_open(target);
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		err = -errno;
+	close(fd);
+	ns_cache_clear();
+	return err;
+}
+
+const char *ns_strerror(int err)
+{
+	switch (-err) {
+	case ENOENT:
+		return "no such namespace";
+	case ENOTNAM:
+		return "not a network namespace (a placeholder left by an "
+		       "interrupted create, or another kind of file)";
+	case ELOOP:
+		return "is a symlink, which podwire does not follow";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* ---- The cache ---------------------------------------------------------- */
+
+struct ns_entry {
+	char *target;
+	dev_t dev;
+	ino_t ino;
+	unsigned long last_used;
+	struct ns_handle h;
+};
+
+static struct ns_entry cache[NS_CACHE_MAX];
+static struct ns_handle self = { .fd = -1 };
+static unsigned long clock_tick;
+
+static void entry_drop(struct ns_entry *e)
+{
+	free(e->target);
+	if (e->h.fd >= 0)
+		close(e->h.fd);
+	nl_close(e->h.nl);
+	memset(e, 0, sizeof(*e));
+	e->h.fd = -1;
+}
+
+/* Does the name still lead to the namespace this entry holds? */
+static bool entry_fresh(const struct ns_entry *e)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (strchr(e->target, '/'))
+		pw_strlcpy(path, e->target, sizeof(path));
+	else if (run_path(e->target, path, sizeof(path)))
+		return false;
+	return stat(path, &st) == 0 && st.st_dev == e->dev &&
+	       st.st_ino == e->ino;
+}
+
+static struct ns_entry *entry_find(const char *target)
+{
+	for (size_t i = 0; i < NS_CACHE_MAX; i++)
+		if (cache[i].target && !strcmp(cache[i].target, target))
+			return &cache[i];
+	return NULL;
+}
+
+static struct ns_entry *entry_victim(void)
+{
+	struct ns_entry *victim = &cache[0];
+
+	for (size_t i = 0; i < NS_CACHE_MAX; i++) {
+		if (!cache[i].target)
+			return &cache[i];
+		if (cache[i].last_used < victim->last_used)
+			victim = &cache[i];
+	}
+	entry_drop(victim);
+	return victim;
+}
+
+static int entry_open(const char *target, struct ns_entry *e)
+{
+	struct stat st;
+	int fd = ns_open(target);
+	int err;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = nl_open(&e->h.nl, fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	e->h.fd = fd;
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->target = pw_xstrdup(target);
+	return 0;
+}
+
+int ns_get(const char *target, struct ns_handle *out)
+{
+	struct ns_entry *e;
+	int err;
+
+	if (!target) {
+		if (!self.nl) {
+			err = nl_open(&self.nl, -1);
+			if (err)
+				return err;
+		}
+		*out = self;
+		return 0;
+	}
+	e = entry_find(target);
+	if (e && !entry_fresh(e)) {
+		entry_drop(e);
+		e = NULL;
+	}
+	if (!e) {
+		e = entry_victim();
+		err = entry_open(target, e);
+		if (err)
+			return err;
+	}
+	e->last_used = ++clock_tick;
+	*out = e->h;
+	return 0;
+}
+
+void ns_forget(const char *target)
+{
+	struct ns_entry *e = entry_find(target);
+
+	if (e)
+		entry_drop(e);
+}
+
+void ns_cache_clear(void)
+{
+	for (size_t i = 0; i < NS_CACHE_MAX; i++)
+		if (cache[i].target)
+			entry_drop(&cache[i]);
+	nl_close(self.nl);
+	self.nl = NULL;
+}

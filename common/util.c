@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * util.c - exit codes, error messages, strict number parsing, escaping.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *pw_prog(void)
+{
+	return program_invocation_short_name;
+}
+
+void pw_verr(const char *fmt, va_list ap)
+{
+	/*
+	 * Build the whole line first so that it reaches stderr in one write
+	 * and never interleaves with another program's line in a pipeline.
+	 */
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s: ", pw_prog());
+
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = 0;
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s\n", line);
+}
+
+void pw_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pw_verr(fmt, ap);
+	va_end(ap);
+}
+
+void pw_usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pw_verr(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", pw_prog());
+}
+
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "%s: out of memory allocating %zu bytes\n", pw_prog(),
+		n);
+	abort();
+}
+
+void *pw_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *pw_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *pw_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *pw_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		out_of_memory(strlen(s) + 1);
+	return p;
+}
+
+size_t pw_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+int pw_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (s[0] == '0' && s[1] != '\0')
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int pw_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int err = pw_parse_u64(s, max, &v);
+
+	if (err)
+		return err;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+char *pw_escape(const char *src, char *dst, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!size)
+		return dst;
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+		char tmp[4];
+		size_t n;
+
+		if (*p == '\\') {
+			tmp[0] = tmp[1] = '\\';
+			n = 2;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			tmp[0] = (char)*p;
+			n = 1;
+		} else {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[*p >> 4];
+			tmp[3] = hex[*p & 0xf];
+			n = 4;
+		}
+		if (o + n >= size)
+			break;
+		memcpy(dst + o, tmp, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+bool pw_have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+		.pid = 0,
+	};
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return false;
+	return (data[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+int64_t pw_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
