@@ -256,7 +256,7 @@ struct ns_entry {
 };
 
 static struct ns_entry cache[NS_CACHE_MAX];
-static struct ns_handle self = { .fd = -1 };
+static struct ns_handle self = { .fd = -1, .own = true };
 static unsigned long clock_tick;
 
 static void entry_drop(struct ns_entry *e)
@@ -337,9 +337,15 @@ int ns_get(const char *target, struct ns_handle *out)
 
 	if (!target) {
 		if (!self.nl) {
+			self.fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+			if (self.fd < 0)
+				return -errno;
 			err = nl_open(&self.nl, -1);
-			if (err)
+			if (err) {
+				close(self.fd);
+				self.fd = -1;
 				return err;
+			}
 		}
 		*out = self;
 		return 0;
@@ -375,4 +381,77 @@ void ns_cache_clear(void)
 			entry_drop(&cache[i]);
 	nl_close(self.nl);
 	self.nl = NULL;
+	if (self.fd >= 0)
+		close(self.fd);
+	self.fd = -1;
+}
+
+/* ---- Sysctls ------------------------------------------------------------ */
+
+static int sysctl_io(const char *key, char *buf, size_t size, bool write_it)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+	ssize_t n;
+
+	if (snprintf(path, sizeof(path), "/proc/sys/%s", key) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, (write_it ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
+				O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (write_it) {
+		n = write(fd, buf, strlen(buf));
+		if (n < 0)
+			err = -errno;
+	} else {
+		n = read(fd, buf, size - 1);
+		if (n < 0) {
+			err = -errno;
+		} else {
+			buf[n] = '\0';
+			if (n && buf[n - 1] == '\n')
+				buf[n - 1] = '\0';
+		}
+	}
+	close(fd);
+	return err;
+}
+
+/* Run sysctl_io() from inside the namespace of h. */
+static int sysctl_in(const struct ns_handle *h, const char *key, char *buf,
+		     size_t size, bool write_it)
+{
+	int here, err;
+
+	if (h->own)
+		return sysctl_io(key, buf, size, write_it);
+	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0)
+		return -errno;
+	if (setns(h->fd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(here);
+		return err;
+	}
+	err = sysctl_io(key, buf, size, write_it);
+	return_to(here);
+	close(here);
+	return err;
+}
+
+int ns_sysctl_write(const struct ns_handle *h, const char *key,
+		    const char *value)
+{
+	char buf[64];
+
+	pw_strlcpy(buf, value, sizeof(buf));
+	return sysctl_in(h, key, buf, sizeof(buf), true);
+}
+
+int ns_sysctl_read(const struct ns_handle *h, const char *key, char *buf,
+		   size_t size)
+{
+	return sysctl_in(h, key, buf, size, false);
 }

@@ -63,11 +63,23 @@ const char *ns_strerror(int err);
 #define NS_CACHE_MAX 32
 
 struct ns_handle {
-	int fd; /* the namespace, for IFLA_NET_NS_FD; -1 for our own */
+	int fd; /* the namespace, for IFLA_NET_NS_FD and setns() */
 	struct nl *nl; /* an rtnetlink socket inside it */
+	bool own; /* the program's own namespace */
 };
 
 int ns_get(const char *target, struct ns_handle *out);
+
+/*
+ * Write value to /proc/sys/KEY as seen from the namespace of h (sysctls
+ * under net/ follow the namespace of whoever opens them).  Returns 0 or
+ * -errno; -ENOENT when the key does not exist (no IPv6, say).
+ */
+int ns_sysctl_write(const struct ns_handle *h, const char *key,
+		    const char *value);
+/* Read it into buf (trailing newline dropped). */
+int ns_sysctl_read(const struct ns_handle *h, const char *key, char *buf,
+		   size_t size);
 /* Forget a namespace (after deleting it). */
 void ns_forget(const char *target);
 void ns_cache_clear(void);
