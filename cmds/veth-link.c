@@ -444,6 +444,26 @@ static int link_one(struct rec *r, void *ctx)
 
 /* ---- Deleting ----------------------------------------------------------- */
 
+/* A pair's mark names its first end; the record may name either end. */
+static bool mark_names_record(const struct owner *o, const struct rec *r)
+{
+	static const char *const prefixes[] = { "", "host_" };
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(prefixes); i++) {
+		char nk[REC_KEY_MAX + 1], ik[REC_KEY_MAX + 1];
+		const char *ns, *ifn;
+
+		snprintf(nk, sizeof(nk), "%snetns", prefixes[i]);
+		snprintf(ik, sizeof(ik), "%sifname", prefixes[i]);
+		ns = rec_get(r, nk);
+		ifn = rec_get(r, ik);
+		if (ifn && !strcmp(o->netns, ns ? ns : "") &&
+		    !strcmp(o->ifname, ifn))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Delete the pair through the end named name in h, if it is there and is
  * a veth that is not another pod's.  1: deleted, 0: not there.
@@ -451,7 +471,6 @@ static int link_one(struct rec *r, void *ctx)
 static int delete_through(const struct rec *r, struct ns_handle *h,
 			  const char *name, int *status)
 {
-	const char *netns = rec_get(r, "netns");
 	struct nl_link l;
 	struct owner o;
 	char why[512];
@@ -465,7 +484,7 @@ static int delete_through(const struct rec *r, struct ns_handle *h,
 		return 1;
 	}
 	if (!err && owner_parse(l.alias, &o) && !o.bridge[0] &&
-	    strcmp(o.netns, netns ? netns : "")) {
+	    !mark_names_record(&o, r)) {
 		stage_err(r, "refusing to delete '%s': it belongs to namespace "
 			     "'%s'",
 			  name, o.netns);

@@ -71,6 +71,7 @@ static bool apply_one(struct run *run, struct rec *r)
 	if (!run->caps_checked) {
 		run->caps_checked = true;
 		if (!cli_require_caps(s->what, s->caps, s->ncaps)) {
+			run->failed = true;
 			run->status = PW_EXIT_FAIL;
 			return false;
 		}

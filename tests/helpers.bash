@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# helpers.bash - what every podwire bats file loads.
+#
+# Isolation, twice over:
+#   - tests/run starts bats inside scripts/sandbox: a throwaway network and
+#     mount namespace, so nothing a test does can reach the machine;
+#   - each test then gets its own fresh sandbox, held open by a holder
+#     process (netavark test/helpers.bash does the same), and runs every
+#     command through `sb`, which enters it with nsenter.  Tests never see
+#     each other's namespaces, links, rules or leases.
+#
+# Oracles are iproute2 (`ip -j`), nft and real packets, never podwire
+# reading back its own state.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# tests/run points this at build/san/bin for the sanitizer pass.
+PODWIRE_BIN=${PODWIRE_BIN:-$TOP/build/bin}
+export PATH="$PODWIRE_BIN:$PATH"
+
+# Start the holder: a fresh net+mount namespace with its own tmpfs on
+# /run/netns and /run/podwire and lo up.  The holder is the direct child
+# started here (not a subshell), so $! is the process inside the sandbox.
+sandbox_start() {
+	local ready="$BATS_TEST_TMPDIR/sandbox.ready"
+
+	mkdir -p /run/netns /run/podwire
+	unshare --net --mount --propagation private -- sh -c '
+		mount -t tmpfs -o mode=0755 tmpfs /run/netns &&
+		mount -t tmpfs -o mode=0755 tmpfs /run/podwire &&
+		ip link set lo up && : > "$1" && exec sleep infinity' \
+		sandbox "$ready" 3>&- &
+	SB_PID=$!
+	while [[ ! -e $ready ]]; do
+		kill -0 "$SB_PID" 2>/dev/null || fail "the sandbox did not start"
+		sleep 0.01
+	done
+	# Refuse to go on unless the holder really is somewhere else.
+	local ns
+	for ns in net mnt; do
+		if [[ $(readlink "/proc/$SB_PID/ns/$ns") == \
+			$(readlink "/proc/self/ns/$ns") ]]; then
+			fail "sandbox $ns namespace is the test's own: refusing"
+		fi
+	done
+}
+
+sandbox_stop() {
+	[[ -n ${SB_PID:-} ]] || return 0
+	# Processes a test started inside pods go first (by PID).
+	local pid
+	for pid in ${SB_EXTRA_PIDS:-}; do
+		kill "$pid" 2>/dev/null || true
+	done
+	kill "$SB_PID" 2>/dev/null || true
+	wait "$SB_PID" 2>/dev/null || true
+	SB_PID=
+}
+
+# Run a command inside this test's sandbox.
+sb() {
+	nsenter --target "$SB_PID" --net --mount -- "$@"
+}
+
+# Default setup/teardown; files with their own call these.
+setup() {
+	sandbox_start
+}
+
+teardown() {
+	sandbox_stop
+}
+
+# ---- Oracles ---------------------------------------------------------------
+
+# ip -j -d link show DEV [in NETNS]: one JSON object.
+link_json() {
+	local dev=$1 ns=${2:-}
+	if [[ -n $ns ]]; then
+		sb ip -n "$ns" -j -d link show dev "$dev" | jq '.[0]'
+	else
+		sb ip -j -d link show dev "$dev" | jq '.[0]'
+	fi
+}
+
+# Does DEV exist (in NETNS)?
+link_exists() {
+	local dev=$1 ns=${2:-}
+	if [[ -n $ns ]]; then
+		sb ip -n "$ns" link show dev "$dev" >/dev/null 2>&1
+	else
+		sb ip link show dev "$dev" >/dev/null 2>&1
+	fi
+}
+
+# The IPv4/IPv6 addresses of DEV (in NETNS), "ADDR/LEN" one per line,
+# without link-local ones.
+addrs_of() {
+	local dev=$1 ns=${2:-} nsarg=()
+	[[ -n $ns ]] && nsarg=(-n "$ns")
+	sb ip "${nsarg[@]}" -j addr show dev "$dev" |
+		jq -r '.[0].addr_info[] | select(.scope != "link") |
+			"\(.local)/\(.prefixlen)"'
+}
+
+# Assert DEV (in NETNS) is administratively up with a carrier.
+assert_link_up() {
+	local j
+	j=$(link_json "$@") || fail "no link $1 ${2:+in $2}"
+	jq -e '(.flags | index("UP")) and (.flags | index("LOWER_UP"))' \
+		<<<"$j" >/dev/null || fail "link $1 ${2:+in $2} is not up: $j"
+}
+
+# The named namespaces, sorted, one per line.
+netns_list() {
+	sb ip -j netns list | jq -r '.[].name' | sort
+}
+
+# Number of links of a kind (veth, bridge) in the sandbox's host namespace.
+count_links() {
+	sb ip -j -d link show type "$1" | jq length
+}
+
+# True when no link of that kind is left in the sandbox's host namespace.
+no_links() {
+	[[ $(count_links "$1") -eq 0 ]]
+}
+
+# Retry a command until it succeeds.  Used only where the kernel finishes
+# work asynchronously (a deleted namespace's veths are reaped after the
+# delete returns, RELIABILITY.md); the bound is a count, not a deadline.
+eventually() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	"$@"
+}
+
+# ping from inside a namespace: 2 echoes, each waits up to 2 s for its
+# reply (a lost reply fails the test; nothing here measures time).
+ping_from() {
+	local ns=$1 dst=$2
+	sb ip netns exec "$ns" ping -n -c 2 -i 0.2 -W 2 "$dst"
+}
+
+# The record output of a run: field KEY of line N (1-based).
+field() {
+	local key=$1 line=${2:-1}
+	sed -n "${line}p" <<<"$output" | tr ' ' '\n' |
+		sed -n "s/^$key=//p"
+}
+
+# Run a command in the sandbox with CAP_NET_ADMIN and CAP_SYS_ADMIN out of
+# reach: as root but with both dropped from the bounding set, so the exec
+# cannot regain them.
+without_caps() {
+	sb setpriv --bounding-set=-net_admin,-sys_admin \
+		--inh-caps=-net_admin,-sys_admin "$@"
+}

@@ -1,0 +1,292 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# veth-link: pairs with each end in its namespace, addressed and up.
+
+# bats file_tags=root,netlink
+
+load helpers
+
+# Both ends of a cable, checked through ip: up, addressed, peers of each
+# other, marked as podwire's.
+assert_cable() {
+	local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a2=$6 j1 j2
+	assert_link_up "$if1" "$ns1"
+	assert_link_up "$if2" "$ns2"
+	assert_equal "$(addrs_of "$if1" "$ns1")" "$a1"
+	assert_equal "$(addrs_of "$if2" "$ns2")" "$a2"
+	j1=$(link_json "$if1" "$ns1")
+	j2=$(link_json "$if2" "$ns2")
+	jq -e '.linkinfo.info_kind == "veth"' <<<"$j1" >/dev/null
+	# Each end's peer index (IFLA_LINK) is the other end's index.
+	assert_equal "$(jq .link_index <<<"$j1")" "$(jq .ifindex <<<"$j2")"
+	assert_equal "$(jq .link_index <<<"$j2")" "$(jq .ifindex <<<"$j1")"
+	assert_regex "$(jq -r .ifalias <<<"$j1")" \
+		"^podwire: netns=$ns1 ifname=$if1 created=[0-9]+$"
+	assert_equal "$(jq -r .ifalias <<<"$j1")" "$(jq -r .ifalias <<<"$j2")"
+}
+
+@test "seed 000, 'Connect Two Namespaces': red and blue ping each other" {
+	run -0 sb netns-new red blue
+	run -0 --separate-stderr sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	assert_equal "$stderr" ""
+	assert_equal "$(field netns)" red
+	assert_equal "$(field ifname)" veth-red
+	assert_equal "$(field addr)" 10.0.0.1/24
+	assert_equal "$(field host_netns)" blue
+	assert_equal "$(field host_ifname)" veth-blue
+	assert_equal "$(field host_addr)" 10.0.0.2/24
+	assert_equal "$(field mac)" "$(link_json veth-red red | jq -r .address)"
+	assert_cable red veth-red 10.0.0.1/24 blue veth-blue 10.0.0.2/24
+	run -0 ping_from red 10.0.0.2
+	run -0 ping_from blue 10.0.0.1
+}
+
+@test "seed 004, 'Two namespaces, zero connectivity': ns-blue reaches ns-green" {
+	run -0 sb netns-new ns-blue ns-green
+	run -0 sb veth-link ns-blue:veth-blue=10.0.0.1/24 ns-green:veth-green=10.0.0.2/24
+	assert_cable ns-blue veth-blue 10.0.0.1/24 ns-green veth-green 10.0.0.2/24
+	run -0 ping_from ns-blue 10.0.0.2
+}
+
+@test "seed 000, Hands-On Part 1: ns1 and ns2, loopback up in both" {
+	run -0 sb netns-new ns1 ns2
+	run -0 sb veth-link ns1:veth-ns1=10.0.0.1/24 ns2:veth-ns2=10.0.0.2/24
+	assert_cable ns1 veth-ns1 10.0.0.1/24 ns2 veth-ns2 10.0.0.2/24
+	run -0 ping_from ns1 10.0.0.2
+	run -0 ping_from ns1 127.0.0.1
+}
+
+@test "IPv6 between two namespaces, usable at once (no DAD wait)" {
+	run -0 sb netns-new v6a v6b
+	run -0 sb veth-link v6a:eth0=fd00::1/64 v6b:eth0=fd00::2/64
+	assert_equal "$(field addr6)" fd00::1/64
+	assert_equal "$(field host_addr6)" fd00::2/64
+	assert_cable v6a eth0 fd00::1/64 v6b eth0 fd00::2/64
+	run -0 ping_from v6a fd00::2
+	run -0 ping_from v6b fd00::1
+}
+
+@test "dual stack on one cable" {
+	run -0 sb netns-new ds1 ds2
+	run -0 sb veth-link ds1:eth0=10.1.0.1/24,fd01::1/64 ds2:eth0=10.1.0.2/24,fd01::2/64
+	assert_equal "$(addrs_of eth0 ds1 | sort)" $'10.1.0.1/24\nfd01::1/64'
+	run -0 ping_from ds1 10.1.0.2
+	run -0 ping_from ds1 fd01::2
+}
+
+@test "one endpoint: the other end stays on the host, named from the pod" {
+	run -0 sb netns-new pod1
+	run -0 sb veth-link pod1:eth0=10.2.0.2/24
+	host=$(field host_ifname)
+	assert_regex "$host" '^veth[0-9a-f]{8}$'
+	assert_link_up "$host"
+	assert_link_up eth0 pod1
+	# The host end is in the sandbox's own namespace; its peer is in pod1.
+	assert_equal "$(link_json "$host" | jq -r .link_netnsid)" \
+		"$(sb ip -j netns list | jq '.[] | select(.name=="pod1") | .id')"
+	# A re-run finds the same name and changes nothing.
+	run -0 sb veth-link pod1:eth0=10.2.0.2/24
+	assert_equal "$(field host_ifname)" "$host"
+	assert_equal "$(count_links veth)" 1
+}
+
+@test "a host-side name can be given as the second endpoint" {
+	run -0 sb netns-new pod1
+	run -0 sb veth-link pod1:eth0=10.3.0.2/24 hostend0=10.3.0.1/24
+	assert_equal "$(field host_ifname)" hostend0
+	assert_link_up hostend0
+	assert_equal "$(addrs_of hostend0)" 10.3.0.1/24
+	run -0 ping_from pod1 10.3.0.1
+}
+
+@test "ends without IPv6 get no link-local address and accept_ra 0" {
+	run -0 sb netns-new pod1 pod6
+	run -0 sb veth-link pod1:eth0=10.4.0.2/24
+	host=$(field host_ifname)
+	run -0 sb veth-link pod6:eth0=fd04::2/64
+	host6=$(field host_ifname)
+	assert_equal "$(link_json eth0 pod1 | jq -r .inet6_addr_gen_mode)" none
+	assert_equal "$(link_json "$host" | jq -r .inet6_addr_gen_mode)" none
+	assert_equal "$(link_json "$host6" | jq -r .inet6_addr_gen_mode)" none
+	# The pod end that carries IPv6 keeps its link-local address.
+	assert_equal "$(link_json eth0 pod6 | jq -r .inet6_addr_gen_mode)" eui64
+	sleep 0.5 # let a link-local address appear, if one were coming
+	assert_equal "$(sb ip -j -6 addr show dev "$host" | jq '.[0].addr_info | length')" 0
+	assert_equal "$(sb ip -n pod1 -j -6 addr show dev eth0 | jq '.[0].addr_info | length')" 0
+	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.eth0.accept_ra)" 0
+	assert_equal "$(sb sysctl -n net.ipv6.conf."$host".accept_ra)" 0
+	# The namespace-wide defaults are not touched.
+	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.default.accept_ra)" 1
+}
+
+@test "--mtu sets both ends" {
+	run -0 sb netns-new m1 m2
+	run -0 sb veth-link --mtu 1400 m1:eth0 m2:eth0
+	assert_equal "$(link_json eth0 m1 | jq .mtu)" 1400
+	assert_equal "$(link_json eth0 m2 | jq .mtu)" 1400
+	for bad in 0 67 65536 -1 1e3 0x500 " 1400" 01400; do
+		run -2 sb veth-link --mtu "$bad" m1:eth1 m2:eth1
+	done
+	run -1 link_exists eth1 m1
+}
+
+@test "a pipeline of 100 pods: every pod wired, in one veth-link process" {
+	run -0 sb bash -c "seq -f pod%g 100 | netns-new | strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o '$BATS_TEST_TMPDIR/trace' veth-link -j"
+	assert_equal "${#lines[@]}" 100
+	local records=$output
+	assert_equal "$(grep -c execve "$BATS_TEST_TMPDIR/trace")" 1
+	run -1 grep -E 'clone|fork' "$BATS_TEST_TMPDIR/trace"
+	assert_equal "$(count_links veth)" 100
+	# Every record names a host end that exists, whose peer is eth0 in
+	# the record's namespace.
+	local rec ns host
+	while read -r rec; do
+		ns=$(jq -r .netns <<<"$rec")
+		host=$(jq -r .host_ifname <<<"$rec")
+		assert_equal "$(jq -r .ifname <<<"$rec")" eth0
+		assert_link_up eth0 "$ns"
+		assert_equal "$(link_json "$host" | jq .link_index)" \
+			"$(link_json eth0 "$ns" | jq .ifindex)"
+		assert_equal "$(jq -r .mac <<<"$rec")" \
+			"$(link_json eth0 "$ns" | jq -r .address)"
+	done <<<"$records"
+}
+
+@test "re-running a pipeline is safe and changes nothing" {
+	run -0 sb bash -c 'seq -f pod%g 20 | netns-new | veth-link --ipam 10.5.0.0/24'
+	first=$output
+	before=$(sb ip -j -d link show type veth | jq -S '[.[] | {ifname, ifalias, ifindex}]')
+	run -0 sb bash -c 'seq -f pod%g 20 | netns-new -p | veth-link --ipam 10.5.0.0/24'
+	assert_equal "$output" "$first"
+	after=$(sb ip -j -d link show type veth | jq -S '[.[] | {ifname, ifalias, ifindex}]')
+	assert_equal "$after" "$before"
+	assert_equal "$(addrs_of eth0 pod7)" 10.5.0.8/24
+}
+
+@test "-D deletes the pair from either end, and gone is fine" {
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:a=10.6.0.1/24 blue:b=10.6.0.2/24
+	run -0 sb veth-link -D blue:b red:a
+	run -1 link_exists a red
+	run -1 link_exists b blue
+	run -0 sb veth-link red:a=10.6.0.1/24 blue:b=10.6.0.2/24
+	run -0 sb veth-link -D red:a
+	run -1 link_exists b blue
+	run -0 sb veth-link -D red:a
+	run -0 sb netns-new pod1
+	run -0 sb veth-link pod1:eth0
+	host=$(field host_ifname)
+	run -0 sb veth-link -D pod1:eth0
+	assert_equal "$(field host_ifname)" "$host"
+	run -1 link_exists "$host"
+	run -1 link_exists eth0 pod1
+}
+
+@test "-D refuses a host end that is another pod's, and a non-veth" {
+	run -0 sb netns-new pod1 pod2
+	run -0 sb veth-link pod1:eth0 shared0
+	run -1 --separate-stderr sb veth-link -D pod2:eth0 shared0
+	assert_equal "$stderr" "veth-link: refusing to delete 'shared0': it belongs to namespace 'pod1'"
+	run -0 link_exists shared0
+	sb ip link add notveth type bridge
+	run -1 --separate-stderr sb veth-link -D pod2:eth0 notveth
+	assert_equal "$stderr" "veth-link: refusing to delete 'notveth': it is not a veth"
+	run -0 link_exists notveth
+}
+
+@test "teardown after netns-new -D: the kernel reaps the pairs" {
+	run -0 sb bash -c 'seq -f pod%g 30 | netns-new | veth-link'
+	assert_equal "$(count_links veth)" 30
+	run -0 sb bash -c 'seq -f pod%g 30 | netns-new -D | veth-link -D'
+	assert_equal "${#lines[@]}" 30
+	eventually no_links veth
+	assert_equal "$(netns_list)" ""
+}
+
+@test "a refused address rolls the pair back: no interface left anywhere" {
+	run -0 sb netns-new pod1
+	# IPv6 disabled for new links in pod1: the pod end's IPv6 address is
+	# refused after the pair exists.
+	sb ip netns exec pod1 sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	run -1 --separate-stderr sb veth-link pod1:eth0=fd07::2/64
+	assert_regex "$stderr" "^veth-link: cannot configure 'eth0' in pod1: .*$"
+	assert_equal "$(wc -l <<<"$stderr")" 1
+	assert_equal "$(count_links veth)" 0
+	assert_equal "$(sb ip -n pod1 -j link | jq length)" 1
+}
+
+@test "the peer's name taken in the pod: nothing is left on the host" {
+	run -0 sb netns-new pod1
+	sb ip -n pod1 link add eth0 type veth peer name other
+	run -1 --separate-stderr sb veth-link pod1:eth0
+	assert_equal "$stderr" "veth-link: cannot create the pair: 'eth0' already exists in namespace pod1"
+	assert_equal "$(count_links veth)" 0
+}
+
+@test "a host end name held by something else is not adopted" {
+	run -0 sb netns-new pod1
+	sb ip link add taken0 type veth peer name taken1
+	run -1 --separate-stderr sb veth-link pod1:eth0 taken0
+	assert_equal "$stderr" "veth-link: cannot create the pair: 'taken0' already exists and is not this pod's veth"
+	assert_equal "$(count_links veth)" 2
+	run -1 link_exists eth0 pod1
+}
+
+@test "a missing namespace: exit 1, named, nothing made" {
+	run -1 --separate-stderr sb veth-link nosuch:eth0=10.8.0.2/24
+	assert_equal "$stderr" "veth-link: cannot use namespace 'nosuch': no such namespace"
+	assert_equal "$(count_links veth)" 0
+}
+
+@test "bad endpoints: one line, exit 2, nothing made" {
+	run -0 sb netns-new pod1
+	local long16 long
+	long16=$(printf 'x%.0s' {1..16})
+	for bad in "pod1:$long16" "pod1:../x" "../x:eth0" "pod1:a b" "pod1:" ":eth0" \
+		"pod1:eth0=10.0.0.1" "pod1:eth0=10.0.0.1/33" "pod1:eth0=010.0.0.1/24" \
+		"pod1:eth0=10.0.0.0/24" "pod1:eth0=fe80::1%eth0/64" \
+		"pod1:veth%d" "pod1:a:b" "pod1:eth0=" "pod1:all" $'pod1:e\x1b[2J'; do
+		run -2 --separate-stderr sb veth-link "$bad"
+		assert_equal "$output" ""
+		assert_equal "$(wc -l <<<"$stderr")" 1
+		assert_regex "$stderr" "^veth-link: invalid endpoint '.*': it "
+		run -1 grep -P '[\x00-\x08\x0b-\x1f\x7f]' <<<"$stderr"
+	done
+	run -2 sb veth-link pod1:a pod1:b pod1:c
+	run -2 sb veth-link pod1:same pod1:same
+	assert_equal "$(count_links veth)" 0
+	assert_equal "$(sb ip -n pod1 -j link | jq length)" 1
+}
+
+@test "a malformed record on line 3 of a pipe: line 3 named, exit 2, pods 1-2 done" {
+	run -0 sb netns-new pod1 pod2 pod3
+	run -2 --separate-stderr sb bash -c 'printf "netns=pod1\nnetns=pod2\nnetns=pod3 addr=10.9.0.3\nnetns=pod4\n" | veth-link'
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$stderr" "veth-link: line 3: invalid addr '10.9.0.3': it has no prefix length (write ADDR/LEN, e.g. 10.0.0.1/24)"
+	assert_equal "$(count_links veth)" 2
+	run -1 link_exists eth0 pod3
+}
+
+@test "a record without netns is refused with its line number" {
+	run -2 --separate-stderr sb bash -c 'echo "ifname=eth0" | veth-link'
+	assert_equal "$stderr" "veth-link: line 1: record has no netns= field"
+}
+
+@test "without CAP_NET_ADMIN: says it needs root, exit 1, nothing made" {
+	run -0 sb netns-new pod1
+	run -1 --separate-stderr without_caps veth-link pod1:eth0
+	assert_equal "$stderr" \
+		"veth-link: creating veth pairs needs root (CAP_NET_ADMIN is missing)"
+	assert_equal "$(count_links veth)" 0
+	run -2 without_caps veth-link "pod1:a b"
+}
+
+@test "-n runs the host side inside another namespace, like ip -n" {
+	run -0 sb netns-new host2 pod1
+	run -0 sb veth-link -n host2 pod1:eth0=10.10.0.2/24 h0=10.10.0.1/24
+	run -0 link_exists h0 host2
+	run -1 link_exists h0
+	run -0 ping_from pod1 10.10.0.1
+	run -1 sb veth-link -n nosuch pod1:eth1
+}
