@@ -94,11 +94,11 @@ static int set_opt(int fd, int opt)
 	return setsockopt(fd, SOL_NETLINK, opt, &one, sizeof(one));
 }
 
-static int open_here(struct nl *nl)
+static int open_here(struct nl *nl, int protocol)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(protocol, SOCK_CLOEXEC);
 	if (!nl->sock)
 		return -errno;
 	nl->fd = mnl_socket_get_fd(nl->sock);
@@ -120,7 +120,7 @@ static int open_here(struct nl *nl)
  * target, create it and step back.  Failing to step back would leave the
  * program acting in the wrong namespace, so that aborts.
  */
-static int open_in(struct nl *nl, int netns_fd)
+static int open_in(struct nl *nl, int netns_fd, int protocol)
 {
 	int here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	int err;
@@ -132,7 +132,7 @@ static int open_in(struct nl *nl, int netns_fd)
 		close(here);
 		return err;
 	}
-	err = open_here(nl);
+	err = open_here(nl, protocol);
 	if (setns(here, CLONE_NEWNET) < 0) {
 		perror("podwire: cannot return to the original namespace");
 		abort();
@@ -141,19 +141,30 @@ static int open_in(struct nl *nl, int netns_fd)
 	return err;
 }
 
-int nl_open(struct nl **out, int netns_fd)
+int nl_open_proto(struct nl **out, int netns_fd, int protocol)
 {
 	struct nl *nl = pw_xcalloc(1, sizeof(*nl));
 	int err;
 
 	nl->seq = (uint32_t)getpid() << 12; /* only needs to move forward */
-	err = netns_fd >= 0 ? open_in(nl, netns_fd) : open_here(nl);
+	err = netns_fd >= 0 ? open_in(nl, netns_fd, protocol) :
+			      open_here(nl, protocol);
 	if (err) {
 		nl_close(nl);
 		return err;
 	}
 	*out = nl;
 	return 0;
+}
+
+int nl_open(struct nl **out, int netns_fd)
+{
+	return nl_open_proto(out, netns_fd, NETLINK_ROUTE);
+}
+
+uint32_t nl_next_seq(struct nl *nl)
+{
+	return ++nl->seq;
 }
 
 void nl_close(struct nl *nl)
@@ -342,74 +353,128 @@ void nl_discard(struct nl *nl)
 	nl->queued_len = 0;
 }
 
-struct commit_state {
+/*
+ * Collecting ACKs for messages numbered first..first+count-1, out of a
+ * send whose numbers run lo..hi.
+ */
+struct acks {
 	struct nl *nl;
+	uint32_t lo, hi, first;
+	size_t count;
+	const int *tolerate; /* per acked message, or NULL */
 	size_t acked;
 	bool seen[NL_QUEUE_MAX];
-	size_t first_failed; /* NL_QUEUE_MAX: none */
+	bool aborted; /* an error for a message we expected no ACK for */
+	uint32_t failed_seq;
 	int first_err;
 };
 
-static int commit_msg(const struct nlmsghdr *nlh, void *arg)
+static void note_failure(struct acks *st, uint32_t seq, int err,
+			 const char *msg)
 {
-	struct commit_state *st = arg;
-	struct nl *nl = st->nl;
-	size_t i = nlh->nlmsg_seq - nl->first_seq;
+	if (st->first_err && seq >= st->failed_seq)
+		return;
+	st->failed_seq = seq;
+	st->first_err = err;
+	pw_strlcpy(st->nl->extack, msg, sizeof(st->nl->extack));
+}
+
+static int ack_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct acks *st = arg;
+	uint32_t seq = nlh->nlmsg_seq;
+	size_t i = seq - st->first;
 	char msg[NL_EXTACK_MAX];
 	int err;
 
-	if (nlh->nlmsg_type != NLMSG_ERROR || i >= nl->queued || st->seen[i])
-		return 0; /* not an ACK of ours; nothing we asked to echo */
+	if (nlh->nlmsg_type != NLMSG_ERROR)
+		return 0; /* nothing we asked to echo */
+	err = nl_decode_error(nlh, msg, sizeof(msg));
+	if (seq < st->first || i >= st->count) {
+		if (err) {
+			st->aborted = true;
+			note_failure(st, seq, err, msg);
+		}
+		return 0;
+	}
+	if (st->seen[i])
+		return 0;
 	st->seen[i] = true;
 	st->acked++;
-	err = nl_decode_error(nlh, msg, sizeof(msg));
-	if (err == 0 || -err == nl->tolerate[i])
-		return 0;
-	if (i < st->first_failed) {
-		st->first_failed = i;
-		st->first_err = err;
-		pw_strlcpy(nl->extack, msg, sizeof(nl->extack));
-	}
+	if (err && !(st->tolerate && -err == st->tolerate[i]))
+		note_failure(st, seq, err, msg);
 	return 0;
+}
+
+static int collect_acks(struct acks *st)
+{
+	struct nl *nl = st->nl;
+
+	while (st->acked < st->count && !st->aborted) {
+		ssize_t n = recv_datagram(nl);
+		int r;
+
+		if (n < 0)
+			return (int)n;
+		r = nl_walk(rbuf, (size_t)n, nl->portid, st->lo, st->hi,
+			    ack_msg, st);
+		if (r < 0)
+			return r;
+	}
+	return st->first_err;
+}
+
+static int send_all(struct nl *nl, const void *buf, size_t len)
+{
+	ssize_t n = send(nl->fd, buf, len, 0);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
 int nl_commit(struct nl *nl, size_t *failed)
 {
-	struct commit_state st = { .nl = nl, .first_failed = NL_QUEUE_MAX };
-	ssize_t n;
+	struct acks st = {
+		.nl = nl,
+		.lo = nl->first_seq,
+		.hi = nl->first_seq + (uint32_t)nl->queued - 1,
+		.first = nl->first_seq,
+		.count = nl->queued,
+		.tolerate = nl->tolerate,
+	};
+	int err;
 
 	nl->extack[0] = '\0';
 	if (nl->queued == 0)
 		return 0;
-	n = send(nl->fd, nl->queue, nl->queued_len, 0);
-	if (n < 0 || (size_t)n != nl->queued_len) {
-		int err = n < 0 ? -errno : -EMSGSIZE;
-
-		nl_discard(nl);
-		return err;
-	}
-	while (st.acked < nl->queued) {
-		int r;
-
-		n = recv_datagram(nl);
-		if (n < 0) {
-			nl_discard(nl);
-			return (int)n;
-		}
-		r = nl_walk(rbuf, (size_t)n, nl->portid, nl->first_seq,
-			    nl->first_seq + (uint32_t)nl->queued - 1,
-			    commit_msg, &st);
-		if (r < 0) {
-			nl_discard(nl);
-			return r;
-		}
-	}
+	err = send_all(nl, nl->queue, nl->queued_len);
+	if (!err)
+		err = collect_acks(&st);
 	nl_discard(nl);
-	if (st.first_failed == NL_QUEUE_MAX)
-		return 0;
-	if (failed)
-		*failed = st.first_failed;
-	return st.first_err;
+	if (err && failed && st.first_err)
+		*failed = st.failed_seq - st.first;
+	return err;
+}
+
+int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
+		  uint32_t hi, uint32_t first, size_t count,
+		  uint32_t *failed_seq)
+{
+	struct acks st = {
+		.nl = nl, .lo = lo, .hi = hi, .first = first, .count = count,
+	};
+	int err;
+
+	nl->extack[0] = '\0';
+	if (count > NL_QUEUE_MAX)
+		return -E2BIG;
+	err = send_all(nl, buf, len);
+	if (!err)
+		err = collect_acks(&st);
+	if (err && failed_seq)
+		*failed_seq = st.failed_seq;
+	return err;
 }
 
 /* ---- Queries ------------------------------------------------------------ */
@@ -496,6 +561,12 @@ static int query(struct nl *nl, struct nlmsghdr *req, bool dump,
 	if (interrupted)
 		*interrupted = st.interrupted;
 	return st.err;
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *req, bool dump,
+	       int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	return query(nl, req, dump, fn, arg, NULL);
 }
 
 /* A growable array of decoded objects. */
@@ -905,6 +976,24 @@ int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n)
 	return dump_list(nl, buf, &v, (void **)out, n);
 }
 
+int nl_default_route_via(struct nl *nl, const struct pw_addr *gw)
+{
+	struct nl_route *routes;
+	size_t n;
+	int err = nl_route_list(nl, gw->family, &routes, &n);
+
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (size_t i = 0; i < n && err; i++) {
+		if (routes[i].dst.len != 0 || routes[i].type != RTN_UNICAST)
+			continue;
+		err = addr_equal(&routes[i].gateway, gw) ? 0 : -EEXIST;
+	}
+	free(routes);
+	return err;
+}
+
 /* ---- Change requests ---------------------------------------------------- */
 
 static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, unsigned ifindex,
@@ -1003,6 +1092,8 @@ int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		mnl_attr_put_strz(nlh, IFLA_IFALIAS, c->alias);
 	if (c->mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, c->mtu);
+	if (c->set_mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(c->mac), c->mac);
 	if (c->set_master)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, c->master);
 	if (c->addrgen_none) {

@@ -31,6 +31,8 @@ struct nl;
 
 /* Opens a socket in the namespace of netns_fd, or the current one (-1). */
 int nl_open(struct nl **out, int netns_fd);
+/* The same for another netlink protocol (NETLINK_NETFILTER for nft.c). */
+int nl_open_proto(struct nl **out, int netns_fd, int protocol);
 void nl_close(struct nl *nl);
 /* The kernel's message for the last failed request, "" when it gave none. */
 const char *nl_extack(const struct nl *nl);
@@ -105,6 +107,12 @@ int nl_addr_list(struct nl *nl, int family, unsigned ifindex,
 int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n);
 int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n);
 
+/*
+ * 0 when the main table's default route of gw's family goes via gw,
+ * -EEXIST when it goes elsewhere, -ENOENT when there is none.
+ */
+int nl_default_route_via(struct nl *nl, const struct pw_addr *gw);
+
 /* ---- Changes: queue, then commit ---------------------------------------- */
 
 struct nl_veth {
@@ -141,8 +149,10 @@ struct nl_link_change {
 	 * the link up.
 	 */
 	bool addrgen_none;
-	/* Bridge port hairpin mode (IFLA_BRPORT_MODE via IFLA_PROTINFO). */
+	/* Bridge port hairpin mode (IFLA_BRPORT_MODE, as slave data). */
 	enum nl_tristate hairpin;
+	bool set_mac;
+	uint8_t mac[6];
 };
 
 struct nl_route_req {
@@ -172,6 +182,27 @@ void nl_tolerate(struct nl *nl, int err);
 int nl_commit(struct nl *nl, size_t *failed);
 /* Drop the queue without sending it. */
 void nl_discard(struct nl *nl);
+
+/* ---- Raw exchanges, for protocols built on this socket (nft.c) ----------- */
+
+/* The next sequence number; use one per message of a prebuilt buffer. */
+uint32_t nl_next_seq(struct nl *nl);
+
+/*
+ * Send len bytes of prebuilt messages whose sequence numbers run from lo to
+ * hi, and wait for the ACKs of the acked messages among them, those with
+ * numbers first..first+count-1.  An error for any other number in [lo, hi]
+ * (nfnetlink refuses a whole batch at its BEGIN message, then acks nothing
+ * else) ends the wait.  Returns 0 or the first error in sequence order,
+ * its number in *failed_seq.
+ */
+int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
+		  uint32_t hi, uint32_t first, size_t count,
+		  uint32_t *failed_seq);
+
+/* One GET (dump false) or DUMP request; every data reply goes to fn. */
+int nl_request(struct nl *nl, struct nlmsghdr *req, bool dump,
+	       int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
 
 /* ---- For the fuzz harness and tests ------------------------------------- */
 

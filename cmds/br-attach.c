@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * br-attach - ensure a bridge, attach host-side veth ends to it and give
+ * each pod a default route via the bridge's address; or undo with -D.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ *   netns-new pod1 pod2 | veth-link --ipam 10.244.0.0/24 \
+ *     | br-attach cni0 --gw 10.244.0.1/24
+ *
+ * The bridge is created if missing (with the podwire: mark, a fixed MAC so
+ * the pods' gateway never changes address as ports come and go, and up),
+ * and given the --gw address once.  Each record's host_ifname is enslaved
+ * and brought up, and the pod gets "default via GW" in its namespace.
+ * Writes each record back with bridge= and gw= (gw6=) added.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "name.h"
+#include "ns.h"
+#include "owner.h"
+#include "stage.h"
+
+/* BR_MAX_PORTS is 1024 and port number 0 is reserved. */
+#define BRIDGE_PORTS_MAX 1023
+
+enum {
+	OPT_GW = CLI_LONG_ONLY,
+	OPT_NO_ROUTE,
+	OPT_MTU,
+	OPT_HAIRPIN,
+};
+
+static const struct cli_opt opts[] = {
+	{ "gw", OPT_GW, required_argument, "<addr>/<len>[,<addr6>/<len>]",
+	  "the bridge's address: the pods' gateway" },
+	{ "no-route", OPT_NO_ROUTE, no_argument, NULL,
+	  "do not set the pods' default route" },
+	{ "mtu", OPT_MTU, required_argument, "<bytes>", "MTU of the bridge" },
+	{ "hairpin", OPT_HAIRPIN, no_argument, NULL,
+	  "hairpin mode on the attached ports" },
+	{ 0 },
+};
+
+static const struct cli_prog prog = {
+	.name = "br-attach",
+	.usage = "[options] <bridge> [<ifname>...]\n"
+		 "[options] <bridge> < records\n"
+		 "-D [options] <bridge> [<ifname>...]",
+	.summary = "Ensure a bridge, attach host-side interfaces to it and "
+		   "route the pods through it.",
+	.opts = opts,
+	.shared = CLI_DELETE | CLI_NETNS | CLI_JSON | CLI_QUIET |
+		  CLI_KEEP_GOING,
+	.delete_help = "detach; with no interface, delete the bridge",
+};
+
+struct br_attach {
+	struct cli_common c;
+	const char *bridge;
+	struct pw_prefix gw[2]; /* IPv4 first when both */
+	size_t ngw;
+	bool no_route;
+	bool hairpin;
+	unsigned mtu;
+	bool positional;
+	unsigned bridge_index;
+	/* -D: host ends this run saw go with their namespace. */
+	char **vanishing;
+	size_t nvanishing;
+};
+
+/* ---- Options ------------------------------------------------------------ */
+
+static int take_gw(struct br_attach *ba, const char *text)
+{
+	char esc[STAGE_ESC_SIZE];
+	struct pw_prefix p;
+	struct pw_why why;
+	const char *bad = addr_parse_prefix(text, AF_UNSPEC, &p, &why);
+
+	if (!bad)
+		bad = addr_iface_invalid(&p, &why);
+	if (!bad && ba->ngw && ba->gw[0].addr.family == p.addr.family)
+		bad = "is a second address of one family";
+	if (bad) {
+		pw_usage_err("invalid gateway '%s': it %s",
+			     stage_esc(text, esc), bad);
+		return -1;
+	}
+	ba->gw[ba->ngw++] = p;
+	if (ba->ngw == 2 && ba->gw[0].addr.family == AF_INET6) {
+		ba->gw[1] = ba->gw[0];
+		ba->gw[0] = p;
+	}
+	return 0;
+}
+
+static int take_option(int val, const char *arg, void *ctx)
+{
+	struct br_attach *ba = ctx;
+	char buf[2 * PW_ADDRSTRLEN + 2], *comma;
+	uint32_t mtu;
+
+	switch (val) {
+	case OPT_GW:
+		if (ba->ngw || pw_strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf)) {
+			pw_usage_err("--gw takes ADDR/LEN[,ADDR6/LEN] once");
+			return -1;
+		}
+		comma = strchr(buf, ',');
+		if (comma)
+			*comma = '\0';
+		if (take_gw(ba, buf) || (comma && take_gw(ba, comma + 1)))
+			return -1;
+		return 0;
+	case OPT_NO_ROUTE:
+		ba->no_route = true;
+		return 0;
+	case OPT_HAIRPIN:
+		ba->hairpin = true;
+		return 0;
+	case OPT_MTU:
+		if (pw_parse_u32(arg, 65535, &mtu) || mtu < 68) {
+			pw_usage_err("invalid MTU '%s': give 68-65535", arg);
+			return -1;
+		}
+		ba->mtu = mtu;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- Records ------------------------------------------------------------ */
+
+static int check_record(struct rec *r, void *ctx)
+{
+	static const char *const names[] = { "netns", "host_ifname" };
+	struct br_attach *ba = ctx;
+	char esc[STAGE_ESC_SIZE];
+	struct pw_why why;
+	const char *bad, *v;
+
+	if (!rec_get(r, "host_ifname")) {
+		stage_err(r, "record has no host_ifname= field (veth-link "
+			     "writes it)");
+		return PW_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < PW_ARRAY_SIZE(names); i++) {
+		v = rec_get(r, names[i]);
+		if (!v)
+			continue;
+		bad = i == 0 ? name_netns_invalid(v, &why) :
+			       name_ifname_invalid(v, &why);
+		if (bad) {
+			stage_err(r, "invalid %s '%s': it %s", names[i],
+				  stage_esc(v, esc), bad);
+			return PW_EXIT_USAGE;
+		}
+	}
+	if (!strcmp(rec_get(r, "host_ifname"), ba->bridge)) {
+		stage_err(r, "cannot attach bridge '%s' to itself", ba->bridge);
+		return PW_EXIT_USAGE;
+	}
+	return PW_EXIT_OK;
+}
+
+/* ---- The bridge --------------------------------------------------------- */
+
+static void bridge_err(const struct br_attach *ba, struct nl *nl,
+		       const char *what, int err)
+{
+	char why[512];
+
+	pw_err("cannot %s bridge '%s': %s", what, ba->bridge,
+	       nl_why(nl, err, why, sizeof(why)));
+}
+
+/*
+ * A new bridge takes the lowest MAC of its ports unless its own MAC was set
+ * explicitly, so the pods' gateway would change address as pods come and
+ * go.  Give it a random locally administered one.
+ */
+static void bridge_mac(uint8_t mac[6])
+{
+	if (getrandom(mac, 6, 0) != 6)
+		memset(mac, 0x5a, 6);
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+}
+
+static int create_bridge(struct br_attach *ba, struct nl *nl)
+{
+	struct owner o = { .created = pw_now() };
+	struct nl_link_change c = { 0 };
+	char alias[NL_ALIAS_MAX];
+	int err;
+
+	pw_strlcpy(o.bridge, ba->bridge, sizeof(o.bridge));
+	owner_format(&o, alias, sizeof(alias));
+	c.alias = alias;
+	c.set_mac = true;
+	bridge_mac(c.mac);
+	err = nl_put_bridge(nl, ba->bridge, ba->mtu);
+	if (!err)
+		err = nl_commit(nl, NULL);
+	if (err == -EEXIST)
+		return err; /* made meanwhile; take it as it is */
+	if (!err)
+		err = nl_put_link_set(nl, 0, ba->bridge, &c);
+	if (!err)
+		err = nl_commit(nl, NULL);
+	if (err) {
+		bridge_err(ba, nl, "create", err);
+		return err;
+	}
+	return 0;
+}
+
+/* The bridge exists, is a bridge, is up and has the gateway addresses. */
+static int ensure_bridge(struct br_attach *ba)
+{
+	struct nl_link_change c = { .up = NL_ON, .mtu = ba->mtu };
+	struct ns_handle h;
+	struct nl_link l;
+	int err = ns_get(NULL, &h);
+
+	if (err) {
+		pw_err("cannot open rtnetlink: %s", strerror(-err));
+		return PW_EXIT_FAIL;
+	}
+	err = nl_link_get(h.nl, 0, ba->bridge, &l);
+	if (err == -ENODEV) {
+		err = create_bridge(ba, h.nl);
+		if (err && err != -EEXIST)
+			return PW_EXIT_FAIL;
+		err = nl_link_get(h.nl, 0, ba->bridge, &l);
+	}
+	if (err) {
+		bridge_err(ba, h.nl, "look up", err);
+		return PW_EXIT_FAIL;
+	}
+	if (strcmp(l.kind, "bridge")) {
+		pw_err("'%s' exists and is not a bridge (it is %s)", ba->bridge,
+		       l.kind[0] ? l.kind : "a plain device");
+		return PW_EXIT_FAIL;
+	}
+	ba->bridge_index = l.ifindex;
+	nl_put_link_set(h.nl, l.ifindex, NULL, &c);
+	for (size_t i = 0; i < ba->ngw; i++) {
+		nl_put_addr(h.nl, true, l.ifindex, &ba->gw[i], 0);
+		nl_tolerate(h.nl, EEXIST); /* the address is not added twice */
+	}
+	err = nl_commit(h.nl, NULL);
+	if (err) {
+		bridge_err(ba, h.nl, "set up", err);
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+/* ---- Attaching ---------------------------------------------------------- */
+
+/* The gateway for a pod address: --gw of its family if it covers it. */
+static const struct pw_prefix *gateway_for(const struct br_attach *ba,
+					   const char *addr)
+{
+	struct pw_prefix p;
+	struct pw_why why;
+
+	if (!addr || addr_parse_prefix(addr, AF_UNSPEC, &p, &why))
+		return NULL;
+	for (size_t i = 0; i < ba->ngw; i++) {
+		struct pw_prefix net = ba->gw[i];
+
+		net.len = p.len < net.len ? p.len : net.len;
+		if (addr_prefix_contains(&net, &p.addr))
+			return &ba->gw[i];
+	}
+	return NULL;
+}
+
+static int enslave(const struct br_attach *ba, const struct rec *r,
+		   struct nl *nl)
+{
+	const char *host = rec_get(r, "host_ifname");
+	struct nl_link_change c = {
+		.set_master = true,
+		.master = ba->bridge_index,
+		.up = NL_ON,
+		.hairpin = ba->hairpin ? NL_ON : NL_KEEP,
+	};
+	struct nl_link l;
+	char why[512];
+	int err = nl_link_get(nl, 0, host, &l);
+
+	if (err == -ENODEV) {
+		stage_err(r, "cannot attach '%s': no such interface", host);
+		return PW_EXIT_FAIL;
+	}
+	if (!err && (!strcmp(l.kind, "bridge") || (l.flags & IFF_LOOPBACK))) {
+		stage_err(r, "cannot attach '%s': it is %s", host,
+			  l.kind[0] ? "a bridge" : "the loopback");
+		return PW_EXIT_FAIL;
+	}
+	if (!err && l.master && l.master != ba->bridge_index) {
+		stage_err(r, "cannot attach '%s': it is a port of another "
+			     "device (ifindex %u)",
+			  host, l.master);
+		return PW_EXIT_FAIL;
+	}
+	if (!err)
+		err = nl_put_link_set(nl, l.ifindex, NULL, &c);
+	if (!err)
+		err = nl_commit(nl, NULL);
+	if (err == -EXFULL) {
+		stage_err(r, "cannot attach '%s': bridge '%s' holds at most %d "
+			     "ports",
+			  host, ba->bridge, BRIDGE_PORTS_MAX);
+		return PW_EXIT_FAIL;
+	}
+	if (err) {
+		stage_err(r, "cannot attach '%s' to '%s': %s", host, ba->bridge,
+			  nl_why(nl, err, why, sizeof(why)));
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+/* "default via GW" in the pod, unless it already has exactly that. */
+static int add_route(const struct rec *r, struct ns_handle *pod,
+		     const struct pw_prefix *gw)
+{
+	struct nl_route_req req = { .gateway = gw->addr };
+	char g[PW_ADDRSTRLEN], why[512];
+	int err;
+
+	req.dst.addr.family = gw->addr.family;
+	nl_put_route(pod->nl, true, &req);
+	err = nl_commit(pod->nl, NULL);
+	if (err == -EEXIST)
+		err = nl_default_route_via(pod->nl, &gw->addr);
+	if (!err)
+		return PW_EXIT_OK;
+	addr_format(&gw->addr, g, sizeof(g));
+	if (err == -EEXIST)
+		stage_err(r, "namespace '%s' already has another default "
+			     "route; not replacing it with one via %s",
+			  rec_get(r, "netns"), g);
+	else
+		stage_err(r, "cannot add the default route via %s in '%s': %s",
+			  g, rec_get(r, "netns"),
+			  nl_why(pod->nl, err, why, sizeof(why)));
+	return PW_EXIT_FAIL;
+}
+
+static int route_pod(struct br_attach *ba, struct rec *r)
+{
+	static const char *const keys[][2] = { { "addr", "gw" },
+					       { "addr6", "gw6" } };
+	const char *netns = rec_get(r, "netns");
+	struct ns_handle pod;
+	int err;
+
+	if (ba->no_route || !netns)
+		return PW_EXIT_OK;
+	err = ns_get(netns, &pod);
+	if (err) {
+		stage_err(r, "cannot use namespace '%s': %s", netns,
+			  ns_strerror(err));
+		return PW_EXIT_FAIL;
+	}
+	if (ns_is_current(pod.fd)) {
+		stage_err(r, "refusing to set a default route in '%s': it is "
+			     "the namespace br-attach runs in",
+			  netns);
+		return PW_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+		const struct pw_prefix *gw =
+			gateway_for(ba, rec_get(r, keys[i][0]));
+		char text[PW_ADDRSTRLEN];
+		int st;
+
+		if (!gw)
+			continue;
+		st = add_route(r, &pod, gw);
+		if (st)
+			return st;
+		rec_set(r, keys[i][1], addr_format(&gw->addr, text,
+						   sizeof(text)));
+	}
+	return PW_EXIT_OK;
+}
+
+static int attach_one(struct rec *r, void *ctx)
+{
+	struct br_attach *ba = ctx;
+	struct ns_handle h;
+	int err = ns_get(NULL, &h);
+	int st;
+
+	if (err) {
+		stage_err(r, "cannot open rtnetlink: %s", strerror(-err));
+		return PW_EXIT_FAIL;
+	}
+	st = enslave(ba, r, h.nl);
+	if (!st)
+		rec_set(r, "bridge", ba->bridge);
+	if (!st)
+		st = route_pod(ba, r);
+	return st;
+}
+
+/* ---- Detaching ---------------------------------------------------------- */
+
+static void remember_vanishing(struct br_attach *ba, const char *host)
+{
+	ba->vanishing = pw_xrealloc(ba->vanishing, (ba->nvanishing + 1) *
+							   sizeof(char *));
+	ba->vanishing[ba->nvanishing++] = pw_xstrdup(host);
+}
+
+static bool is_vanishing(const struct br_attach *ba, const char *ifname)
+{
+	for (size_t i = 0; i < ba->nvanishing; i++)
+		if (!strcmp(ba->vanishing[i], ifname))
+			return true;
+	return false;
+}
+
+static int unroute_pod(struct br_attach *ba, struct rec *r,
+		       struct ns_handle *pod)
+{
+	static const char *const keys[] = { "addr", "addr6" };
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+		const struct pw_prefix *gw =
+			gateway_for(ba, rec_get(r, keys[i]));
+		struct nl_route_req req = { 0 };
+
+		if (!gw)
+			continue;
+		req.dst.addr.family = gw->addr.family;
+		req.gateway = gw->addr;
+		nl_put_route(pod->nl, false, &req);
+		nl_tolerate(pod->nl, ESRCH);
+	}
+	/* A route that is gone is fine; so is anything else here, as the
+	 * pod is being taken apart. */
+	nl_commit(pod->nl, NULL);
+	return PW_EXIT_OK;
+}
+
+static int detach_one(struct rec *r, void *ctx)
+{
+	struct br_attach *ba = ctx;
+	const char *host = rec_get(r, "host_ifname");
+	const char *netns = rec_get(r, "netns");
+	const struct nl_link_change c = { .set_master = true, .master = 0 };
+	struct ns_handle h, pod;
+	struct nl_link l;
+	char why[512];
+	int err;
+
+	if (netns) {
+		err = ns_get(netns, &pod);
+		if (err == -ENOENT) {
+			/* The pod is gone; the kernel reaps its veth, which
+			 * leaves the bridge on its own. */
+			remember_vanishing(ba, host);
+			rec_set(r, "bridge", ba->bridge);
+			return PW_EXIT_OK;
+		}
+		if (!err && !ns_is_current(pod.fd) && !ba->no_route)
+			unroute_pod(ba, r, &pod);
+	}
+	err = ns_get(NULL, &h);
+	if (!err)
+		err = nl_link_get(h.nl, 0, host, &l);
+	if (!err && ba->bridge_index && l.master == ba->bridge_index)
+		err = nl_put_link_set(h.nl, l.ifindex, NULL, &c) ?:
+			      nl_commit(h.nl, NULL);
+	if (err && err != -ENODEV) {
+		stage_err(r, "cannot detach '%s' from '%s': %s", host,
+			  ba->bridge, nl_why(h.nl, err, why, sizeof(why)));
+		return PW_EXIT_FAIL;
+	}
+	rec_set(r, "bridge", ba->bridge);
+	return PW_EXIT_OK;
+}
+
+/* The bridge's ports that are not about to vanish. */
+static int count_staying_ports(struct br_attach *ba, struct nl *nl,
+			       size_t *staying, char *example, size_t size)
+{
+	struct nl_link *links;
+	size_t n;
+	int err = nl_link_list(nl, &links, &n);
+
+	if (err)
+		return err;
+	*staying = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (links[i].master != ba->bridge_index ||
+		    is_vanishing(ba, links[i].ifname))
+			continue;
+		if (!*staying)
+			pw_strlcpy(example, links[i].ifname, size);
+		(*staying)++;
+	}
+	free(links);
+	return 0;
+}
+
+/*
+ * -D BRIDGE: delete the bridge if podwire made it and no port is left but
+ * the ones going away with their namespaces.  Deleting a bridge sets its
+ * ports free, so those need not be waited for.
+ */
+static int delete_bridge(struct br_attach *ba)
+{
+	static const int caps[] = { CAP_NET_ADMIN };
+	char example[IFNAMSIZ] = "";
+	struct ns_handle h;
+	struct nl_link l;
+	struct owner o;
+	size_t staying;
+	int err = ns_get(NULL, &h);
+
+	if (!err)
+		err = nl_link_get(h.nl, 0, ba->bridge, &l);
+	if (err == -ENODEV)
+		return PW_EXIT_OK;
+	if (err) {
+		bridge_err(ba, h.nl, "look up", err);
+		return PW_EXIT_FAIL;
+	}
+	if (strcmp(l.kind, "bridge") || !owner_parse(l.alias, &o) ||
+	    strcmp(o.bridge, ba->bridge)) {
+		pw_err("refusing to delete '%s': podwire did not make it (no "
+		       "podwire: bridge mark)",
+		       ba->bridge);
+		return PW_EXIT_FAIL;
+	}
+	ba->bridge_index = l.ifindex;
+	err = count_staying_ports(ba, h.nl, &staying, example,
+				  sizeof(example));
+	if (!err && staying) {
+		/* In a pipeline the bridge stays for the pods still on it. */
+		if (!ba->positional)
+			return PW_EXIT_OK;
+		pw_err("not deleting bridge '%s': %zu port%s left (%s); detach "
+		       "them first",
+		       ba->bridge, staying, staying == 1 ? "" : "s", example);
+		return PW_EXIT_FAIL;
+	}
+	if (!err && !cli_require_caps("deleting a bridge", caps, 1))
+		return PW_EXIT_FAIL;
+	if (!err)
+		err = nl_put_link_del(h.nl, l.ifindex, NULL) ?:
+			      nl_commit(h.nl, NULL);
+	if (err && err != -ENODEV) {
+		bridge_err(ba, h.nl, "delete", err);
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+static int finish_delete(void *ctx)
+{
+	struct br_attach *ba = ctx;
+
+	return delete_bridge(ba);
+}
+
+/* For -D: find the bridge (absent is fine: nothing is attached to it). */
+static int find_bridge(struct br_attach *ba)
+{
+	struct ns_handle h;
+	struct nl_link l;
+	int err = ns_get(NULL, &h);
+
+	if (!err)
+		err = nl_link_get(h.nl, 0, ba->bridge, &l);
+	if (!err && !strcmp(l.kind, "bridge"))
+		ba->bridge_index = l.ifindex;
+	return err && err != -ENODEV ? PW_EXIT_FAIL : PW_EXIT_OK;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int check_bridge_name(const char *name)
+{
+	char esc[STAGE_ESC_SIZE];
+	struct pw_why why;
+	const char *bad = name_ifname_invalid(name, &why);
+
+	if (!bad)
+		return PW_EXIT_OK;
+	pw_usage_err("invalid bridge name '%s': it %s", stage_esc(name, esc),
+		     bad);
+	return PW_EXIT_USAGE;
+}
+
+static int run(struct br_attach *ba, int argc, char **argv)
+{
+	static const int caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
+	size_t n = (size_t)(argc - optind - 1);
+	struct stage s = {
+		.c = &ba->c,
+		.check = check_record,
+		.ctx = ba,
+		.caps = caps,
+		.ncaps = PW_ARRAY_SIZE(caps),
+	};
+	bool records = !n && rec_stdin_has_records();
+	struct rec *recs;
+	int st;
+
+	recs = stage_records_from_args("host_ifname", argv + optind + 1, n);
+	for (size_t i = 0; i < n; i++) {
+		st = check_record(&recs[i], ba);
+		if (st)
+			goto out;
+	}
+	ba->positional = !records;
+	st = cli_enter_netns(&ba->c);
+	if (st)
+		goto out;
+	if (ba->c.del) {
+		s.what = "detaching from a bridge";
+		s.apply = detach_one;
+		/* With interfaces named, only they go; else the bridge too. */
+		s.finish = n ? NULL : finish_delete;
+		st = find_bridge(ba);
+	} else {
+		/* The bridge is set up before the first record. */
+		s.what = "attaching to a bridge";
+		s.apply = attach_one;
+		st = cli_require_caps("setting up a bridge", caps,
+				      PW_ARRAY_SIZE(caps)) ?
+			     ensure_bridge(ba) :
+			     PW_EXIT_FAIL;
+	}
+	if (!st)
+		st = stage_run(&s, recs, n);
+out:
+	stage_records_free(recs, n);
+	return st;
+}
+
+int br_attach_main(int argc, char **argv)
+{
+	struct br_attach ba = { .bridge = NULL };
+	int st = cli_parse(&prog, argc, argv, &ba.c, take_option, &ba);
+
+	if (st >= 0)
+		return st;
+	if (optind >= argc) {
+		pw_usage_err("no bridge given");
+		return PW_EXIT_USAGE;
+	}
+	ba.bridge = argv[optind];
+	st = check_bridge_name(ba.bridge);
+	if (!st)
+		st = run(&ba, argc, argv);
+	for (size_t i = 0; i < ba.nvanishing; i++)
+		free(ba.vanishing[i]);
+	free(ba.vanishing);
+	ns_cache_clear();
+	return cli_close_stdout(st);
+}
+
+#ifndef PODWIRE_MULTICALL
+int main(int argc, char **argv)
+{
+	return br_attach_main(argc, argv);
+}
+#endif

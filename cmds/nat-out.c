@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nat-out - turn forwarding on and masquerade a subnet's traffic that
+ * leaves for elsewhere; remove it again with -D.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ *   nat-out --out uplink0 10.244.0.0/24
+ *   netns-new pod1 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 \
+ *     --gw 10.244.0.1/24 | nat-out --bridge cni0
+ *
+ * One rule per subnet in podwire's own nftables table (see common/nft.h),
+ * written in one atomic batch.  Given subnets, writes one record per
+ * subnet.  In a pipe without subnets it derives each record's subnet from
+ * its addr/addr6, acts once per subnet, and passes every record through
+ * unchanged.  --list prints one record per rule.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "nft.h"
+#include "ns.h"
+#include "stage.h"
+
+enum {
+	OPT_OUT = CLI_LONG_ONLY,
+	OPT_BRIDGE,
+	OPT_LIST,
+};
+
+static const struct cli_opt opts[] = {
+	{ "out", OPT_OUT, required_argument, "<ifname>",
+	  "only traffic leaving through this interface" },
+	{ "bridge", OPT_BRIDGE, required_argument, "<bridge>",
+	  "not traffic that stays on this bridge" },
+	{ "list", OPT_LIST, no_argument, NULL, "print one record per rule" },
+	{ 0 },
+};
+
+static const struct cli_prog prog = {
+	.name = "nat-out",
+	.usage = "[options] <subnet>...\n"
+		 "[options] < records\n"
+		 "--list [options]",
+	.summary = "Forward and masquerade a subnet's traffic that leaves "
+		   "the host.",
+	.opts = opts,
+	.shared = CLI_DELETE | CLI_NETNS | CLI_JSON | CLI_QUIET |
+		  CLI_KEEP_GOING,
+	.delete_help = "remove the subnet's rule; absent is fine",
+};
+
+struct nat_out {
+	struct cli_common c;
+	const char *out;
+	const char *bridge;
+	bool list;
+	bool positional;
+	struct nft *nft;
+	/* Subnets a pipe has already been through, to act once on each. */
+	struct pw_prefix *seen;
+	size_t nseen;
+	bool forwarding[2]; /* done for IPv4, IPv6 */
+};
+
+static int take_option(int val, const char *arg, void *ctx)
+{
+	struct nat_out *no = ctx;
+	char esc[STAGE_ESC_SIZE];
+	struct pw_why why;
+	const char *bad;
+
+	switch (val) {
+	case OPT_LIST:
+		no->list = true;
+		return 0;
+	case OPT_OUT:
+	case OPT_BRIDGE:
+		bad = name_ifname_invalid(arg, &why);
+		if (bad) {
+			pw_usage_err("invalid interface name '%s': it %s",
+				     stage_esc(arg, esc), bad);
+			return -1;
+		}
+		*(val == OPT_OUT ? &no->out : &no->bridge) = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- Records ------------------------------------------------------------ */
+
+static const char *subnet_invalid(const char *text, struct pw_prefix *p,
+				  struct pw_why *why)
+{
+	const char *bad = addr_parse_prefix(text, AF_UNSPEC, p, why);
+
+	return bad ? bad : addr_subnet_invalid(p, why);
+}
+
+/* Positional subnets: each must be a subnet, host bits clear. */
+static int check_subnet(struct rec *r, void *ctx)
+{
+	const char *v = rec_get(r, "subnet");
+	char esc[STAGE_ESC_SIZE], canon[PW_ADDRSTRLEN];
+	struct pw_prefix p;
+	struct pw_why why;
+	const char *bad = subnet_invalid(v, &p, &why);
+
+	(void)ctx;
+	if (bad) {
+		stage_err(r, "invalid subnet '%s': it %s", stage_esc(v, esc),
+			  bad);
+		return PW_EXIT_USAGE;
+	}
+	rec_set(r, "subnet", addr_format_prefix(&p, canon, sizeof(canon)));
+	return PW_EXIT_OK;
+}
+
+/* Records in a pipe: addr/addr6 must be ADDR/LEN when present. */
+static int check_passing(struct rec *r, void *ctx)
+{
+	static const char *const keys[] = { "addr", "addr6" };
+	char esc[STAGE_ESC_SIZE];
+	struct pw_prefix p;
+	struct pw_why why;
+
+	(void)ctx;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+		const char *v = rec_get(r, keys[i]);
+		const char *bad = v ? addr_parse_prefix(v, i ? AF_INET6 :
+							       AF_INET,
+							&p, &why) :
+				      NULL;
+
+		if (bad) {
+			stage_err(r, "invalid %s '%s': it %s", keys[i],
+				  stage_esc(v, esc), bad);
+			return PW_EXIT_USAGE;
+		}
+	}
+	return PW_EXIT_OK;
+}
+
+/* ---- Acting ------------------------------------------------------------- */
+
+/*
+ * Forwarding on, for the family of the subnet, once.  Writing the IPv6
+ * switch also stops the host's own interfaces from taking router
+ * advertisements (unless accept_ra is 2): the man page says so.
+ */
+static int forwarding_on(struct nat_out *no, const struct rec *r, int family)
+{
+	static const char *const keys[] = { "net/ipv4/ip_forward",
+					    "net/ipv6/conf/all/forwarding" };
+	size_t i = family == AF_INET ? 0 : 1;
+	struct ns_handle h;
+	char now[16] = "";
+	int err;
+
+	if (no->forwarding[i])
+		return PW_EXIT_OK;
+	err = ns_get(NULL, &h);
+	if (!err)
+		err = ns_sysctl_read(&h, keys[i], now, sizeof(now));
+	if (!err && strcmp(now, "1"))
+		err = ns_sysctl_write(&h, keys[i], "1");
+	if (err) {
+		stage_err(r, "cannot turn forwarding on (%s): %s", keys[i],
+			  strerror(-err));
+		return PW_EXIT_FAIL;
+	}
+	no->forwarding[i] = true;
+	return PW_EXIT_OK;
+}
+
+static int open_nft(struct nat_out *no)
+{
+	int err;
+
+	if (no->nft)
+		return 0;
+	err = nft_open(&no->nft);
+	if (err)
+		pw_err("cannot open nf_tables: %s", strerror(-err));
+	return err;
+}
+
+static void fill_masq(const struct nat_out *no, const struct pw_prefix *net,
+		      struct nft_masq *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->subnet = *net;
+	if (no->out)
+		pw_strlcpy(m->out, no->out, sizeof(m->out));
+	if (no->bridge)
+		pw_strlcpy(m->bridge, no->bridge, sizeof(m->bridge));
+}
+
+/* Make (or with -D remove) the rule for one subnet. */
+static int sync_subnet(struct nat_out *no, const struct rec *r,
+		       const struct pw_prefix *net)
+{
+	char why[512], text[PW_ADDRSTRLEN];
+	struct nft_masq m;
+	bool changed;
+	int err;
+
+	if (!no->c.del) {
+		int st = forwarding_on(no, r, net->addr.family);
+
+		if (st)
+			return st;
+	}
+	if (open_nft(no))
+		return PW_EXIT_FAIL;
+	fill_masq(no, net, &m);
+	err = no->c.del ? nft_masq_sync(no->nft, NULL, 0, net, 1, &changed) :
+			  nft_masq_sync(no->nft, &m, 1, NULL, 0, &changed);
+	if (err) {
+		stage_err(r, "cannot %s masquerading for %s: %s",
+			  no->c.del ? "remove" : "set up",
+			  addr_format_prefix(net, text, sizeof(text)),
+			  nft_why(no->nft, err, why, sizeof(why)));
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+static int apply_subnet(struct rec *r, void *ctx)
+{
+	struct nat_out *no = ctx;
+	struct pw_prefix net;
+	struct pw_why why;
+	int st;
+
+	addr_parse_prefix(rec_get(r, "subnet"), AF_UNSPEC, &net, &why);
+	st = sync_subnet(no, r, &net);
+	if (!st && no->out)
+		rec_set(r, "out", no->out);
+	if (!st && no->bridge)
+		rec_set(r, "bridge", no->bridge);
+	return st;
+}
+
+static bool seen_before(struct nat_out *no, const struct pw_prefix *net)
+{
+	for (size_t i = 0; i < no->nseen; i++)
+		if (no->seen[i].len == net->len &&
+		    addr_equal(&no->seen[i].addr, &net->addr))
+			return true;
+	no->seen = pw_xrealloc(no->seen, (no->nseen + 1) * sizeof(*no->seen));
+	no->seen[no->nseen++] = *net;
+	return false;
+}
+
+/* A record passing through: its subnets, once each; the record as is. */
+static int apply_passing(struct rec *r, void *ctx)
+{
+	static const char *const keys[] = { "addr", "addr6" };
+	struct nat_out *no = ctx;
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+		const char *v = rec_get(r, keys[i]);
+		struct pw_prefix p, net;
+		struct pw_why why;
+		int st;
+
+		if (!v || addr_parse_prefix(v, AF_UNSPEC, &p, &why))
+			continue;
+		net = addr_network(&p);
+		if (seen_before(no, &net))
+			continue;
+		st = sync_subnet(no, r, &net);
+		if (st)
+			return st;
+	}
+	return PW_EXIT_OK;
+}
+
+/* ---- --list ------------------------------------------------------------- */
+
+static int list_rules(struct nat_out *no)
+{
+	struct nft_masq *rules = NULL;
+	char why[512], text[PW_ADDRSTRLEN], handle[24];
+	size_t n = 0;
+	int err = open_nft(no);
+
+	if (err)
+		return PW_EXIT_FAIL;
+	err = nft_masq_list(no->nft, &rules, &n);
+	if (err && err != -ENOENT) {
+		pw_err("cannot list the rules: %s",
+		       nft_why(no->nft, err, why, sizeof(why)));
+		return PW_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n && !no->c.quiet; i++) {
+		struct rec r;
+
+		rec_init(&r);
+		rec_set(&r, "subnet", addr_format_prefix(&rules[i].subnet, text,
+							 sizeof(text)));
+		if (rules[i].out[0])
+			rec_set(&r, "out", rules[i].out);
+		if (rules[i].bridge[0])
+			rec_set(&r, "bridge", rules[i].bridge);
+		snprintf(handle, sizeof(handle), "%llu",
+			 (unsigned long long)rules[i].handle);
+		rec_set(&r, "handle", handle);
+		err = rec_write(stdout, &r, cli_format(&no->c));
+		rec_clear(&r);
+		if (err)
+			break;
+	}
+	free(rules);
+	return PW_EXIT_OK;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int run(struct nat_out *no, int argc, char **argv)
+{
+	static const int caps[] = { CAP_NET_ADMIN };
+	size_t n = (size_t)(argc - optind);
+	struct stage s = {
+		.c = &no->c,
+		.ctx = no,
+		.caps = caps,
+		.ncaps = PW_ARRAY_SIZE(caps),
+		.what = no->c.del ? "removing masquerading" :
+				    "setting up masquerading",
+	};
+	struct rec *recs;
+	int st;
+
+	if (no->out && no->bridge && !strcmp(no->out, no->bridge)) {
+		pw_usage_err("--out and --bridge name the same interface: "
+			     "nothing would be masqueraded");
+		return PW_EXIT_USAGE;
+	}
+	if (!n && !rec_stdin_has_records() && !no->list) {
+		pw_usage_err("no subnet given");
+		return PW_EXIT_USAGE;
+	}
+	st = cli_enter_netns(&no->c);
+	if (st)
+		return st;
+	if (no->list)
+		return list_rules(no);
+	no->positional = n > 0;
+	s.check = n ? check_subnet : check_passing;
+	s.apply = n ? apply_subnet : apply_passing;
+	recs = stage_records_from_args("subnet", argv + optind, n);
+	st = stage_run(&s, recs, n);
+	stage_records_free(recs, n);
+	return st;
+}
+
+int nat_out_main(int argc, char **argv)
+{
+	struct nat_out no = { .out = NULL };
+	int st = cli_parse(&prog, argc, argv, &no.c, take_option, &no);
+
+	if (st >= 0)
+		return st;
+	st = run(&no, argc, argv);
+	nft_close(no.nft);
+	free(no.seen);
+	ns_cache_clear();
+	return cli_close_stdout(st);
+}
+
+#ifndef PODWIRE_MULTICALL
+int main(int argc, char **argv)
+{
+	return nat_out_main(argc, argv);
+}
+#endif
