@@ -209,7 +209,10 @@ static int create_bridge(struct br_attach *ba, struct nl *nl)
 	c.alias = alias;
 	c.set_mac = true;
 	bridge_mac(c.mac);
-	err = nl_put_bridge(nl, ba->bridge, ba->mtu);
+	/* No MTU here: only a change through RTM_SETLINK marks the bridge's
+	 * MTU as the user's, and otherwise the first port of 1500 bytes
+	 * resets it (br_mtu_auto_adjust).  ensure_bridge() sets it. */
+	err = nl_put_bridge(nl, ba->bridge, 0);
 	if (!err)
 		err = nl_commit(nl, NULL);
 	if (err == -EEXIST)
@@ -296,7 +299,6 @@ static int enslave(const struct br_attach *ba, const struct rec *r,
 		.set_master = true,
 		.master = ba->bridge_index,
 		.up = NL_ON,
-		.hairpin = ba->hairpin ? NL_ON : NL_KEEP,
 	};
 	struct nl_link l;
 	char why[512];
@@ -319,6 +321,8 @@ static int enslave(const struct br_attach *ba, const struct rec *r,
 	}
 	if (!err)
 		err = nl_put_link_set(nl, l.ifindex, NULL, &c);
+	if (!err && ba->hairpin)
+		err = nl_put_bridge_port(nl, l.ifindex, true);
 	if (!err)
 		err = nl_commit(nl, NULL);
 	if (err == -EXFULL) {

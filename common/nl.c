@@ -1105,19 +1105,25 @@ int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		mnl_attr_nest_end(nlh, in6);
 		mnl_attr_nest_end(nlh, af);
 	}
-	if (c->hairpin != NL_KEEP) {
-		/* Bridge port options go through RTM_NEWLINK's slave data;
-		 * RTM_SETLINK of AF_UNSPEC ignores IFLA_PROTINFO. */
-		struct nlattr *info, *data;
+	return queue_done(nl, nlh);
+}
 
-		nlh->nlmsg_type = RTM_NEWLINK;
-		info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-		mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
-		data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
-		mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, c->hairpin == NL_ON);
-		mnl_attr_nest_end(nlh, data);
-		mnl_attr_nest_end(nlh, info);
-	}
+int nl_put_bridge_port(struct nl *nl, unsigned ifindex, bool hairpin)
+{
+	/* RTM_SETLINK of AF_UNSPEC has no bridge port options; RTM_NEWLINK's
+	 * slave data does (`ip link set X type bridge_slave hairpin on`). */
+	struct nlmsghdr *nlh = queue_msg(nl, RTM_NEWLINK, 0);
+	struct nlattr *info, *data;
+
+	if (!nlh)
+		return -ENOBUFS;
+	put_ifinfo(nlh, ifindex, false);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, hairpin);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
 	return queue_done(nl, nlh);
 }
 

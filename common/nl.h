@@ -149,8 +149,6 @@ struct nl_link_change {
 	 * the link up.
 	 */
 	bool addrgen_none;
-	/* Bridge port hairpin mode (IFLA_BRPORT_MODE, as slave data). */
-	enum nl_tristate hairpin;
 	bool set_mac;
 	uint8_t mac[6];
 };
@@ -167,6 +165,12 @@ int nl_put_bridge(struct nl *nl, const char *ifname, unsigned mtu);
 int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		    const struct nl_link_change *c);
 int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname);
+/*
+ * Bridge port options (IFLA_BRPORT_MODE: hairpin), as RTM_NEWLINK slave
+ * data.  The link must already be a port when this message is processed:
+ * queue it after the change that sets its master.
+ */
+int nl_put_bridge_port(struct nl *nl, unsigned ifindex, bool hairpin);
 int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
 		const struct pw_prefix *p, uint32_t ifa_flags);
 int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r);

@@ -115,6 +115,20 @@ assert_link_up() {
 		<<<"$j" >/dev/null || fail "link $1 ${2:+in $2} is not up: $j"
 }
 
+# Assert DEV (in NETNS) is administratively up (a bridge without ports has
+# no carrier, so no LOWER_UP).
+assert_link_up_admin() {
+	local j
+	j=$(link_json "$@") || fail "no link $1 ${2:+in $2}"
+	jq -e '.flags | index("UP")' <<<"$j" >/dev/null ||
+		fail "link $1 ${2:+in $2} is not up: $j"
+}
+
+# True when DEV (in NETNS) is gone; for `eventually`.
+no_link() {
+	! link_exists "$@"
+}
+
 # The named namespaces, sorted, one per line.
 netns_list() {
 	sb ip -j netns list | jq -r '.[].name' | sort

@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# br-attach: the bridge, its ports and the pods' default routes.
+
+# bats file_tags=root,netlink
+
+load helpers
+
+# Pods pod1..podN wired to the host by veth-link, with addresses.
+make_pods() {
+	local n=$1 pool=${2:-10.244.0.0/24}
+	sb bash -c "seq -f pod%g $n | netns-new | veth-link --ipam $pool" \
+		>"$BATS_TEST_TMPDIR/pods"
+}
+
+@test "creates the bridge up with its gateway address and podwire's mark" {
+	run -0 --separate-stderr sb br-attach cni0 --gw 10.244.0.1/24
+	assert_equal "$output" ""
+	j=$(link_json cni0)
+	assert_equal "$(jq -r .linkinfo.info_kind <<<"$j")" bridge
+	assert_regex "$(jq -r .ifalias <<<"$j")" '^podwire: bridge=cni0 created=[0-9]+$'
+	assert_link_up_admin cni0
+	assert_equal "$(addrs_of cni0)" 10.244.0.1/24
+	# The MAC was set, not inherited from ports: locally administered.
+	assert_regex "$(jq -r .address <<<"$j")" '^[0-9a-f][26ae]:'
+	# Twice: the address is not added twice.
+	run -0 sb br-attach cni0 --gw 10.244.0.1/24
+	assert_equal "$(addrs_of cni0)" 10.244.0.1/24
+}
+
+@test "attaches each pod's host end, routes the pod via the gateway" {
+	make_pods 3
+	mac_before=$(link_json cni0 2>/dev/null | jq -r .address)
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	assert_equal "${#lines[@]}" 3
+	for i in 1 2 3; do
+		host=$(field host_ifname "$i")
+		assert_equal "$(field bridge "$i")" cni0
+		assert_equal "$(field gw "$i")" 10.244.0.1
+		assert_equal "$(link_json "$host" | jq -r .master)" cni0
+		assert_link_up "$host"
+		assert_equal "$(sb ip -n pod$i -j route show default | jq -r '.[0].gateway')" 10.244.0.1
+	done
+	assert_equal "$(sb bridge -j link show | jq '[.[] | select(.master == "cni0")] | length')" 3
+	# The pods reach each other and the gateway, and the host reaches them.
+	run -0 ping_from pod1 10.244.0.3
+	run -0 ping_from pod3 10.244.0.1
+	run -0 sb ping -c1 -W2 10.244.0.4
+}
+
+@test "the bridge's MAC does not change as ports come and go" {
+	run -0 sb br-attach cni0 --gw 10.244.0.1/24
+	mac=$(link_json cni0 | jq -r .address)
+	make_pods 3
+	run -0 sb bash -c "br-attach cni0 < '$BATS_TEST_TMPDIR/pods'"
+	assert_equal "$(link_json cni0 | jq -r .address)" "$mac"
+	run -0 sb netns-new -D pod1
+	eventually no_link "$(field host_ifname 1)"
+	assert_equal "$(link_json cni0 | jq -r .address)" "$mac"
+}
+
+@test "seed 000, Hands-On Part 2: ns3 on br0 with a default route, pinged from the host" {
+	run -0 sb netns-new ns3
+	run -0 sb veth-link ns3:veth-ns3=10.0.0.3/24 veth-br
+	run -0 sb br-attach br0 --gw 10.0.0.254/24 veth-br
+	assert_equal "$(field host_ifname)" veth-br
+	assert_equal "$(link_json veth-br | jq -r .master)" br0
+	# Positional interfaces carry no pod, so its route is made by
+	# record: the same pod again as a record does it.
+	run -0 sb bash -c 'echo "netns=ns3 ifname=veth-ns3 host_ifname=veth-br addr=10.0.0.3/24" | br-attach br0 --gw 10.0.0.254/24'
+	assert_equal "$(sb ip -n ns3 -j route show default | jq -r '.[0].gateway')" 10.0.0.254
+	run -0 ping_from ns3 10.0.0.254
+	run -0 sb ping -c2 -W2 10.0.0.3
+	run -0 ping_from ns3 127.0.0.1
+}
+
+@test "re-running attaches nothing twice and keeps the routes" {
+	make_pods 2
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	first=$output
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	assert_equal "$output" "$first"
+	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 1
+	assert_equal "$(addrs_of cni0)" 10.244.0.1/24
+}
+
+@test "--no-route leaves the pods' routes alone; --hairpin and --mtu apply" {
+	make_pods 1
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 --no-route --hairpin --mtu 1400 < '$BATS_TEST_TMPDIR/pods'"
+	host=$(field host_ifname)
+	assert_equal "$(field gw)" ""
+	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
+	assert_equal "$(sb bridge -j -d link show dev "$host" | jq -r '.[0].hairpin')" true
+	assert_equal "$(link_json cni0 | jq .mtu)" 1400
+}
+
+@test "a pod with another default route is not rerouted" {
+	make_pods 1
+	sb ip -n pod1 route add default via 10.244.0.99
+	run -1 --separate-stderr sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	assert_equal "$stderr" "br-attach: line 1: namespace 'pod1' already has another default route; not replacing it with one via 10.244.0.1"
+	assert_equal "$(sb ip -n pod1 -j route show default | jq -r '.[0].gateway')" 10.244.0.99
+}
+
+@test "a record without host_ifname is an error with its line number" {
+	make_pods 1
+	run -2 --separate-stderr sb bash -c "(cat '$BATS_TEST_TMPDIR/pods'; echo netns=pod1) | br-attach cni0"
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$stderr" "br-attach: line 2: record has no host_ifname= field (veth-link writes it)"
+}
+
+@test "an interface that does not exist: exit 1, named" {
+	run -1 --separate-stderr sb br-attach cni0 nosuch0
+	assert_equal "$stderr" "br-attach: cannot attach 'nosuch0': no such interface"
+}
+
+@test "bad input: exit 2, one line, nothing made" {
+	for args in "--gw 10.0.0.1 cni0" "--gw 10.0.0.0/24 cni0" "--gw 10.0.0.1/33 cni0" \
+		"--mtu 10 cni0" "verylongbridgename0" "../br" "cni0 bad/name" "cni0 cni0" \
+		"--gw 10.0.0.1/24,10.1.0.1/24 cni0"; do
+		run -2 --separate-stderr sb br-attach $args
+		assert_equal "$output" ""
+		assert_regex "$stderr" "^br-attach: "
+	done
+	run -2 sb br-attach
+	run -1 link_exists cni0
+}
+
+@test "a name that exists but is not a bridge is refused" {
+	sb ip link add notbr type veth peer name notbr1
+	run -1 --separate-stderr sb br-attach notbr --gw 10.0.0.1/24
+	assert_equal "$stderr" "br-attach: 'notbr' exists and is not a bridge (it is veth)"
+	assert_equal "$(addrs_of notbr)" ""
+}
+
+@test "a port of another bridge is not moved" {
+	sb ip link add other0 type bridge
+	sb ip link add p0 type veth peer name p1
+	sb ip link set p0 master other0
+	run -1 --separate-stderr sb br-attach cni0 p0
+	assert_regex "$stderr" "^br-attach: cannot attach 'p0': it is a port of another device"
+	assert_equal "$(link_json p0 | jq -r .master)" other0
+}
+
+@test "the 1,024th port is refused, saying why" {
+	# Dummy-like cheap ports: veth pairs with both ends on the host.
+	run -0 sb br-attach cni0
+	sb bash -c 'for i in $(seq 1023); do echo "link add p$i type veth peer name q$i"; echo "link set p$i master cni0"; done | ip -batch -'
+	sb ip link add p1024 type veth peer name q1024
+	run -1 --separate-stderr sb br-attach cni0 p1024
+	assert_equal "$stderr" "br-attach: cannot attach 'p1024': bridge 'cni0' holds at most 1023 ports"
+}
+
+@test "-D detaches, and -D BRIDGE deletes it once it is empty" {
+	make_pods 2
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	h1=$(field host_ifname 1)
+	h2=$(field host_ifname 2)
+	run -1 --separate-stderr sb br-attach -D cni0
+	assert_equal "$stderr" "br-attach: not deleting bridge 'cni0': 2 ports left ($h1); detach them first"
+	run -0 sb br-attach -D cni0 "$h1" "$h2"
+	assert_equal "$(link_json "$h1" | jq -r '.master // "none"')" none
+	run -0 sb br-attach -D cni0 "$h1"
+	run -0 sb br-attach -D cni0
+	run -1 link_exists cni0
+	run -0 sb br-attach -D cni0
+}
+
+@test "-D removes the pod's default route when the pod is still there" {
+	make_pods 1
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	run -0 sb bash -c "br-attach -D cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
+	run -1 link_exists cni0
+}
+
+@test "-D refuses a bridge podwire did not make" {
+	sb ip link add docker0 type bridge
+	run -1 --separate-stderr sb br-attach -D docker0
+	assert_equal "$stderr" "br-attach: refusing to delete 'docker0': podwire did not make it (no podwire: bridge mark)"
+	run -0 link_exists docker0
+}
+
+@test "-n makes the bridge inside another namespace" {
+	run -0 sb netns-new node
+	run -0 sb br-attach -n node cni0 --gw 10.244.0.1/24
+	run -0 link_exists cni0 node
+	run -1 link_exists cni0
+}
+
+@test "without CAP_NET_ADMIN: says it needs root, exit 1" {
+	run -1 --separate-stderr without_caps br-attach cni0
+	assert_regex "$stderr" "^br-attach: setting up a bridge needs root \(CAP_NET_ADMIN is missing\)$"
+	run -1 link_exists cni0
+}

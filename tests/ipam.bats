@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# veth-link --ipam: leases from a pool, under /run/podwire/ipam.
+
+# bats file_tags=root,ipam
+
+load helpers
+
+STORE=/run/podwire/ipam
+
+# The addresses the pods' eth0 carry, as ip sees them, sorted.
+pod_addrs() {
+	local ns
+	for ns in $(netns_list); do
+		addrs_of eth0 "$ns" 2>/dev/null
+	done | sort -V
+}
+
+@test "a /29 serves exactly its five hosts, skipping network, gateway and broadcast" {
+	run -0 sb bash -c 'seq -f pod%g 5 | netns-new | veth-link --ipam 10.9.0.0/29'
+	assert_equal "$(pod_addrs)" $'10.9.0.2/29\n10.9.0.3/29\n10.9.0.4/29\n10.9.0.5/29\n10.9.0.6/29'
+	# The sixth: a clear error naming the pool, exit 1, nothing half-built.
+	run -0 sb netns-new pod6
+	run -1 --separate-stderr sb bash -c 'echo pod6 | veth-link --ipam 10.9.0.0/29'
+	assert_equal "$stderr" "veth-link: line 1: no free address in pool 10.9.0.0/29: it is full"
+	assert_equal "$output" ""
+	run -1 link_exists eth0 pod6
+	assert_equal "$(count_links veth)" 5
+	assert_equal "$(sb ls "$STORE/10.9.0.0_29/addr" | wc -l)" 5
+}
+
+@test "each lease is a file naming the pod's namespace and interface" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24'
+	run -0 sb cat "$STORE/10.9.0.0_24/addr/10.9.0.2"
+	assert_regex "$output" '^netns=pod1 ifname=eth0 created=[0-9]+$'
+	run -0 sb cat "$STORE/10.9.0.0_24/pod/pod1@eth0"
+	assert_equal "$output" 10.9.0.2
+}
+
+@test "--gw moves the gateway; the first host is then handed out" {
+	run -0 sb bash -c 'seq -f pod%g 2 | netns-new | veth-link --ipam 10.9.0.0/29 --gw 10.9.0.6'
+	assert_equal "$(pod_addrs)" $'10.9.0.1/29\n10.9.0.2/29'
+	run -2 sb veth-link --ipam 10.9.0.0/29 --gw 10.9.1.1 pod9:eth0
+	run -2 sb veth-link --ipam 10.9.0.0/29 --gw 10.9.0.7 pod9:eth0
+	run -2 sb veth-link --gw 10.9.0.1 pod9:eth0
+}
+
+@test "a re-run for the same pod gets the same address" {
+	run -0 sb bash -c 'seq -f pod%g 3 | netns-new | veth-link --ipam 10.9.0.0/24'
+	first=$output
+	run -0 sb bash -c 'seq -f pod%g 3 | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$output" "$first"
+	assert_equal "$(sb ls "$STORE/10.9.0.0_24/addr" | wc -l)" 3
+}
+
+@test "-D releases the lease and writes the released address" {
+	run -0 sb bash -c 'seq -f pod%g 3 | netns-new | veth-link --ipam 10.9.0.0/24'
+	run -0 sb bash -c 'echo pod2 | veth-link -D --ipam 10.9.0.0/24'
+	assert_equal "$(field addr)" 10.9.0.3/24
+	run -1 sb test -e "$STORE/10.9.0.0_24/addr/10.9.0.3"
+	run -1 sb test -e "$STORE/10.9.0.0_24/pod/pod2@eth0"
+	# Releasing again is fine and releases nothing.
+	run -0 sb bash -c 'echo pod2 | veth-link -D --ipam 10.9.0.0/24'
+	assert_equal "$(field addr)" ""
+}
+
+@test "a released address is handed out again once the pool comes round" {
+	run -0 sb bash -c 'seq -f pod%g 5 | netns-new | veth-link --ipam 10.9.0.0/29'
+	run -0 sb bash -c 'echo pod2 | netns-new -D | veth-link -D --ipam 10.9.0.0/29'
+	run -0 sb bash -c 'echo pod9 | netns-new | veth-link --ipam 10.9.0.0/29'
+	assert_equal "$(field addr)" 10.9.0.3/29
+}
+
+@test "dual stack: one address from each pool" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam fd09::/64,10.9.0.0/24'
+	assert_equal "$(field addr)" 10.9.0.2/24
+	assert_equal "$(field addr6)" fd09::2/64
+	assert_equal "$(addrs_of eth0 pod1 | sort)" $'10.9.0.2/24\nfd09::2/64'
+}
+
+@test "a record may ask for its address; a taken or foreign one is refused" {
+	run -0 sb netns-new pod1 pod2 pod3
+	run -0 sb bash -c 'echo "netns=pod1 addr=10.9.0.50/24" | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$(addrs_of eth0 pod1)" 10.9.0.50/24
+	run -1 --separate-stderr sb bash -c 'echo "netns=pod2 addr=10.9.0.50/24" | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$stderr" "veth-link: line 1: address 10.9.0.50 of pool 10.9.0.0/24 is leased to another pod"
+	run -1 --separate-stderr sb bash -c 'echo "netns=pod3 addr=10.8.0.5/24" | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$stderr" "veth-link: line 1: addr '10.8.0.5/24' is not an address pool 10.9.0.0/24 can lease"
+	run -1 link_exists eth0 pod2
+	run -1 link_exists eth0 pod3
+}
+
+@test "a failure after the lease gives the address back" {
+	run -0 sb netns-new pod1
+	sb ip -n pod1 link add eth0 type veth peer name other
+	run -1 sb veth-link --ipam 10.9.0.0/24 pod1:eth0
+	assert_equal "$(sb ls "$STORE/10.9.0.0_24/addr" | wc -l)" 0
+}
+
+@test "50 veth-link --ipam at once on a /27: 29 served, all distinct, the rest refused" {
+	run -0 sb bash -c 'seq -f pod%g 50 | netns-new -q'
+	run -0 sb bash -c 'for i in $(seq 50); do veth-link -q --ipam 10.9.0.0/27 pod$i:eth0 2>>'"$BATS_TEST_TMPDIR"'/errors & done; wait'
+	addrs=$(pod_addrs)
+	assert_equal "$(wc -l <<<"$addrs")" 29
+	assert_equal "$(sort -u <<<"$addrs" | wc -l)" 29
+	assert_equal "$(grep -c 'no free address in pool 10.9.0.0/27: it is full' "$BATS_TEST_TMPDIR/errors")" 21
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/errors")" 21
+	assert_equal "$(count_links veth)" 29
+	assert_equal "$(sb ls "$STORE/10.9.0.0_27/addr" | wc -l)" 29
+	run -1 grep -E '^10\.9\.0\.(0|1|31)/' <<<"$addrs"
+}
+
+@test "pools that are not pools: exit 2, one line" {
+	for bad in 10.9.0.1/24 10.9.0.0/31 0.0.0.0/0 fd00::/48 fd00::/127 \
+		10.9.0.0/24,10.8.0.0/24 10.9.0.0 x 10.9.0.0/24,fd00::/64,fd01::/64; do
+		run -2 --separate-stderr sb veth-link --ipam "$bad" pod1:eth0
+		assert_equal "$(wc -l <<<"$stderr")" 2 # the error and "Try ..."
+		assert_regex "${stderr%%$'\n'*}" "^veth-link: "
+	done
+}
+
+@test "a store that others can write is refused" {
+	sb mkdir -p -m 0777 "$STORE"
+	run -0 sb netns-new pod1
+	run -1 --separate-stderr sb veth-link --ipam 10.9.0.0/24 pod1:eth0
+	assert_equal "$stderr" "veth-link: cannot open the lease store /run/podwire/ipam for pool 10.9.0.0/24: it is not root's or is writable by others"
+	run -1 link_exists eth0 pod1
+}
+
+@test "a lease file replaced by a symlink is neither followed nor overwritten" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24'
+	sb sh -c "echo precious > '$BATS_TEST_TMPDIR/target'"
+	sb ln -s "$BATS_TEST_TMPDIR/target" "$STORE/10.9.0.0_24/addr/10.9.0.3"
+	run -0 sb bash -c 'echo pod2 | netns-new | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$(field addr)" 10.9.0.4/24
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/target")" precious
+	# The owner index pointing at it is not trusted either.
+	sb ln -sf "$BATS_TEST_TMPDIR/target" "$STORE/10.9.0.0_24/pod/pod1@eth0"
+	run -0 sb bash -c 'echo pod1 | veth-link -D --ipam 10.9.0.0/24'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/target")" precious
+}
+
+@test "a corrupt cursor costs a scan, not a wrong address" {
+	run -0 sb bash -c 'seq -f pod%g 2 | netns-new | veth-link --ipam 10.9.0.0/24'
+	for junk in "" "-1" "99999999999999999999" "0x10" "abc" "7 8"; do
+		sb sh -c "printf '%s' '$junk' > $STORE/10.9.0.0_24/cursor"
+		ns=p$RANDOM
+		run -0 sb netns-new "$ns"
+		run -0 sb veth-link --ipam 10.9.0.0/24 "$ns:eth0"
+	done
+	addrs=$(pod_addrs)
+	assert_equal "$(wc -l <<<"$addrs")" 8
+	assert_equal "$(sort -u <<<"$addrs" | wc -l)" 8
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# nat-out: forwarding and masquerade in podwire's own nftables table.
+
+# bats file_tags=root,nftables
+
+load helpers
+
+# The rules of podwire's chain as nft sees them: one JSON object per rule.
+podwire_rules() {
+	sb nft -j list ruleset |
+		jq -c '.nftables[] | select(.rule.table == "podwire") | .rule'
+}
+
+@test "masquerades a subnet in table inet podwire, marked, forwarding on" {
+	run -0 --separate-stderr sb nat-out --out uplink0 10.244.0.0/24
+	assert_equal "$output" "subnet=10.244.0.0/24 out=uplink0"
+	run -0 sb nft -j list ruleset
+	ruleset=$output
+	jq -e '.nftables[] | select(.table.name == "podwire") |
+		.table.family == "inet"' <<<"$ruleset"
+	# nft 1.0.6 leaves table comments out of its JSON; its text has them.
+	run -0 sb nft list table inet podwire
+	assert_line --index 1 $'\tcomment "podwire"'
+	jq -e '.nftables[] | select(.chain.table == "podwire") | .chain |
+		.type == "nat" and .hook == "postrouting" and .prio == 100' <<<"$ruleset"
+	run -0 podwire_rules
+	assert_equal "${#lines[@]}" 1
+	rule=$output
+	assert_equal "$(jq -r .comment <<<"$rule")" "podwire: subnet=10.244.0.0/24 out=uplink0"
+	jq -e '.expr | any(.match.right.prefix.addr == "10.244.0.0" and .match.right.prefix.len == 24)' <<<"$rule"
+	jq -e '.expr | any(.match.left.meta.key == "oifname" and .match.op == "==" and .match.right == "uplink0")' <<<"$rule"
+	jq -e '.expr | any(has("masquerade"))' <<<"$rule"
+	assert_equal "$(sb sysctl -n net.ipv4.ip_forward)" 1
+	# IPv6 forwarding is only touched for an IPv6 subnet.
+	assert_equal "$(sb sysctl -n net.ipv6.conf.all.forwarding)" 0
+}
+
+@test "--bridge exempts traffic that stays on the bridge" {
+	run -0 sb nat-out --bridge cni0 10.244.0.0/24
+	run -0 podwire_rules
+	jq -e '.expr | any(.match.left.meta.key == "oifname" and .match.op == "!=" and .match.right == "cni0")' <<<"$output"
+}
+
+@test "an IPv6 subnet: ip6 saddr, IPv6 forwarding on" {
+	run -0 sb nat-out fd00:244::/64
+	run -0 podwire_rules
+	jq -e '.expr | any(.match.left.payload.protocol == "ip6" and .match.right.prefix.addr == "fd00:244::")' <<<"$output"
+	assert_equal "$(sb sysctl -n net.ipv6.conf.all.forwarding)" 1
+}
+
+@test "re-running adds nothing; other options replace the rule" {
+	run -0 sb nat-out --out uplink0 10.244.0.0/24
+	run -0 sb nat-out --out uplink0 10.244.0.0/24
+	run -0 podwire_rules
+	assert_equal "${#lines[@]}" 1
+	handle=$(jq .handle <<<"$output")
+	run -0 sb nat-out --out uplink0 10.244.0.0/24
+	assert_equal "$(podwire_rules | jq .handle)" "$handle"
+	run -0 sb nat-out --out eth9 10.244.0.0/24
+	run -0 podwire_rules
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$(jq -r .comment <<<"$output")" "podwire: subnet=10.244.0.0/24 out=eth9"
+}
+
+@test "-D removes exactly that subnet's rule; the last takes the table" {
+	run -0 sb nat-out 10.1.0.0/24 10.2.0.0/24
+	run -0 sb nat-out -D 10.1.0.0/24
+	run -0 podwire_rules
+	assert_equal "$(jq -r .comment <<<"$output")" "podwire: subnet=10.2.0.0/24"
+	run -0 sb nat-out -D 10.1.0.0/24
+	run -0 sb nat-out -D 10.2.0.0/24
+	assert_equal "$(sb nft -j list ruleset | jq '[.nftables[] | select(.table)] | length')" 0
+}
+
+@test "--list prints one record per rule, -j as JSON" {
+	run -0 sb nat-out --out uplink0 10.1.0.0/24 fd01::/64
+	run -0 sb nat-out --list
+	assert_equal "${#lines[@]}" 2
+	assert_regex "${lines[0]}" '^subnet=10.1.0.0/24 out=uplink0 handle=[0-9]+$'
+	run -0 sb nat-out --list -j
+	jq -e -s 'map(.subnet) == ["10.1.0.0/24","fd01::/64"]' <<<"$output"
+	run -0 sb nat-out -D 10.1.0.0/24 fd01::/64
+	run -0 --separate-stderr sb nat-out --list
+	assert_equal "$output" ""
+}
+
+@test "in a pipe: one rule per subnet, every record passed through unchanged" {
+	input=$'netns=pod1 addr=10.244.0.2/24 x=1\nnetns=pod2 addr=10.244.0.3/24\nnetns=pod3 addr=10.245.0.2/24 addr6=fd00::2/64'
+	run -0 sb bash -c "printf '%s\n' '$input' | nat-out"
+	assert_equal "$output" "$input"
+	run -0 podwire_rules
+	assert_equal "$(jq -r .comment <<<"$output" | sort)" $'podwire: subnet=10.244.0.0/24\npodwire: subnet=10.245.0.0/24\npodwire: subnet=fd00::/64'
+}
+
+@test "nat-out costs one batch per subnet, not per pod" {
+	# One pod, from an empty ruleset...
+	run -0 sb bash -c "echo 'netns=solo addr=10.9.0.2/16' | strace -f -qq -e trace=sendto,sendmsg -o '$BATS_TEST_TMPDIR/trace1' nat-out"
+	run -0 sb nat-out -D 10.9.0.0/16
+	# ...and a thousand, from an empty ruleset: the same messages.
+	run -0 sb bash -c "seq 1 1000 | sed 's/.*/netns=pod& addr=10.244.0.2\/16/' | strace -f -qq -e trace=sendto,sendmsg -o '$BATS_TEST_TMPDIR/trace' nat-out | wc -l"
+	assert_equal "$output" 1000
+	assert_equal "$(grep -c . "$BATS_TEST_TMPDIR/trace")" "$(grep -c . "$BATS_TEST_TMPDIR/trace1")"
+	assert_equal "$(podwire_rules | wc -l)" 1
+}
+
+@test "a foreign table named podwire is refused, not adopted" {
+	sb nft add table inet podwire
+	sb nft add chain inet podwire mine
+	run -1 --separate-stderr sb nat-out 10.244.0.0/24
+	assert_equal "$stderr" "nat-out: cannot set up masquerading for 10.244.0.0/24: an nftables table 'inet podwire' exists without podwire's mark; podwire will not adopt it"
+	run -0 sb nft -j list chain inet podwire mine
+	assert_equal "$(podwire_rules)" ""
+	run -1 sb nat-out -D 10.244.0.0/24
+}
+
+@test "a rule someone else added to our chain is left alone" {
+	run -0 sb nat-out 10.244.0.0/24
+	sb nft add rule inet podwire postrouting ip saddr 10.9.9.0/24 counter
+	run -0 sb nat-out -D 10.244.0.0/24
+	run -0 podwire_rules
+	assert_equal "${#lines[@]}" 1
+	jq -e '.expr | any(has("counter"))' <<<"$output"
+}
+
+@test "after nft flush ruleset a re-run puts the rule back" {
+	run -0 sb nat-out 10.244.0.0/24
+	sb nft flush ruleset
+	run -0 sb nat-out 10.244.0.0/24
+	assert_equal "$(podwire_rules | jq -r .comment)" "podwire: subnet=10.244.0.0/24"
+}
+
+@test "invalid subnets: exit 2, one line, no rule" {
+	for bad in 10.0.0.1/24 0.0.0.0/0 ::/0 127.0.0.0/8 224.0.0.0/4 10.0.0.0 \
+		10.0.0.0/33 010.0.0.0/8 "10.0.0.0/24 " "" fe80::%eth0/64; do
+		run -2 --separate-stderr sb nat-out "$bad"
+		assert_regex "$stderr" "^nat-out: invalid subnet '.*': it "
+		assert_equal "$(wc -l <<<"$stderr")" 1
+	done
+	run -2 sb nat-out --out 'eth*' 10.0.0.0/24
+	run -2 sb nat-out --out cni0 --bridge cni0 10.0.0.0/24
+	run -2 sb bash -c 'echo "netns=p addr=10.0.0.2" | nat-out'
+	assert_equal "$(sb nft -j list ruleset | jq '[.nftables[] | select(.table)] | length')" 0
+	assert_equal "$(sb sysctl -n net.ipv4.ip_forward)" 0
+}
+
+@test "without CAP_NET_ADMIN: says it needs root, exit 1" {
+	run -1 --separate-stderr without_caps nat-out 10.244.0.0/24
+	assert_equal "$stderr" "nat-out: setting up masquerading needs root (CAP_NET_ADMIN is missing)"
+}
