@@ -35,6 +35,7 @@
 /* NF_IP_PRI_NAT_SRC: "priority srcnat". */
 #define NFT_PRIO_SRCNAT 100
 #define NFT_MSG_ROOM 1024 /* every message built here fits */
+#define NFT_REQ_SIZE 1024 /* a GET request; zeroed, see nl.c NL_REQ_SIZE */
 
 struct nft {
 	struct nl *nl;
@@ -187,7 +188,7 @@ static int gen_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int read_genid(struct nft *nft, uint32_t *genid)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NFT_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh =
 		nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0, 0);
 
@@ -227,7 +228,7 @@ static int table_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int read_table(struct nft *nft, struct table_state *ts)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NFT_REQ_SIZE] = { 0 };
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
 	int err;
@@ -286,7 +287,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int read_rules(struct nft *nft, struct rule_list *rl)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NFT_REQ_SIZE] = { 0 };
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
 	int err;
@@ -363,7 +364,7 @@ static void batch_begin(struct batch *bt, uint32_t genid, size_t nmsgs)
 	struct nfgenmsg *nfg;
 
 	bt->size = (nmsgs + 2) * NFT_MSG_ROOM;
-	bt->buf = pw_xmalloc(bt->size);
+	bt->buf = pw_xcalloc(1, bt->size); /* zeroed: see nl.c NL_REQ_SIZE */
 	bt->b = mnl_nlmsg_batch_start(bt->buf, bt->size);
 	bt->begin_seq = nl_next_seq(bt->nft->nl);
 	bt->acked = 0;

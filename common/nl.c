@@ -45,6 +45,12 @@
 #define NL_QUEUE_MAX 32 /* requests per commit */
 #define NL_MSG_ROOM 2048 /* every request we build fits in this */
 #define NL_DUMP_TRIES 5
+/*
+ * Requests are built in zeroed buffers: libmnl 1.0.4 leaves the padding
+ * after an attribute unset, and those bytes would go to the kernel
+ * uninitialised (valgrind caught it).
+ */
+#define NL_REQ_SIZE 1024
 #define NL_EXTACK_MAX 256
 
 struct nl {
@@ -325,6 +331,7 @@ static struct nlmsghdr *queue_msg(struct nl *nl, uint16_t type,
 		return NULL;
 	if (nl->queued == 0)
 		nl->first_seq = nl->seq + 1;
+	memset(nl->queue + nl->queued_len, 0, NL_MSG_ROOM);
 	nlh = mnl_nlmsg_put_header(nl->queue + nl->queued_len);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
@@ -894,7 +901,7 @@ static int link_get_msg(const struct nlmsghdr *nlh, void *arg)
 int nl_link_get(struct nl *nl, unsigned ifindex, const char *ifname,
 		struct nl_link *out)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 };
 	struct ifinfomsg *ifi = link_request(buf, RTM_GETLINK);
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct link_get g = { .out = out };
@@ -914,7 +921,7 @@ int nl_link_get(struct nl *nl, unsigned ifindex, const char *ifname,
 
 int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 };
 	struct vec v = { .size = sizeof(**out), .decode = vec_decode_link,
 			 .type = RTM_NEWLINK };
 
@@ -925,7 +932,7 @@ int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n)
 int nl_addr_list(struct nl *nl, int family, unsigned ifindex,
 		 struct nl_addr **out, size_t *n)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 	struct vec v = { .size = sizeof(**out), .decode = vec_decode_addr,
@@ -950,7 +957,7 @@ int nl_addr_list(struct nl *nl, int family, unsigned ifindex,
 
 int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	struct vec v = { .size = sizeof(**out), .decode = vec_decode_route,
@@ -964,7 +971,7 @@ int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n)
 
 int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ndmsg *nd;
 	struct vec v = { .size = sizeof(**out), .decode = vec_decode_neigh,
