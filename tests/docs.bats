@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# docs: for every program that has cmds/P.c and man/P.8, its --help,
+# --version and usage errors, its man page against its --help (both ways),
+# and its bash completion.
+
+# bats file_tags=docs
+
+load helpers
+
+# Most tests here only read files and run --help, which touches nothing:
+# they need no sandbox.  The completion tests that make namespaces start
+# one with sandbox_start (what the helpers' own setup does); teardown stops
+# it, and does nothing when there is none.
+setup() { :; }
+teardown() { sandbox_stop; }
+
+# The programs to check: every cmds/P.c that has a man page, so a new
+# program is covered as soon as its page is added.
+programs() {
+	local c p
+	for c in "$TOP"/cmds/*.c; do
+		p=$(basename "$c" .c)
+		[[ -e $TOP/man/$p.8 ]] && echo "$p"
+	done
+}
+
+# The long options P --help lists, without "--", one per line.
+help_long_options() {
+	"$1" --help | sed -nE 's/^ +(-[[:alnum:]], )?--([[:alnum:]-]+).*/\2/p'
+}
+
+# The OPTIONS section of man/P.8, as roff.
+man_options_section() {
+	sed -n '/^\.SH "\{0,1\}OPTIONS"\{0,1\}$/,/^\.SH /p' "$TOP/man/$1.8" |
+		sed '$d'
+}
+
+# The section names of man/P.8, one per line, without quotes.
+man_sections() {
+	sed -n 's/^\.SH  *//p' "$TOP/man/$1.8" | tr -d '"'
+}
+
+# Run P's completion function in a non-interactive bash, on the words
+# given (the last one is the word being completed), and print COMPREPLY
+# one per line.  Prefix with sb to run it inside the test's sandbox.
+completion_script='
+	source /usr/share/bash-completion/bash_completion
+	source "$1"
+	fn=$2
+	shift 2
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	"$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf "%s\n" "${COMPREPLY[@]}"
+'
+complete_words() {
+	local prog=$1
+	bash -c "$completion_script" bash "$TOP/completions/$prog.bash" \
+		"_comp_cmd_${prog//-/_}" "$@"
+}
+
+@test "there are programs with man pages to check" {
+	run -0 programs
+	assert [ "${#lines[@]}" -ge 1 ]
+}
+
+@test "P --help: exit 0, usage on stdout only, ends pointing at P(8)" {
+	local p
+	for p in $(programs); do
+		run -0 --separate-stderr "$p" --help
+		assert_equal "$stderr" ""
+		assert_equal "${lines[0]}" "Usage:"
+		assert_regex "${lines[1]}" "^ $p "
+		assert_equal "${lines[${#lines[@]} - 1]}" \
+			"For more details see $p(8)."
+	done
+}
+
+@test "P -V and P --version: exit 0, the version on stdout" {
+	local p opt
+	for p in $(programs); do
+		for opt in -V --version; do
+			run -0 --separate-stderr "$p" "$opt"
+			assert_equal "$stderr" ""
+			assert_regex "$output" "^$p from podwire [^ ]+$"
+		done
+	done
+}
+
+@test "P --bogus: exit 2, two lines on stderr ending in the --help hint" {
+	local p
+	for p in $(programs); do
+		run -2 --separate-stderr "$p" --bogus
+		assert_equal "$output" ""
+		assert_equal "$(wc -l <<<"$stderr")" 2
+		assert_equal "$(sed -n 1p <<<"$stderr")" \
+			"$p: unrecognized option '--bogus'"
+		assert_equal "$(sed -n 2p <<<"$stderr")" \
+			"Try '$p --help' for more information."
+	done
+}
+
+@test "every long option of P --help is in the OPTIONS of P(8)" {
+	local p opt roff
+	for p in $(programs); do
+		roff=$(man_options_section "$p")
+		run -0 help_long_options "$p"
+		assert [ "${#lines[@]}" -ge 2 ] # at least --help and --version
+		for opt in "${lines[@]}"; do
+			# In roff a hyphen-minus is written \-.
+			grep -qF -- "\\-\\-${opt//-/\\-}" <<<"$roff" ||
+				fail "$p --help lists --$opt, but man/$p.8 OPTIONS does not"
+		done
+	done
+}
+
+@test "every --option in the OPTIONS of P(8) is in P --help" {
+	local p opt help
+	for p in $(programs); do
+		help=" $(help_long_options "$p" | tr '\n' ' ') "
+		run -0 bash -c "grep -oE '\\\\-\\\\-[a-z0-9]+(\\\\-[a-z0-9]+)*' |
+			sed 's/\\\\-/-/g; s/^--//' | sort -u" <<<"$(man_options_section "$p")"
+		assert [ "${#lines[@]}" -ge 2 ]
+		for opt in "${lines[@]}"; do
+			[[ $help == *" $opt "* ]] ||
+				fail "man/$p.8 OPTIONS names --$opt, which $p --help does not list"
+		done
+	done
+}
+
+@test "every short option of P --help is in the OPTIONS of P(8)" {
+	local p opt roff
+	for p in $(programs); do
+		roff=$(man_options_section "$p")
+		run -0 bash -c "'$p' --help | sed -nE 's/^ +-([[:alnum:]]), --.*/\\1/p'"
+		for opt in "${lines[@]}"; do
+			grep -qE -- "^\.B[RI]? +\\\\-$opt( |\$)" <<<"$roff" ||
+				fail "$p --help lists -$opt, but man/$p.8 OPTIONS does not"
+		done
+	done
+}
+
+@test "P(8) has the sections NAME to SEE ALSO, and names P" {
+	local p s title
+	for p in $(programs); do
+		run -0 man_sections "$p"
+		for s in NAME SYNOPSIS DESCRIPTION OPTIONS RECORDS "EXIT STATUS" \
+			EXAMPLES "SEE ALSO"; do
+			printf '%s\n' "${lines[@]}" | grep -qx "$s" ||
+				fail "man/$p.8 has no $s section"
+		done
+		title=${p^^}
+		grep -qF ".TH ${title//-/\\-} 8 " "$TOP/man/$p.8" ||
+			fail "man/$p.8: .TH does not name $title in section 8"
+		grep -qF "${p//-/\\-} \\- " "$TOP/man/$p.8" ||
+			fail "man/$p.8: NAME does not start with $p"
+	done
+}
+
+@test "P(8) formats without a groff warning" {
+	local p
+	for p in $(programs); do
+		run -0 --separate-stderr env LC_ALL=C.UTF-8 MANWIDTH=80 \
+			groff -man -ww -z "$TOP/man/$p.8"
+		assert_equal "$output$stderr" ""
+	done
+}
+
+@test "P's completion: '-' offers --help and every long option of --help" {
+	local p opt
+	for p in $(programs); do
+		[[ -e $TOP/completions/$p.bash ]] ||
+			fail "no completions/$p.bash for $p"
+		run -0 --separate-stderr complete_words "$p" "$p" -
+		assert_equal "$stderr" ""
+		local got=" ${lines[*]} "
+		[[ $got == *" --help "* ]] || fail "$p -<TAB> lacks --help: $got"
+		for opt in $(help_long_options "$p"); do
+			[[ $got == *" --$opt "* ]] ||
+				fail "$p -<TAB> lacks --$opt: $got"
+		done
+		# And the file registers the function for the program.
+		run -0 bash -c "source /usr/share/bash-completion/bash_completion
+			source '$TOP/completions/$p.bash'; complete -p '$p'"
+		assert_equal "$output" "complete -F _comp_cmd_${p//-/_} $p"
+	done
+}
+
+# bats test_tags=root
+@test "netns-new completion: -D offers the namespaces in /run/netns" {
+	sandbox_start
+	run -0 sb netns-new a1 a2
+	run -0 --separate-stderr sb bash -c "$completion_script" bash \
+		"$TOP/completions/netns-new.bash" _comp_cmd_netns_new \
+		netns-new -D ""
+	assert_equal "$stderr" ""
+	assert_equal "$output" $'a1\na2'
+	# A name already on the line is not offered again.
+	run -0 sb bash -c "$completion_script" bash \
+		"$TOP/completions/netns-new.bash" _comp_cmd_netns_new \
+		netns-new --delete a1 ""
+	assert_equal "$output" "a2"
+	# A new name is the user's to invent.
+	run -0 sb bash -c "$completion_script" bash \
+		"$TOP/completions/netns-new.bash" _comp_cmd_netns_new \
+		netns-new ""
+	assert_equal "$output" ""
+}
+
+# bats test_tags=root
+@test "veth-link completion: namespaces with ':', -n names, free text" {
+	sandbox_start
+	run -0 sb netns-new a1 a2 b1
+	vl() {
+		sb bash -c "$completion_script" bash \
+			"$TOP/completions/veth-link.bash" _comp_cmd_veth_link \
+			veth-link "$@"
+	}
+	run -0 --separate-stderr vl a
+	assert_equal "$stderr" ""
+	assert_equal "$output" $'a1:\na2:'
+	# The peer too, but not a third end.
+	run -0 vl a1:eth0=10.0.0.1/24 b
+	assert_equal "$output" "b1:"
+	run -0 vl a1:eth0 a2:eth0 ""
+	assert_equal "$output" ""
+	# After NETNS: come a name and addresses of the user's choosing.
+	run -0 vl a1:
+	assert_equal "$output" ""
+	# -n and --netns take a namespace name, as a word or after '='.
+	run -0 vl -n a
+	assert_equal "$output" $'a1\na2'
+	run -0 vl -jn b
+	assert_equal "$output" "b1"
+	run -0 vl --netns=a
+	assert_equal "$output" $'a1\na2'
+	# A value after -n is not an endpoint: two more may follow.
+	run -0 vl -n b1 a1:eth0 a
+	assert_equal "$output" $'a1:\na2:'
+	# --mtu, --ipam and --gw take free text.
+	for opt in --mtu --ipam --gw; do
+		run -0 vl "$opt" ""
+		assert_equal "$output" ""
+	done
+}
