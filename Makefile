@@ -120,7 +120,10 @@ san:
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		all units
 
-check: all units san
+# check and demo start from nothing: they install what is missing, then
+# build in a second make, which sees the libraries pkg-config now knows.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all units san
 	$(Q)tests/run
 
 lint-man:
@@ -153,11 +156,14 @@ fuzz:
 			tests/fuzz/corpus/$$t 2>&1 | tail -n 3 || exit 1; \
 	done
 
-demo: all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo
 
 N ?= 100 1000
-bench: all
+bench: deps
+	$(Q)scripts/deps --bench
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run $(N)
 
 deps:
