@@ -43,8 +43,7 @@ PC_LIBS := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lmnl -ln
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter -Wno-format-truncation -fstack-protector-strong \
-	-MMD -MP -Icommon -Icmds $(PC_CFLAGS) \
-	-DPODWIRE_VERSION='"$(VERSION)"'
+	-MMD -MP -Icommon -Icmds -I$(BUILD) $(PC_CFLAGS)
 LDLIBS += $(PC_LIBS)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -68,6 +67,16 @@ msg = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
 all: $(BINS)
+
+# The version lives in a header rewritten only when it changes, so -V is
+# never stale and nothing rebuilds when it is not.
+VERSION_H := $(BUILD)/version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define PODWIRE_VERSION "$(VERSION)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/obj/common/cli.o: $(VERSION_H)
+FORCE:
 
 $(BUILD)/obj/%.o: %.c
 	$(call msg,CC,$@)
@@ -143,7 +152,7 @@ analyze:
 	scan-build --status-bugs $(MAKE) BUILD=$(BUILD)/analyze all
 
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: $(VERSION_H)
 	$(Q)for src in $(FUZZ_SRC); do \
 		t=$$(basename $$src .c); \
 		mkdir -p $(BUILD)/fuzz tests/fuzz/corpus/$$t; \
@@ -190,7 +199,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units san check lint-man format format-check analyze fuzz \
+.PHONY: FORCE all units san check lint-man format format-check analyze fuzz \
 	demo bench deps install uninstall clean
 .DELETE_ON_ERROR:
 

@@ -54,7 +54,7 @@ static const struct cli_opt opts[] = {
 static const struct cli_prog prog = {
 	.name = "br-attach",
 	.usage = "[options] <bridge> [<ifname>...]\n"
-		 "[options] <bridge> < records\n"
+		 "[options] <bridge> [-] < records\n"
 		 "-D [options] <bridge> [<ifname>...]",
 	.summary = "Ensure a bridge, attach host-side interfaces to it and "
 		   "route the pods through it.",
@@ -626,9 +626,13 @@ static int run(struct br_attach *ba, int argc, char **argv)
 		.caps = caps,
 		.ncaps = PW_ARRAY_SIZE(caps),
 	};
-	bool records = !n && rec_stdin_has_records();
+	bool records;
 	struct rec *recs;
 	int st;
+
+	if (stage_dash_means_stdin(&s, argv + optind + 1, n))
+		n = 0;
+	records = !n && (s.force_stdin || rec_stdin_has_records());
 
 	recs = stage_records_from_args("host_ifname", argv + optind + 1, n);
 	for (size_t i = 0; i < n; i++) {

@@ -45,7 +45,7 @@ static const struct cli_opt opts[] = {
 static const struct cli_prog prog = {
 	.name = "nat-out",
 	.usage = "[options] <subnet>...\n"
-		 "[options] < records\n"
+		 "[options] [-] < records\n"
 		 "--list [options]",
 	.summary = "Forward and masquerade a subnet's traffic that leaves "
 		   "the host.",
@@ -344,7 +344,9 @@ static int run(struct nat_out *no, int argc, char **argv)
 			     "nothing would be masqueraded");
 		return PW_EXIT_USAGE;
 	}
-	if (!n && !rec_stdin_has_records() && !no->list) {
+	if (stage_dash_means_stdin(&s, argv + optind, n))
+		n = 0;
+	else if (!n && !rec_stdin_has_records() && !no->list) {
 		pw_usage_err("no subnet given");
 		return PW_EXIT_USAGE;
 	}

@@ -37,7 +37,7 @@ static const struct cli_opt opts[] = {
 static const struct cli_prog prog = {
 	.name = "netns-new",
 	.usage = "[options] <name>...\n"
-		 "[options] < records",
+		 "[options] [-] < records",
 	.summary = "Create named network namespaces (as ip netns add does), "
 		   "with lo up.",
 	.opts = opts,
@@ -157,7 +157,9 @@ int netns_new_main(int argc, char **argv)
 	if (st >= 0)
 		return st;
 	n = (size_t)(argc - optind);
-	if (!n && !rec_stdin_has_records()) {
+	if (stage_dash_means_stdin(&s, argv + optind, n))
+		n = 0;
+	else if (!n && !rec_stdin_has_records()) {
 		pw_usage_err("no namespace names given");
 		return PW_EXIT_USAGE;
 	}

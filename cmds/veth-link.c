@@ -49,7 +49,7 @@ static const struct cli_prog prog = {
 	.name = "veth-link",
 	.usage = "[options] [<netns>:]<ifname>[=<addr>/<len>[,<addr6>/<len>]] "
 		 "[<peer>]\n"
-		 "[options] < records",
+		 "[options] [-] < records",
 	.summary = "Create a veth pair with each end in its namespace, "
 		   "addressed and up.",
 	.opts = opts,
@@ -258,11 +258,13 @@ static int quiet_ipv6(const struct end *e)
  *    stays unusable for about two seconds after it comes up (measured on
  *    6.18 with plain ip: 2048 ms against 3 ms).
  */
-static int configure_end(struct nl *nl, struct end *e, const char *alias)
+static int configure_end(struct nl *nl, struct end *e, const char *alias,
+			 unsigned mtu)
 {
 	struct nl_link_change first = {
 		.alias = alias,
 		.addrgen_none = !e->has_v6,
+		.mtu = mtu, /* made with it; a re-run applies it */
 	};
 	const struct nl_link_change up = { .up = NL_ON };
 	unsigned idx = 0;
@@ -277,7 +279,7 @@ static int configure_end(struct nl *nl, struct end *e, const char *alias)
 	err = quiet_ipv6(e);
 	if (err)
 		return err;
-	if (first.alias || first.addrgen_none)
+	if (first.alias || first.addrgen_none || first.mtu)
 		nl_put_link_set(nl, idx, e->ifname, &first);
 	nl_put_link_set(nl, idx, e->ifname, &up);
 	for (size_t i = 0; i < e->naddrs; i++) {
@@ -297,9 +299,21 @@ enum made {
 	MADE_BEFORE, /* a re-run: the pair is already this pod's */
 };
 
-/* Is the existing host end, and its peer, this record's pair? */
-static int check_existing(const struct rec *r, struct end *pod,
-			  struct end *host)
+enum existing {
+	EXISTING_OURS, /* this pod's pair, complete */
+	EXISTING_STALE, /* this pod's mark, its peer not in the pod: stale */
+	EXISTING_REFUSED, /* not ours, or the pod's name is taken: reported */
+};
+
+/*
+ * The create found a name taken.  Is the host end, with its peer, this
+ * record's pair?  A host end marked for this pod whose peer is not the
+ * pod's interface is left from an earlier pod of the same name, still
+ * being reaped with its namespace (a teardown followed at once by a
+ * setup): it is ours to replace.
+ */
+static enum existing check_existing(const struct rec *r, struct end *pod,
+				    struct end *host)
 {
 	struct nl_link hl, pl;
 	struct owner o;
@@ -309,12 +323,12 @@ static int check_existing(const struct rec *r, struct end *pod,
 		stage_err(r, "cannot create the pair: '%s' already exists in %s%s",
 			  pod->ifname, pod->netns ? "namespace " : "",
 			  pod->netns ? pod->netns : "this namespace");
-		return PW_EXIT_FAIL;
+		return EXISTING_REFUSED;
 	}
 	if (err) {
 		stage_err(r, "cannot look up '%s': %s", host->ifname,
 			  strerror(-err));
-		return PW_EXIT_FAIL;
+		return EXISTING_REFUSED;
 	}
 	if (strcmp(hl.kind, "veth") || !owner_parse(hl.alias, &o) ||
 	    strcmp(o.netns, pod->netns ? pod->netns : "") ||
@@ -322,37 +336,52 @@ static int check_existing(const struct rec *r, struct end *pod,
 		stage_err(r, "cannot create the pair: '%s' already exists and "
 			     "is not this pod's veth",
 			  host->ifname);
-		return PW_EXIT_FAIL;
+		return EXISTING_REFUSED;
 	}
 	err = nl_link_get(pod->h.nl, 0, pod->ifname, &pl);
-	if (err || strcmp(pl.kind, "veth") || pl.ifindex != hl.link) {
-		stage_err(r, "'%s' exists but its peer is not '%s' in %s",
-			  host->ifname, pod->ifname,
-			  pod->netns ? pod->netns : "this namespace");
-		return PW_EXIT_FAIL;
-	}
-	return PW_EXIT_OK;
+	if (err || strcmp(pl.kind, "veth") || pl.ifindex != hl.link)
+		return EXISTING_STALE;
+	return EXISTING_OURS;
 }
 
-static int create_pair(const struct rec *r, struct veth_link *vl,
-		       struct end *pod, struct end *host, enum made *made)
+static int create_once(struct end *pod, struct end *host, unsigned mtu)
 {
 	struct nl_veth v = {
 		.ifname = host->ifname,
 		.peer_ifname = pod->ifname,
 		.peer_netns_fd = pod->h.fd,
-		.mtu = vl->mtu,
+		.mtu = mtu,
 	};
+	int err = nl_put_veth(host->h.nl, &v);
+
+	return err ? err : nl_commit(host->h.nl, NULL);
+}
+
+static int create_pair(const struct rec *r, struct veth_link *vl,
+		       struct end *pod, struct end *host, enum made *made)
+{
 	char why[512];
-	int err;
+	int err = create_once(pod, host, vl->mtu);
 
 	*made = MADE_NOW;
-	err = nl_put_veth(host->h.nl, &v);
-	if (!err)
-		err = nl_commit(host->h.nl, NULL);
 	if (err == -EEXIST) {
-		*made = MADE_BEFORE;
-		return check_existing(r, pod, host);
+		switch (check_existing(r, pod, host)) {
+		case EXISTING_OURS:
+			*made = MADE_BEFORE;
+			return PW_EXIT_OK;
+		case EXISTING_REFUSED:
+			return PW_EXIT_FAIL;
+		case EXISTING_STALE:
+			/* Ours and stale: replace it (once). */
+			err = nl_put_link_del(host->h.nl, 0, host->ifname);
+			nl_tolerate(host->h.nl, ENODEV);
+			err = err ? err : nl_commit(host->h.nl, NULL);
+			err = err ? err : create_once(pod, host, vl->mtu);
+			if (err == -EEXIST &&
+			    check_existing(r, pod, host) == EXISTING_REFUSED)
+				return PW_EXIT_FAIL;
+			break;
+		}
 	}
 	if (err) {
 		stage_err(r, "cannot create veth '%s' with peer '%s': %s",
@@ -370,7 +399,7 @@ static void delete_pair(struct end *host)
 }
 
 static int configure_pair(const struct rec *r, struct end *pod,
-			  struct end *host, enum made made)
+			  struct end *host, enum made made, unsigned mtu)
 {
 	struct owner o = { .created = pw_now() };
 	char alias[NL_ALIAS_MAX], why[512];
@@ -382,14 +411,17 @@ static int configure_pair(const struct rec *r, struct end *pod,
 		pw_strlcpy(o.netns, pod->netns ? pod->netns : "",
 			   sizeof(o.netns));
 		pw_strlcpy(o.ifname, pod->ifname, sizeof(o.ifname));
+		pw_strlcpy(o.peer_netns, host->netns ? host->netns : "",
+			   sizeof(o.peer_netns));
+		pw_strlcpy(o.peer_ifname, host->ifname, sizeof(o.peer_ifname));
 		owner_format(&o, alias, sizeof(alias));
 		use_alias = alias;
 	}
 	pod->need_link = true; /* for its MAC */
-	err = configure_end(pod->h.nl, pod, use_alias);
+	err = configure_end(pod->h.nl, pod, use_alias, mtu);
 	if (!err) {
 		failed = host;
-		err = configure_end(host->h.nl, host, use_alias);
+		err = configure_end(host->h.nl, host, use_alias, mtu);
 	}
 	if (!err)
 		return PW_EXIT_OK;
@@ -431,7 +463,7 @@ static int link_one(struct rec *r, void *ctx)
 	else
 		st = create_pair(r, vl, &pod, &host, &made);
 	if (st == PW_EXIT_OK) {
-		st = configure_pair(r, &pod, &host, made);
+		st = configure_pair(r, &pod, &host, made, vl->mtu);
 		if (st && made == MADE_NOW)
 			delete_pair(&host);
 	}
@@ -444,24 +476,15 @@ static int link_one(struct rec *r, void *ctx)
 
 /* ---- Deleting ----------------------------------------------------------- */
 
-/* A pair's mark names its first end; the record may name either end. */
+/*
+ * Is this the record's pair?  Its mark must name the record's first end,
+ * which every record has: as the pair's pod end, or as its peer when the
+ * record names a cable by its other end (-D blue:b red:a, -D c:x).  A host
+ * name alone proves nothing: it may be derived, or another pod's.
+ */
 static bool mark_names_record(const struct owner *o, const struct rec *r)
 {
-	static const char *const prefixes[] = { "", "host_" };
-
-	for (size_t i = 0; i < PW_ARRAY_SIZE(prefixes); i++) {
-		char nk[REC_KEY_MAX + 1], ik[REC_KEY_MAX + 1];
-		const char *ns, *ifn;
-
-		snprintf(nk, sizeof(nk), "%snetns", prefixes[i]);
-		snprintf(ik, sizeof(ik), "%sifname", prefixes[i]);
-		ns = rec_get(r, nk);
-		ifn = rec_get(r, ik);
-		if (ifn && !strcmp(o->netns, ns ? ns : "") &&
-		    !strcmp(o->ifname, ifn))
-			return true;
-	}
-	return false;
+	return owner_names_end(o, rec_get(r, "netns"), rec_get(r, "ifname"));
 }
 
 /*
@@ -483,11 +506,16 @@ static int delete_through(const struct rec *r, struct ns_handle *h,
 		*status = PW_EXIT_FAIL;
 		return 1;
 	}
-	if (!err && owner_parse(l.alias, &o) && !o.bridge[0] &&
-	    !mark_names_record(&o, r)) {
-		stage_err(r, "refusing to delete '%s': it belongs to namespace "
-			     "'%s'",
-			  name, o.netns);
+	if (!err && (!owner_parse(l.alias, &o) || o.bridge[0])) {
+		stage_err(r, "refusing to delete '%s': podwire did not make it "
+			     "(no podwire: mark)",
+			  name);
+		*status = PW_EXIT_FAIL;
+		return 1;
+	}
+	if (!err && !mark_names_record(&o, r)) {
+		stage_err(r, "refusing to delete '%s': it is the pair of %s%s%s",
+			  name, o.netns, o.netns[0] ? ":" : "", o.ifname);
 		*status = PW_EXIT_FAIL;
 		return 1;
 	}
@@ -582,13 +610,15 @@ int veth_link_main(int argc, char **argv)
 	if (st >= 0)
 		return st;
 	rec_init(&r);
-	vl.positional = optind < argc;
+	vl.positional = optind < argc &&
+			!stage_dash_means_stdin(&s, argv + optind,
+						(size_t)(argc - optind));
 	if (vl.positional) {
 		st = endpoints_to_rec(argc - optind, argv + optind, &r);
 		if (st)
 			goto out;
 		n = 1;
-	} else if (!rec_stdin_has_records()) {
+	} else if (!s.force_stdin && !rec_stdin_has_records()) {
 		pw_usage_err("no endpoint given");
 		st = PW_EXIT_USAGE;
 		goto out;

@@ -460,6 +460,11 @@ static int add_pool(struct ipam *ip, const char *text)
 	return PW_EXIT_OK;
 }
 
+/*
+ * Opened on first use, not at setup: by then the program has checked it
+ * runs as root, so a user without it is told that, not that the store is
+ * unreadable.
+ */
 static int open_store(struct ipam *ip)
 {
 	for (size_t i = 0; i < ip->npools; i++) {
@@ -467,6 +472,8 @@ static int open_store(struct ipam *ip)
 		char pool[PW_ADDRSTRLEN];
 		int err;
 
+		if (p->dirfd >= 0)
+			continue;
 		p->dirfd = open_pool_dir(&p->net);
 		err = p->dirfd < 0 ? p->dirfd : make_subdirs(p->dirfd);
 		if (err) {
@@ -500,8 +507,6 @@ int ipam_setup(struct ipam *ip, const char *pool_arg, const char *gw_arg)
 	}
 	if (!st && gw_arg)
 		st = each_part(gw_arg, ip, take_gateway, "--gw");
-	if (!st)
-		st = open_store(ip);
 	return st;
 }
 
@@ -629,6 +634,8 @@ static int pool_release(const struct ipam_pool *p, struct rec *r)
 
 int ipam_assign(struct ipam *ip, struct rec *r)
 {
+	if (open_store(ip))
+		return PW_EXIT_FAIL;
 	for (size_t i = 0; i < ip->npools; i++) {
 		int st = pool_assign(&ip->pools[i], r);
 
@@ -659,6 +666,8 @@ void ipam_undo_assign(struct ipam *ip, const struct rec *r)
 
 int ipam_release(struct ipam *ip, struct rec *r)
 {
+	if (open_store(ip))
+		return PW_EXIT_FAIL;
 	for (size_t i = 0; i < ip->npools; i++) {
 		int st = pool_release(&ip->pools[i], r);
 

@@ -47,8 +47,8 @@ struct ipam {
 
 /*
  * Parse "POOL[,POOL6]" and "GW[,GW6]" (gw_arg may be NULL: the first host
- * of each pool), check them and open the store.  Prints why not and
- * returns an exit status.
+ * of each pool) and check them; the store is opened on first use.  Prints
+ * why not and returns an exit status.
  */
 int ipam_setup(struct ipam *ip, const char *pool_arg, const char *gw_arg);
 void ipam_close(struct ipam *ip);

@@ -178,6 +178,28 @@ int ns_delete(const char *name)
 	return 0;
 }
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * PID 1's network namespace is the machine's own (RELIABILITY.md rule 7:
+ * refuse the host netns).  A program already running in it may act there
+ * -- that is its own namespace -- but none reaches into it from elsewhere
+ * (-n /proc/1/ns/net from a sandbox, a /run/netns entry bound to it).
+ * With /proc/1 out of sight (hidepid) there is nothing to compare.
+ */
+static bool is_init_netns_elsewhere(int fd)
+{
+	struct stat target, init, self;
+
+	if (fstat(fd, &target) < 0 || stat("/proc/1/ns/net", &init) < 0 ||
+	    !same_file(&target, &init))
+		return false;
+	return stat(SELF_NETNS, &self) < 0 || !same_file(&self, &target);
+}
+
 int ns_open(const char *target)
 {
 	char path[PATH_MAX];
@@ -205,6 +227,10 @@ int ns_open(const char *target)
 		close(fd);
 		return -ENOTNAM;
 	}
+	if (is_init_netns_elsewhere(fd)) {
+		close(fd);
+		return -EXDEV;
+	}
 	return fd;
 }
 
@@ -213,7 +239,7 @@ bool ns_is_current(int fd)
 	struct stat a, b;
 
 	return fstat(fd, &a) == 0 && stat(SELF_NETNS, &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	       same_file(&a, &b);
 }
 
 int ns_enter_target(const char *target)
@@ -240,6 +266,9 @@ const char *ns_strerror(int err)
 		       "interrupted create, or another kind of file)";
 	case ELOOP:
 		return "is a symlink, which podwire does not follow";
+	case EXDEV:
+		return "it is the network namespace of PID 1, the host's own; "
+		       "podwire does not reach into it from elsewhere";
 	default:
 		return strerror(-err);
 	}

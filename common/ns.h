@@ -39,7 +39,8 @@ int ns_delete(const char *name);
  * Open a target for setns()/IFLA_NET_NS_FD.  Returns an O_CLOEXEC fd, or
  * -ENOENT (no such namespace), -ENOTNAM (the file is not a network
  * namespace: a placeholder left by an interrupted create, a mount
- * namespace, a directory ...), -ELOOP (a symlink), -errno.
+ * namespace, a directory ...), -ELOOP (a symlink), -EXDEV (PID 1's
+ * namespace, the host's, while the program runs elsewhere), -errno.
  */
 int ns_open(const char *target);
 

@@ -12,21 +12,49 @@
 #include "owner.h"
 #include "rec.h"
 
-int owner_format(const struct owner *o, char *buf, size_t size)
+/* Append " key=value" when value is set. */
+static int put_field(char *buf, size_t size, size_t *len, const char *key,
+		     const char *value)
 {
 	int n;
 
-	if (o->bridge[0])
-		n = snprintf(buf, size, OWNER_PREFIX " bridge=%s created=%" PRId64,
-			     o->bridge, o->created);
-	else if (o->netns[0])
-		n = snprintf(buf, size,
-			     OWNER_PREFIX " netns=%s ifname=%s created=%" PRId64,
-			     o->netns, o->ifname, o->created);
-	else
-		n = snprintf(buf, size, OWNER_PREFIX " ifname=%s created=%" PRId64,
-			     o->ifname, o->created);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+	if (!value[0])
+		return 0;
+	n = snprintf(buf + *len, size - *len, " %s=%s", key, value);
+	if (n < 0 || (size_t)n >= size - *len)
+		return -ENAMETOOLONG;
+	*len += (size_t)n;
+	return 0;
+}
+
+int owner_format(const struct owner *o, char *buf, size_t size)
+{
+	size_t len = strlen(OWNER_PREFIX);
+	int n;
+
+	if (size <= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, OWNER_PREFIX, len + 1);
+	if (put_field(buf, size, &len, "bridge", o->bridge) ||
+	    put_field(buf, size, &len, "netns", o->netns) ||
+	    put_field(buf, size, &len, "ifname", o->ifname) ||
+	    put_field(buf, size, &len, "peer_netns", o->peer_netns) ||
+	    put_field(buf, size, &len, "peer_ifname", o->peer_ifname))
+		return -ENAMETOOLONG;
+	n = snprintf(buf + len, size - len, " created=%" PRId64, o->created);
+	return n < 0 || (size_t)n >= size - len ? -ENAMETOOLONG : 0;
+}
+
+bool owner_names_end(const struct owner *o, const char *netns,
+		     const char *ifname)
+{
+	const char *ns = netns ? netns : "";
+
+	if (o->bridge[0] || !ifname)
+		return false;
+	return (!strcmp(o->netns, ns) && !strcmp(o->ifname, ifname)) ||
+	       (o->peer_ifname[0] && !strcmp(o->peer_netns, ns) &&
+		!strcmp(o->peer_ifname, ifname));
 }
 
 static bool copy_field(const struct rec *r, const char *key, char *dst,
@@ -61,6 +89,10 @@ bool owner_parse(const char *alias, struct owner *o)
 	ok = created && !pw_parse_u64(created, INT64_MAX, &t) &&
 	     copy_field(&r, "netns", o->netns, sizeof(o->netns)) &&
 	     copy_field(&r, "ifname", o->ifname, sizeof(o->ifname)) &&
+	     copy_field(&r, "peer_netns", o->peer_netns,
+			sizeof(o->peer_netns)) &&
+	     copy_field(&r, "peer_ifname", o->peer_ifname,
+			sizeof(o->peer_ifname)) &&
 	     copy_field(&r, "bridge", o->bridge, sizeof(o->bridge)) &&
 	     (o->bridge[0] || o->ifname[0]);
 	if (ok)

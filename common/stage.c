@@ -54,6 +54,14 @@ void stage_records_free(struct rec *recs, size_t n)
 	free(recs);
 }
 
+bool stage_dash_means_stdin(struct stage *s, char **args, size_t n)
+{
+	if (n != 1 || strcmp(args[0], "-"))
+		return false;
+	s->force_stdin = true;
+	return true;
+}
+
 struct run {
 	const struct stage *s;
 	bool caps_checked;
@@ -172,8 +180,11 @@ int stage_run(const struct stage *s, struct rec *recs, size_t n)
 
 	if (n)
 		run_positional(&run, recs, n);
-	else if (rec_stdin_has_records())
+	else if (s->force_stdin || rec_stdin_has_records())
 		run_stdin(&run);
+	/* Bad operands: nothing was done, whatever --keep-going says. */
+	if (n && run.status == PW_EXIT_USAGE)
+		return PW_EXIT_USAGE;
 	if (!run.failed && !run.stop && s->finish) {
 		int st = s->finish(s->ctx);
 

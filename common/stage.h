@@ -13,7 +13,8 @@
  *     written out at once, so the next program starts on the first pod
  *     while this one works on the second.  A malformed record stops the
  *     stage with exit 2 naming its line; the records before it stay done.
- *   - --keep-going carries on past failures and exits 1 at the end.
+ *   - --keep-going carries on past failures and exits 1 at the end; bad
+ *     positional input is still exit 2, as nothing was done.
  *   - The capability check runs once, before the first change, so that
  *     bad input is reported as bad input even without root.
  */
@@ -39,7 +40,15 @@ struct stage {
 	const char *what;
 	const int *caps;
 	unsigned ncaps;
+	/* Read stdin even from a terminal: the operand was "-". */
+	bool force_stdin;
 };
+
+/*
+ * An operand list that is just "-" means "records from stdin" (DESIGN.md).
+ * Returns true, with the stage told so, when that is the case.
+ */
+bool stage_dash_means_stdin(struct stage *s, char **args, size_t n);
 
 /*
  * Run the stage over n positional records, or over stdin's records when

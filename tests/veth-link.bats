@@ -22,7 +22,7 @@ assert_cable() {
 	assert_equal "$(jq .link_index <<<"$j1")" "$(jq .ifindex <<<"$j2")"
 	assert_equal "$(jq .link_index <<<"$j2")" "$(jq .ifindex <<<"$j1")"
 	assert_regex "$(jq -r .ifalias <<<"$j1")" \
-		"^podwire: netns=$ns1 ifname=$if1 created=[0-9]+$"
+		"^podwire: netns=$ns1 ifname=$if1 peer_netns=$ns2 peer_ifname=$if2 created=[0-9]+$"
 	assert_equal "$(jq -r .ifalias <<<"$j1")" "$(jq -r .ifalias <<<"$j2")"
 }
 
@@ -187,12 +187,85 @@ assert_cable() {
 	run -0 sb netns-new pod1 pod2
 	run -0 sb veth-link pod1:eth0 shared0
 	run -1 --separate-stderr sb veth-link -D pod2:eth0 shared0
-	assert_equal "$stderr" "veth-link: refusing to delete 'shared0': it belongs to namespace 'pod1'"
+	assert_equal "$stderr" "veth-link: refusing to delete 'shared0': it is the pair of pod1:eth0"
 	run -0 link_exists shared0
 	sb ip link add notveth type bridge
 	run -1 --separate-stderr sb veth-link -D pod2:eth0 notveth
 	assert_equal "$stderr" "veth-link: refusing to delete 'notveth': it is not a veth"
 	run -0 link_exists notveth
+	# A veth podwire did not make (no mark) is not deleted either.
+	sb ip link add taken0 type veth peer name taken1
+	run -1 --separate-stderr sb veth-link -D taken0
+	assert_equal "$stderr" "veth-link: refusing to delete 'taken0': podwire did not make it (no podwire: mark)"
+	run -0 link_exists taken0
+}
+
+@test "-D from either end of a cable, even named alone" {
+	run -0 sb netns-new b c
+	run -0 sb veth-link b:x c:x
+	assert_equal "$(link_json x c | jq -r .ifalias)" \
+		"$(link_json x b | jq -r .ifalias)"
+	assert_regex "$(link_json x c | jq -r .ifalias)" \
+		'^podwire: netns=b ifname=x peer_netns=c peer_ifname=x created=[0-9]+$'
+	run -0 sb veth-link -D c:x
+	run -1 link_exists x b
+	run -0 sb veth-link vA vB
+	run -0 sb veth-link -D vB
+	run -1 link_exists vA
+}
+
+@test "teardown followed at once by setup: the stale pair is replaced" {
+	for round in 1 2 3; do
+		run -0 sb bash -c 'seq -f pod%g 5 | netns-new | veth-link -q --ipam 10.11.0.0/24'
+		run -0 sb bash -c 'seq -f pod%g 5 | netns-new -D | veth-link -q -D --ipam 10.11.0.0/24'
+	done
+	run -0 sb bash -c 'seq -f pod%g 5 | netns-new | veth-link --ipam 10.11.0.0/24'
+	for i in 1 2 3 4 5; do
+		host=$(field host_ifname "$i")
+		assert_equal "$(link_json "$host" | jq .link_index)" \
+			"$(link_json eth0 "pod$i" | jq .ifindex)"
+	done
+	run -0 ping_from pod1 127.0.0.1
+}
+
+@test "a re-run applies --mtu to an existing pair" {
+	run -0 sb netns-new pod1
+	run -0 sb veth-link pod1:eth0
+	run -0 sb veth-link --mtu 1400 pod1:eth0
+	assert_equal "$(link_json eth0 pod1 | jq .mtu)" 1400
+	assert_equal "$(link_json "$(field host_ifname)" | jq .mtu)" 1400
+}
+
+@test "'-' reads records from stdin, even from a terminal-less pipe of one" {
+	run -0 sb netns-new pod1
+	run -0 sb bash -c 'echo pod1 | veth-link -'
+	assert_equal "$(field netns)" pod1
+	run -0 link_exists eth0 pod1
+}
+
+@test "--keep-going does not soften bad operands: still exit 2" {
+	run -0 sb netns-new pod1
+	run -2 sb veth-link --keep-going pod1:same pod1:same
+	run -2 sb veth-link --keep-going "pod1:a b"
+	run -2 sb netns-new --keep-going good "a b"
+	assert_equal "$(netns_list)" pod1
+}
+
+@test "PID 1's namespace is refused from elsewhere (-n /proc/1/ns/net)" {
+	run -0 sb netns-new pod1
+	run -1 --separate-stderr sb veth-link -n /proc/1/ns/net pod1:eth0
+	assert_equal "$stderr" "veth-link: cannot enter namespace '/proc/1/ns/net': it is the network namespace of PID 1, the host's own; podwire does not reach into it from elsewhere"
+	run -1 link_exists eth0 pod1
+	# A /run/netns entry bound to it is refused the same way.
+	sb sh -c ': > /run/netns/host && mount --bind /proc/1/ns/net /run/netns/host'
+	run -1 --separate-stderr sb veth-link host:eth0
+	assert_regex "$stderr" "it is the network namespace of PID 1"
+}
+
+@test "without root, --ipam says root is needed, not that the store is bad" {
+	run -0 sb netns-new pod1
+	run -1 --separate-stderr sb setpriv --reuid=65534 --regid=65534 --clear-groups veth-link --ipam 10.12.0.0/24 pod1:eth0
+	assert_equal "$stderr" "veth-link: creating veth pairs needs root (CAP_NET_ADMIN is missing)"
 }
 
 @test "teardown after netns-new -D: the kernel reaps the pairs" {
@@ -288,5 +361,6 @@ assert_cable() {
 	run -0 link_exists h0 host2
 	run -1 link_exists h0
 	run -0 ping_from pod1 10.10.0.1
-	run -1 sb veth-link -n nosuch pod1:eth1
+	run -1 --separate-stderr sb veth-link -n nosuch pod1:eth1
+	assert_equal "$stderr" "veth-link: cannot enter namespace 'nosuch': no such namespace"
 }
