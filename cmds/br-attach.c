@@ -113,7 +113,8 @@ static int take_option(int val, const char *arg, void *ctx)
 
 	switch (val) {
 	case OPT_GW:
-		if (ba->ngw || pw_strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf)) {
+		if (ba->ngw ||
+		    pw_strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf)) {
 			pw_usage_err("--gw takes ADDR/LEN[,ADDR6/LEN] once");
 			return -1;
 		}
@@ -314,8 +315,9 @@ static int enslave(const struct br_attach *ba, const struct rec *r,
 		return PW_EXIT_FAIL;
 	}
 	if (!err && l.master && l.master != ba->bridge_index) {
-		stage_err(r, "cannot attach '%s': it is a port of another "
-			     "device (ifindex %u)",
+		stage_err(r,
+			  "cannot attach '%s': it is a port of another "
+			  "device (ifindex %u)",
 			  host, l.master);
 		return PW_EXIT_FAIL;
 	}
@@ -326,8 +328,9 @@ static int enslave(const struct br_attach *ba, const struct rec *r,
 	if (!err)
 		err = nl_commit(nl, NULL);
 	if (err == -EXFULL) {
-		stage_err(r, "cannot attach '%s': bridge '%s' holds at most %d "
-			     "ports",
+		stage_err(r,
+			  "cannot attach '%s': bridge '%s' holds at most %d "
+			  "ports",
 			  host, ba->bridge, BRIDGE_PORTS_MAX);
 		return PW_EXIT_FAIL;
 	}
@@ -356,8 +359,9 @@ static int add_route(const struct rec *r, struct ns_handle *pod,
 		return PW_EXIT_OK;
 	addr_format(&gw->addr, g, sizeof(g));
 	if (err == -EEXIST)
-		stage_err(r, "namespace '%s' already has another default "
-			     "route; not replacing it with one via %s",
+		stage_err(r,
+			  "namespace '%s' already has another default "
+			  "route; not replacing it with one via %s",
 			  rec_get(r, "netns"), g);
 	else
 		stage_err(r, "cannot add the default route via %s in '%s': %s",
@@ -383,8 +387,9 @@ static int route_pod(struct br_attach *ba, struct rec *r)
 		return PW_EXIT_FAIL;
 	}
 	if (ns_is_current(pod.fd)) {
-		stage_err(r, "refusing to set a default route in '%s': it is "
-			     "the namespace br-attach runs in",
+		stage_err(r,
+			  "refusing to set a default route in '%s': it is "
+			  "the namespace br-attach runs in",
 			  netns);
 		return PW_EXIT_FAIL;
 	}
@@ -399,8 +404,8 @@ static int route_pod(struct br_attach *ba, struct rec *r)
 		st = add_route(r, &pod, gw);
 		if (st)
 			return st;
-		rec_set(r, keys[i][1], addr_format(&gw->addr, text,
-						   sizeof(text)));
+		rec_set(r, keys[i][1],
+			addr_format(&gw->addr, text, sizeof(text)));
 	}
 	return PW_EXIT_OK;
 }
@@ -428,8 +433,8 @@ static int attach_one(struct rec *r, void *ctx)
 
 static void remember_vanishing(struct br_attach *ba, const char *host)
 {
-	ba->vanishing = pw_xrealloc(ba->vanishing, (ba->nvanishing + 1) *
-							   sizeof(char *));
+	ba->vanishing = pw_xrealloc(ba->vanishing,
+				    (ba->nvanishing + 1) * sizeof(char *));
 	ba->vanishing[ba->nvanishing++] = pw_xstrdup(host);
 }
 
@@ -556,8 +561,7 @@ static int delete_bridge(struct br_attach *ba)
 		return PW_EXIT_FAIL;
 	}
 	ba->bridge_index = l.ifindex;
-	err = count_staying_ports(ba, h.nl, &staying, example,
-				  sizeof(example));
+	err = count_staying_ports(ba, h.nl, &staying, example, sizeof(example));
 	if (!err && staying) {
 		/* In a pipeline the bridge stays for the pods still on it. */
 		if (!ba->positional)

@@ -133,8 +133,8 @@ static int check_passing(struct rec *r, void *ctx)
 	(void)ctx;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
 		const char *v = rec_get(r, keys[i]);
-		const char *bad = v ? addr_parse_prefix(v, i ? AF_INET6 :
-							       AF_INET,
+		const char *bad = v ? addr_parse_prefix(v,
+							i ? AF_INET6 : AF_INET,
 							&p, &why) :
 				      NULL;
 
@@ -304,8 +304,9 @@ static int list_rules(struct nat_out *no)
 		struct rec r;
 
 		rec_init(&r);
-		rec_set(&r, "subnet", addr_format_prefix(&rules[i].subnet, text,
-							 sizeof(text)));
+		rec_set(&r, "subnet",
+			addr_format_prefix(&rules[i].subnet, text,
+					   sizeof(text)));
 		if (rules[i].out[0])
 			rec_set(&r, "out", rules[i].out);
 		if (rules[i].bridge[0])

@@ -97,8 +97,9 @@ static int accept_existing(const struct rec *r, const char *name)
 		close(fd);
 		return PW_EXIT_OK;
 	}
-	stage_err(r, "namespace '%s' exists but cannot be used: %s; remove it "
-		     "with netns-new -D %s",
+	stage_err(r,
+		  "namespace '%s' exists but cannot be used: %s; remove it "
+		  "with netns-new -D %s",
 		  name, ns_strerror(fd), name);
 	return PW_EXIT_FAIL;
 }
@@ -112,8 +113,9 @@ static int create_one(struct rec *r, void *ctx)
 	if (err == -EEXIST && nn->exist_ok)
 		return accept_existing(r, name);
 	if (err == -EEXIST) {
-		stage_err(r, "cannot create namespace '%s': it exists "
-			     "(-p accepts that)",
+		stage_err(r,
+			  "cannot create namespace '%s': it exists "
+			  "(-p accepts that)",
 			  name);
 		return PW_EXIT_FAIL;
 	}

@@ -196,8 +196,7 @@ struct end {
 	bool need_link;
 };
 
-static void end_from_rec(struct end *e, const struct rec *r,
-			 const char *prefix)
+static void end_from_rec(struct end *e, const struct rec *r, const char *prefix)
 {
 	static const char *const keys[] = { "addr", "addr6" };
 	char key[REC_KEY_MAX + 1];
@@ -213,9 +212,10 @@ static void end_from_rec(struct end *e, const struct rec *r,
 
 		snprintf(key, sizeof(key), "%s%s", prefix, keys[i]);
 		v = rec_get(r, key);
-		if (v && !addr_parse_prefix(v, AF_UNSPEC,
-					    &e->addrs[e->naddrs], &why)) {
-			e->has_v6 |= e->addrs[e->naddrs].addr.family == AF_INET6;
+		if (v && !addr_parse_prefix(v, AF_UNSPEC, &e->addrs[e->naddrs],
+					    &why)) {
+			e->has_v6 |= e->addrs[e->naddrs].addr.family ==
+				     AF_INET6;
 			e->naddrs++;
 		}
 	}
@@ -320,7 +320,8 @@ static enum existing check_existing(const struct rec *r, struct end *pod,
 	int err = nl_link_get(host->h.nl, 0, host->ifname, &hl);
 
 	if (err == -ENODEV) {
-		stage_err(r, "cannot create the pair: '%s' already exists in %s%s",
+		stage_err(r,
+			  "cannot create the pair: '%s' already exists in %s%s",
 			  pod->ifname, pod->netns ? "namespace " : "",
 			  pod->netns ? pod->netns : "this namespace");
 		return EXISTING_REFUSED;
@@ -333,8 +334,9 @@ static enum existing check_existing(const struct rec *r, struct end *pod,
 	if (strcmp(hl.kind, "veth") || !owner_parse(hl.alias, &o) ||
 	    strcmp(o.netns, pod->netns ? pod->netns : "") ||
 	    strcmp(o.ifname, pod->ifname)) {
-		stage_err(r, "cannot create the pair: '%s' already exists and "
-			     "is not this pod's veth",
+		stage_err(r,
+			  "cannot create the pair: '%s' already exists and "
+			  "is not this pod's veth",
 			  host->ifname);
 		return EXISTING_REFUSED;
 	}
@@ -439,8 +441,8 @@ static void fill_record(struct rec *r, const struct end *pod)
 
 	if (!pod->link.has_mac)
 		return;
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0],
-		 m[1], m[2], m[3], m[4], m[5]);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+		 m[2], m[3], m[4], m[5]);
 	rec_set(r, "mac", mac);
 }
 
@@ -507,14 +509,16 @@ static int delete_through(const struct rec *r, struct ns_handle *h,
 		return 1;
 	}
 	if (!err && (!owner_parse(l.alias, &o) || o.bridge[0])) {
-		stage_err(r, "refusing to delete '%s': podwire did not make it "
-			     "(no podwire: mark)",
+		stage_err(r,
+			  "refusing to delete '%s': podwire did not make it "
+			  "(no podwire: mark)",
 			  name);
 		*status = PW_EXIT_FAIL;
 		return 1;
 	}
 	if (!err && !mark_names_record(&o, r)) {
-		stage_err(r, "refusing to delete '%s': it is the pair of %s%s%s",
+		stage_err(r,
+			  "refusing to delete '%s': it is the pair of %s%s%s",
 			  name, o.netns, o.netns[0] ? ":" : "", o.ifname);
 		*status = PW_EXIT_FAIL;
 		return 1;
@@ -581,7 +585,8 @@ static int endpoints_to_rec(int argc, char **argv, struct rec *r)
 		return PW_EXIT_USAGE;
 	}
 	for (int i = 0; i < argc; i++) {
-		const char *bad = endpoint_to_rec(argv[i], prefixes[i], r, &why);
+		const char *bad =
+			endpoint_to_rec(argv[i], prefixes[i], r, &why);
 
 		if (bad) {
 			pw_err("invalid endpoint '%s': it %s",

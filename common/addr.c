@@ -147,7 +147,7 @@ static const char *v4_host_invalid(const struct pw_addr *a)
 
 static const char *v6_host_invalid(const struct pw_addr *a)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0,
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0,    0,
 					    0, 0, 0, 0, 0xff, 0xff };
 
 	if (all_bytes(a->bytes, 16, 0))
@@ -223,8 +223,8 @@ char *addr_format_prefix(const struct pw_prefix *p, char *buf, size_t size)
 {
 	char text[INET6_ADDRSTRLEN];
 
-	snprintf(buf, size, "%s/%u",
-		 addr_format(&p->addr, text, sizeof(text)), p->len);
+	snprintf(buf, size, "%s/%u", addr_format(&p->addr, text, sizeof(text)),
+		 p->len);
 	return buf;
 }
 

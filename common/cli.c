@@ -176,8 +176,8 @@ int cli_parse(const struct cli_prog *p, int argc, char **argv,
 
 	optind = 0; /* a full reset of GNU getopt, for the shell */
 	opterr = 0; /* our messages, in our format */
-	while ((opt = getopt_long(argc, argv, b.optstring, b.longopts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, b.optstring, b.longopts, NULL)) !=
+	       -1) {
 		int r;
 
 		if (opt == 'h') {

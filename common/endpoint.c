@@ -11,8 +11,8 @@
 #include "endpoint.h"
 #include "name.h"
 
-static const char *set_field(struct rec *r, const char *prefix,
-			     const char *key, const char *val)
+static const char *set_field(struct rec *r, const char *prefix, const char *key,
+			     const char *val)
 {
 	char full[REC_KEY_MAX + 1];
 

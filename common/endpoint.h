@@ -34,7 +34,6 @@ const char *endpoint_to_rec(const char *s, const char *key_prefix,
  * "veth" and 8 hex digits of a hash of netns and ifname, so that a re-run
  * for the same pod finds the same name (DESIGN.md "Records").
  */
-void endpoint_host_ifname(const char *netns, const char *ifname,
-			  char out[16]);
+void endpoint_host_ifname(const char *netns, const char *ifname, char out[16]);
 
 #endif

@@ -36,8 +36,8 @@ static int open_private_dir(int parent, const char *name)
 
 	if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					  O_CLOEXEC);
+	fd = openat(parent, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
@@ -174,8 +174,8 @@ static int write_replace(int dirfd, const char *path, const char *text)
 
 /* ---- Leases ------------------------------------------------------------- */
 
-bool ipam_parse_lease(const char *text, char *netns, size_t nsize,
-		      char *ifname, size_t isize)
+bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
+		      size_t isize)
 {
 	const char *bad, *ns, *ifn;
 	struct pw_why why;
@@ -340,8 +340,7 @@ static int lease_new(struct ipam_pool *p, const struct rec *r,
 	if (err)
 		return explain_claim(r, p, want, err);
 	owner_key(netns, ifname, path, sizeof(path));
-	err = write_replace(p->dirfd, path,
-			    addr_format(got, a, sizeof(a)));
+	err = write_replace(p->dirfd, path, addr_format(got, a, sizeof(a)));
 	if (!err && !want) {
 		snprintf(cur, sizeof(cur), "%" PRIu64, off);
 		err = write_replace(p->dirfd, "cursor", cur);
@@ -499,7 +498,8 @@ int ipam_setup(struct ipam *ip, const char *pool_arg, const char *gw_arg)
 		return PW_EXIT_USAGE;
 	}
 	st = each_part(pool_arg, ip, add_pool, "--ipam");
-	if (!st && ip->npools == 2 && ip->pools[0].net.addr.family == AF_INET6) {
+	if (!st && ip->npools == 2 &&
+	    ip->pools[0].net.addr.family == AF_INET6) {
 		struct ipam_pool t = ip->pools[0];
 
 		ip->pools[0] = ip->pools[1];
@@ -539,7 +539,7 @@ static int wanted(const struct ipam_pool *p, const struct rec *r,
 	if (!addr_prefix_contains(&p->net, &want->addr) ||
 	    want->len != p->net.len ||
 	    !offset_usable(p, addr_offset(&p->net, &want->addr))) {
-		stage_err(r, "%s '%s' is not an address pool %s can lease", 
+		stage_err(r, "%s '%s' is not an address pool %s can lease",
 			  family_key(p->net.addr.family), v,
 			  pool_text(p, pool, sizeof(pool)));
 		return PW_EXIT_FAIL;
@@ -616,7 +616,8 @@ static int pool_release(const struct ipam_pool *p, struct rec *r)
 	bool has_hint, had;
 	int lockfd;
 
-	has_hint = v && !addr_parse_prefix(v, p->net.addr.family, &hint, &why) &&
+	has_hint = v &&
+		   !addr_parse_prefix(v, p->net.addr.family, &hint, &why) &&
 		   addr_prefix_contains(&p->net, &hint.addr);
 	lockfd = pool_lock(p);
 	if (lockfd < 0) {

@@ -69,7 +69,7 @@ void ipam_undo_assign(struct ipam *ip, const struct rec *r);
 int ipam_release(struct ipam *ip, struct rec *r);
 
 /* For tests: the text of a lease file is a record; parse its owner. */
-bool ipam_parse_lease(const char *text, char *netns, size_t nsize,
-		      char *ifname, size_t isize);
+bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
+		      size_t isize);
 
 #endif

@@ -147,8 +147,7 @@ static void read_comment(const void *data, uint32_t len, uint8_t type,
 	pw_strlcpy(out, c.text, size);
 }
 
-static void set_comment(void *obj, bool is_rule, uint8_t type,
-			const char *text)
+static void set_comment(void *obj, bool is_rule, uint8_t type, const char *text)
 {
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(256);
 
@@ -487,7 +486,7 @@ static void expr_saddr(struct nftnl_rule *r, const struct pw_prefix *net)
 	if (net->len < addr_bits(net->addr.family)) {
 		struct pw_prefix ones = { .addr.family = net->addr.family,
 					  .len = net->len };
-		uint8_t xor[16] = { 0 };
+		uint8_t xor [16] = { 0 };
 
 		memset(ones.addr.bytes, 0xff, sizeof(ones.addr.bytes));
 		ones = addr_network(&ones);
@@ -495,7 +494,8 @@ static void expr_saddr(struct nftnl_rule *r, const struct pw_prefix *net)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
-		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, ones.addr.bytes, len);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, ones.addr.bytes,
+			       len);
 		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, len);
 		nftnl_rule_add_expr(r, e);
 	}

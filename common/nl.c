@@ -108,7 +108,8 @@ static int open_here(struct nl *nl, int protocol)
 	if (!nl->sock)
 		return -errno;
 	nl->fd = mnl_socket_get_fd(nl->sock);
-	if (set_opt(nl->fd, NETLINK_CAP_ACK) || set_opt(nl->fd, NETLINK_EXT_ACK))
+	if (set_opt(nl->fd, NETLINK_CAP_ACK) ||
+	    set_opt(nl->fd, NETLINK_EXT_ACK))
 		return -errno;
 	/* Strict checking makes the kernel filter dumps by our header
 	 * (addresses of one link); older kernels lack it, which is fine. */
@@ -245,8 +246,8 @@ static ssize_t recv_datagram(struct nl *nl)
 }
 
 int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
-	    uint32_t seq_hi,
-	    int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
+	    uint32_t seq_hi, int (*fn)(const struct nlmsghdr *nlh, void *arg),
+	    void *arg)
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = len > INT32_MAX ? INT32_MAX : (int)len;
@@ -319,8 +320,7 @@ int nl_decode_error(const struct nlmsghdr *nlh, char *msg, size_t size)
 
 /* ---- Queue and commit --------------------------------------------------- */
 
-static struct nlmsghdr *queue_msg(struct nl *nl, uint16_t type,
-				  uint16_t flags)
+static struct nlmsghdr *queue_msg(struct nl *nl, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 
@@ -469,7 +469,11 @@ int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
 		  uint32_t *failed_seq)
 {
 	struct acks st = {
-		.nl = nl, .lo = lo, .hi = hi, .first = first, .count = count,
+		.nl = nl,
+		.lo = lo,
+		.hi = hi,
+		.first = first,
+		.count = count,
 	};
 	int err;
 
@@ -546,7 +550,10 @@ static int query(struct nl *nl, struct nlmsghdr *req, bool dump,
 		 bool *interrupted)
 {
 	struct query_state st = {
-		.nl = nl, .dump = dump, .fn = fn, .arg = arg,
+		.nl = nl,
+		.dump = dump,
+		.fn = fn,
+		.arg = arg,
 	};
 
 	nl->extack[0] = '\0';
@@ -689,8 +696,7 @@ static bool attr_str(const struct nlattr *a, char *dst, size_t size)
 		return false;
 	s = mnl_attr_get_payload(a);
 	n = mnl_attr_get_payload_len(a);
-	if (n == 0 || n > size || s[n - 1] != '\0' ||
-	    strnlen(s, n) >= size)
+	if (n == 0 || n > size || s[n - 1] != '\0' || strnlen(s, n) >= size)
 		return false;
 	memcpy(dst, s, strnlen(s, n) + 1);
 	return true;
@@ -922,7 +928,8 @@ int nl_link_get(struct nl *nl, unsigned ifindex, const char *ifname,
 int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n)
 {
 	char buf[NL_REQ_SIZE] = { 0 };
-	struct vec v = { .size = sizeof(**out), .decode = vec_decode_link,
+	struct vec v = { .size = sizeof(**out),
+			 .decode = vec_decode_link,
 			 .type = RTM_NEWLINK };
 
 	link_request(buf, RTM_GETLINK);
@@ -935,7 +942,8 @@ int nl_addr_list(struct nl *nl, int family, unsigned ifindex,
 	char buf[NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
-	struct vec v = { .size = sizeof(**out), .decode = vec_decode_addr,
+	struct vec v = { .size = sizeof(**out),
+			 .decode = vec_decode_addr,
 			 .type = RTM_NEWADDR };
 	int err;
 
@@ -960,7 +968,8 @@ int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n)
 	char buf[NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	struct vec v = { .size = sizeof(**out), .decode = vec_decode_route,
+	struct vec v = { .size = sizeof(**out),
+			 .decode = vec_decode_route,
 			 .type = RTM_NEWROUTE };
 
 	nlh->nlmsg_type = RTM_GETROUTE;
@@ -974,7 +983,8 @@ int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n)
 	char buf[NL_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ndmsg *nd;
-	struct vec v = { .size = sizeof(**out), .decode = vec_decode_neigh,
+	struct vec v = { .size = sizeof(**out),
+			 .decode = vec_decode_neigh,
 			 .type = RTM_NEWNEIGH };
 
 	nlh->nlmsg_type = RTM_GETNEIGH;
@@ -1148,9 +1158,8 @@ int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname)
 int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
 		const struct pw_prefix *p, uint32_t ifa_flags)
 {
-	struct nlmsghdr *nlh =
-		queue_msg(nl, add ? RTM_NEWADDR : RTM_DELADDR,
-			  add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct nlmsghdr *nlh = queue_msg(nl, add ? RTM_NEWADDR : RTM_DELADDR,
+					 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ifaddrmsg *ifa;
 	size_t alen = addr_size(p->addr.family);
 
@@ -1179,9 +1188,8 @@ int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
 
 int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r)
 {
-	struct nlmsghdr *nlh =
-		queue_msg(nl, add ? RTM_NEWROUTE : RTM_DELROUTE,
-			  add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct nlmsghdr *nlh = queue_msg(nl, add ? RTM_NEWROUTE : RTM_DELROUTE,
+					 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	int family = r->dst.addr.family;
 	struct rtmsg *rtm;
 
@@ -1194,7 +1202,7 @@ int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r)
 	rtm->rtm_protocol = add ? RTPROT_STATIC : RTPROT_UNSPEC;
 	rtm->rtm_type = RTN_UNICAST;
 	/* Deletes match any scope, as `ip route del` does. */
-	rtm->rtm_scope = !add		  ? RT_SCOPE_NOWHERE :
+	rtm->rtm_scope = !add		   ? RT_SCOPE_NOWHERE :
 			 r->gateway.family ? RT_SCOPE_UNIVERSE :
 					     RT_SCOPE_LINK;
 	if (r->dst.len)

@@ -217,8 +217,8 @@ int nl_request(struct nl *nl, struct nlmsghdr *req, bool dump,
  * messages walked, or -EBADMSG for a datagram that is not whole.
  */
 int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
-	    uint32_t seq_hi,
-	    int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
+	    uint32_t seq_hi, int (*fn)(const struct nlmsghdr *nlh, void *arg),
+	    void *arg);
 
 /* Decode an NLMSG_ERROR: its errno (<= 0) and its extack text into msg. */
 int nl_decode_error(const struct nlmsghdr *nlh, char *msg, size_t size);

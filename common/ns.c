@@ -426,8 +426,8 @@ static int sysctl_io(const char *key, char *buf, size_t size, bool write_it)
 	if (snprintf(path, sizeof(path), "/proc/sys/%s", key) >=
 	    (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, (write_it ? O_WRONLY : O_RDONLY) | O_CLOEXEC |
-				O_NOFOLLOW);
+	fd = open(path,
+		  (write_it ? O_WRONLY : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	if (write_it) {

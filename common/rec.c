@@ -163,8 +163,8 @@ static const char *add_token(const char *tok, size_t len, struct rec *r,
 		return "has a key that is not [a-z0-9_]+ of at most 32 bytes";
 	}
 	if (find(r, key)) {
-		snprintf(why->text, sizeof(why->text),
-			 "has the key '%s' twice", key);
+		snprintf(why->text, sizeof(why->text), "has the key '%s' twice",
+			 key);
 		free(key);
 		return why->text;
 	}

@@ -79,7 +79,7 @@ int pw_parse_u64(const char *s, uint64_t max, uint64_t *out);
 char *pw_escape(const char *src, char *dst, size_t size);
 
 /* Size needed by pw_escape() for any string of n bytes. */
-#define PW_ESCAPED_SIZE(n) ((n) * 4 + 1)
+#define PW_ESCAPED_SIZE(n) ((n)*4 + 1)
 
 /* True when the effective capability set holds cap (CAP_NET_ADMIN ...). */
 bool pw_have_cap(int cap);
