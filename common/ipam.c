@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -219,9 +220,12 @@ static bool lease_is(const struct ipam_pool *p, const struct pw_addr *a,
 	       !strcmp(lns, netns ? netns : "") && !strcmp(lif, ifname);
 }
 
-/* The address the pod holds in this pool, from pod/ (lock held). */
+/*
+ * The address the pod holds in this pool, from pod/.  With prune (lock
+ * held), an index entry whose lease is gone or someone else's is removed.
+ */
 static bool find_held(const struct ipam_pool *p, const char *netns,
-		      const char *ifname, struct pw_addr *out)
+		      const char *ifname, struct pw_addr *out, bool prune)
 {
 	char path[PATH_MAX], text[PW_ADDRSTRLEN];
 	struct pw_why why;
@@ -233,7 +237,8 @@ static bool find_held(const struct ipam_pool *p, const char *netns,
 		return false;
 	if (lease_is(p, out, netns, ifname))
 		return true;
-	unlinkat(p->dirfd, path, 0); /* a stale index entry */
+	if (prune)
+		unlinkat(p->dirfd, path, 0); /* a stale index entry */
 	return false;
 }
 
@@ -566,7 +571,7 @@ static int pool_assign(struct ipam_pool *p, struct rec *r)
 			  strerror(-lockfd));
 		return PW_EXIT_FAIL;
 	}
-	if (find_held(p, netns, ifname, &got.addr)) {
+	if (find_held(p, netns, ifname, &got.addr, true)) {
 		if (has_want && !addr_equal(&want.addr, &got.addr)) {
 			stage_err(r, "this pod already holds %s in pool %s",
 				  addr_format(&got.addr, a, sizeof(a)),
@@ -592,7 +597,7 @@ static void lease_drop(const struct ipam_pool *p, const char *netns,
 	struct pw_addr a;
 
 	*had = false;
-	if (!find_held(p, netns, ifname, &a)) {
+	if (!find_held(p, netns, ifname, &a, true)) {
 		/* No index entry: the record's own address, if it is ours. */
 		if (!hint || !lease_is(p, hint, netns, ifname))
 			return;
@@ -676,4 +681,54 @@ int ipam_release(struct ipam *ip, struct rec *r)
 			return st;
 	}
 	return PW_EXIT_OK;
+}
+
+/* ---- Lookup ------------------------------------------------------------- */
+
+/* A pool directory's name back to its prefix: "10.244.0.0_24". */
+static bool pool_from_dirname(const char *name, struct pw_prefix *p)
+{
+	char text[PW_ADDRSTRLEN], *us;
+	struct pw_why why;
+
+	if (pw_strlcpy(text, name, sizeof(text)) >= sizeof(text))
+		return false;
+	us = strrchr(text, '_');
+	if (!us)
+		return false;
+	*us = '/';
+	return !addr_parse_prefix(text, AF_UNSPEC, p, &why);
+}
+
+bool ipam_lookup(const char *netns, const char *ifname, int family,
+		 struct pw_prefix *out)
+{
+	DIR *d = opendir(IPAM_DIR);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		struct ipam_pool p = { .dirfd = -1 };
+		struct pw_addr a;
+
+		if (de->d_name[0] == '.' ||
+		    !pool_from_dirname(de->d_name, &p.net) ||
+		    p.net.addr.family != family)
+			continue;
+		p.dirfd =
+			openat(dirfd(d), de->d_name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (p.dirfd < 0)
+			continue;
+		if (find_held(&p, netns, ifname, &a, false)) {
+			out->addr = a;
+			out->len = p.net.len;
+			found = true;
+		}
+		close(p.dirfd);
+	}
+	closedir(d);
+	return found;
 }

@@ -68,6 +68,14 @@ void ipam_undo_assign(struct ipam *ip, const struct rec *r);
  */
 int ipam_release(struct ipam *ip, struct rec *r);
 
+/*
+ * The address a pod (netns, ifname) holds in any pool of the store, with
+ * its pool's prefix length; read-only and lock-free, for pod-inspect's
+ * fixes.  false when it holds none of that family.
+ */
+bool ipam_lookup(const char *netns, const char *ifname, int family,
+		 struct pw_prefix *out);
+
 /* For tests: the text of a lease file is a record; parse its owner. */
 bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
 		      size_t isize);

@@ -666,3 +666,310 @@ int nft_masq_sync(struct nft *nft, const struct nft_masq *add, size_t nadd,
 		err = sync_once(nft, add, nadd, del, ndel, changed);
 	return err;
 }
+
+/* ---- Reading anyone's ruleset ------------------------------------------- */
+
+struct chain_list {
+	struct nft_chain_info *v;
+	size_t n, cap;
+};
+
+static int chain_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct chain_list *cl = arg;
+	struct nftnl_chain *c;
+	struct nft_chain_info *ci;
+	const char *s;
+
+	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWCHAIN))
+		return 0;
+	c = nftnl_chain_alloc();
+	if (!c || nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		nftnl_chain_free(c);
+		return 0;
+	}
+	if (cl->n == cl->cap) {
+		cl->cap = cl->cap ? cl->cap * 2 : 16;
+		cl->v = pw_xrealloc(cl->v, cl->cap * sizeof(*cl->v));
+	}
+	ci = memset(&cl->v[cl->n++], 0, sizeof(*ci));
+	ci->family = (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+	s = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+	pw_strlcpy(ci->table, s ? s : "", sizeof(ci->table));
+	s = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+	pw_strlcpy(ci->name, s ? s : "", sizeof(ci->name));
+	if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+		ci->base = true;
+		ci->hook = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+		ci->prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+		ci->policy =
+			nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ?
+				nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) :
+				NF_ACCEPT;
+		s = nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE);
+		pw_strlcpy(ci->type, s ? s : "", sizeof(ci->type));
+	}
+	nftnl_chain_free(c);
+	return 0;
+}
+
+/* What a register holds while a rule's expressions are walked. */
+enum reg_content {
+	REG_NONE,
+	REG_NETWORK, /* bytes of the network header: see off/len */
+	REG_NFPROTO, /* the family dependency nft adds: not a condition */
+	REG_OTHER,
+};
+
+struct reg_state {
+	int l3; /* AF_INET, AF_INET6, or 0 while unknown (inet tables) */
+	enum reg_content what[32];
+	uint32_t off[32], len[32];
+	uint8_t mask[32][16];
+	bool masked[32];
+};
+
+static unsigned reg_index(uint32_t reg)
+{
+	/* NFT_REG_1..4 are 1..4; NFT_REG32_00.. are 8..23. */
+	return reg < 32 ? reg : 0;
+}
+
+static void on_payload(struct reg_state *rs, struct nftnl_expr *e)
+{
+	unsigned r = reg_index(nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG));
+
+	rs->masked[r] = false;
+	rs->what[r] = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE) ==
+				      NFT_PAYLOAD_NETWORK_HEADER ?
+			      REG_NETWORK :
+			      REG_OTHER;
+	rs->off[r] = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+	rs->len[r] = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+}
+
+static void on_bitwise(struct reg_state *rs, struct nftnl_expr *e)
+{
+	unsigned r = reg_index(nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG));
+	uint32_t len = 0;
+	const void *mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &len);
+
+	if (!mask || len > 16) {
+		rs->what[r] = REG_OTHER;
+		return;
+	}
+	memset(rs->mask[r], 0, sizeof(rs->mask[r]));
+	memcpy(rs->mask[r], mask, len);
+	rs->masked[r] = true;
+}
+
+/* The prefix length of a contiguous mask; -1 when not contiguous. */
+static int mask_len(const uint8_t *mask, size_t size)
+{
+	int len = 0;
+	bool ended = false;
+
+	for (size_t i = 0; i < size * 8; i++) {
+		bool bit = mask[i / 8] & (0x80 >> (i % 8));
+
+		if (bit && ended)
+			return -1;
+		if (bit)
+			len++;
+		else
+			ended = true;
+	}
+	return len;
+}
+
+/*
+ * Which address a load of the network header starts: nft loads only the
+ * bytes a prefix needs ("ip saddr 10.244.0.0/24" is 3 bytes at offset 12),
+ * so any length from the first byte of the address counts.  1: saddr,
+ * 2: daddr, 0: something else.
+ */
+static int address_field(int l3, uint32_t off, uint32_t len)
+{
+	uint32_t size = l3 == AF_INET ? 4 : 16;
+	uint32_t src = l3 == AF_INET ? 12 : 8, dst = l3 == AF_INET ? 16 : 24;
+
+	if (!l3 || len == 0 || len > size)
+		return 0;
+	return off == src ? 1 : off == dst ? 2 : 0;
+}
+
+static void on_cmp(struct reg_state *rs, struct nftnl_expr *e,
+		   struct nft_rule_info *ri)
+{
+	unsigned r = reg_index(nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG));
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP);
+	uint32_t len = 0;
+	const uint8_t *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	struct pw_prefix p = { 0 };
+	int field, plen;
+
+	if (rs->what[r] == REG_NFPROTO) {
+		/* meta nfproto ipv4/ipv6: tells an inet rule's family. */
+		if (data && len == 1 && op == NFT_CMP_EQ)
+			rs->l3 = data[0] == NFPROTO_IPV4 ? AF_INET :
+				 data[0] == NFPROTO_IPV6 ? AF_INET6 :
+							   0;
+		return;
+	}
+	field = rs->what[r] == REG_NETWORK ?
+			address_field(rs->l3, rs->off[r], rs->len[r]) :
+			0;
+	if (!field || !data || len != rs->len[r] ||
+	    (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)) {
+		ri->other = true;
+		return;
+	}
+	p.addr.family = rs->l3;
+	memcpy(p.addr.bytes, data, len);
+	plen = rs->masked[r] ? mask_len(rs->mask[r], len) : (int)len * 8;
+	if (plen < 0) {
+		ri->other = true;
+		return;
+	}
+	p.len = (uint8_t)plen;
+	if (field == 1) {
+		ri->has_saddr = true;
+		ri->saddr = p;
+		ri->saddr_neg = op == NFT_CMP_NEQ;
+	} else {
+		ri->has_daddr = true;
+		ri->daddr = p;
+		ri->daddr_neg = op == NFT_CMP_NEQ;
+	}
+}
+
+static void on_immediate(struct nftnl_expr *e, struct nft_rule_info *ri)
+{
+	int32_t v;
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
+		return; /* data for a later expression */
+	v = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+	ri->verdict = v == NF_ACCEPT ? NFT_V_ACCEPT :
+		      v == NF_DROP   ? NFT_V_DROP :
+				       NFT_V_OTHER;
+}
+
+static int expr_cb(struct nftnl_expr *e, void *arg)
+{
+	struct nft_rule_info *ri = ((void **)arg)[0];
+	struct reg_state *rs = ((void **)arg)[1];
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+	unsigned r;
+
+	if (!strcmp(name, "payload")) {
+		on_payload(rs, e);
+	} else if (!strcmp(name, "bitwise")) {
+		on_bitwise(rs, e);
+	} else if (!strcmp(name, "cmp")) {
+		on_cmp(rs, e, ri);
+	} else if (!strcmp(name, "meta")) {
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG))
+			return MNL_CB_OK; /* a meta set, not a match */
+		r = reg_index(nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG));
+		rs->what[r] = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY) ==
+					      NFT_META_NFPROTO ?
+				      REG_NFPROTO :
+				      REG_OTHER;
+		rs->masked[r] = false;
+	} else if (!strcmp(name, "immediate")) {
+		on_immediate(e, ri);
+	} else if (!strcmp(name, "masq")) {
+		ri->verdict = NFT_V_MASQ;
+	} else if (!strcmp(name, "reject")) {
+		ri->verdict = NFT_V_DROP;
+	} else if (!strcmp(name, "target")) {
+		/* iptables-nft: standard verdicts are immediates; an xt
+		 * target is an extension such as MASQUERADE. */
+		const char *t = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+
+		ri->verdict = t && !strcmp(t, "MASQUERADE") ? NFT_V_MASQ :
+			      t && !strcmp(t, "REJECT")	    ? NFT_V_DROP :
+							      NFT_V_OTHER;
+	} else if (strcmp(name, "counter") && strcmp(name, "log")) {
+		/* lookup, ct, xt match, limit ...: a condition we can't
+		 * evaluate, so the rule may not apply to the pod. */
+		ri->other = true;
+	}
+	return MNL_CB_OK;
+}
+
+struct rule_infos {
+	struct nft_rule_info *v;
+	size_t n, cap;
+};
+
+static int rule_info_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rule_infos *rl = arg;
+	struct reg_state rs;
+	struct nftnl_rule *r;
+	struct nft_rule_info *ri;
+	void *ctx[2];
+	const char *s;
+
+	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWRULE))
+		return 0;
+	r = nftnl_rule_alloc();
+	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+		nftnl_rule_free(r);
+		return 0;
+	}
+	if (rl->n == rl->cap) {
+		rl->cap = rl->cap ? rl->cap * 2 : 32;
+		rl->v = pw_xrealloc(rl->v, rl->cap * sizeof(*rl->v));
+	}
+	ri = memset(&rl->v[rl->n++], 0, sizeof(*ri));
+	ri->family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
+	s = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
+	pw_strlcpy(ri->table, s ? s : "", sizeof(ri->table));
+	s = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+	pw_strlcpy(ri->chain, s ? s : "", sizeof(ri->chain));
+	ri->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	memset(&rs, 0, sizeof(rs));
+	rs.l3 = ri->family == NFPROTO_IPV4 ? AF_INET :
+		ri->family == NFPROTO_IPV6 ? AF_INET6 :
+					     0;
+	ctx[0] = ri;
+	ctx[1] = &rs;
+	nftnl_expr_foreach(r, expr_cb, ctx);
+	nftnl_rule_free(r);
+	return 0;
+}
+
+static int dump_all(struct nft *nft, uint16_t msg,
+		    int (*cb)(const struct nlmsghdr *, void *), void *arg)
+{
+	char buf[NFT_REQ_SIZE] = { 0 };
+	struct nlmsghdr *nlh =
+		nftnl_nlmsg_build_hdr(buf, msg, NFPROTO_UNSPEC, NLM_F_DUMP, 0);
+
+	return nl_request(nft->nl, nlh, true, cb, arg);
+}
+
+int nft_ruleset_read(struct nft *nft, struct nft_chain_info **chains,
+		     size_t *nchains, struct nft_rule_info **rules,
+		     size_t *nrules)
+{
+	struct chain_list cl = { 0 };
+	struct rule_infos rl = { 0 };
+	int err = dump_all(nft, NFT_MSG_GETCHAIN, chain_cb, &cl);
+
+	if (!err)
+		err = dump_all(nft, NFT_MSG_GETRULE, rule_info_cb, &rl);
+	if (err) {
+		free(cl.v);
+		free(rl.v);
+		return err;
+	}
+	*chains = cl.v;
+	*nchains = cl.n;
+	*rules = rl.v;
+	*nrules = rl.n;
+	return 0;
+}

@@ -69,6 +69,53 @@ int nft_masq_list(struct nft *nft, struct nft_masq **rules, size_t *n);
 int nft_masq_sync(struct nft *nft, const struct nft_masq *add, size_t nadd,
 		  const struct pw_prefix *del, size_t ndel, bool *changed);
 
+/* ---- Reading anyone's ruleset, for pod-inspect --check ------------------ */
+
+#define NFT_NAME_MAX 256
+
+struct nft_chain_info {
+	int family; /* NFPROTO_* */
+	char table[NFT_NAME_MAX];
+	char name[NFT_NAME_MAX];
+	bool base; /* hooked: has type, hook, priority and policy */
+	char type[16]; /* "filter", "nat", "route" */
+	uint32_t hook; /* NF_INET_* */
+	int32_t prio;
+	uint32_t policy; /* NF_ACCEPT or NF_DROP */
+};
+
+enum nft_verdict {
+	NFT_V_NONE, /* no verdict: the packet goes on */
+	NFT_V_ACCEPT,
+	NFT_V_DROP, /* drop or reject */
+	NFT_V_MASQ,
+	NFT_V_OTHER, /* jump, goto, return, queue ...: can't judge */
+};
+
+/*
+ * A rule reduced to what --check can judge: its source and destination
+ * prefix matches, whether it has any other condition, and its verdict.
+ * Rules written by podwire, by nft and by iptables-nft all come out the
+ * same, since they are the same expressions in the kernel.
+ */
+struct nft_rule_info {
+	int family;
+	char table[NFT_NAME_MAX];
+	char chain[NFT_NAME_MAX];
+	uint64_t handle;
+	bool has_saddr, saddr_neg;
+	struct pw_prefix saddr;
+	bool has_daddr, daddr_neg;
+	struct pw_prefix daddr;
+	bool other; /* a condition besides those: this rule may not apply */
+	enum nft_verdict verdict;
+};
+
+/* Every chain and rule, of every family.  The caller frees both. */
+int nft_ruleset_read(struct nft *nft, struct nft_chain_info **chains,
+		     size_t *nchains, struct nft_rule_info **rules,
+		     size_t *nrules);
+
 /* The comment that marks a rule, and its parse. */
 int nft_masq_comment(const struct nft_masq *m, char *buf, size_t size);
 bool nft_masq_parse_comment(const char *comment, struct nft_masq *m);

@@ -20,6 +20,7 @@
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
@@ -991,6 +992,68 @@ int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n)
 	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = (uint8_t)family;
 	return dump_list(nl, buf, &v, (void **)out, n);
+}
+
+static int nsid_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[NETNSA_MAX + 1];
+	uint32_t v;
+
+	if (nlh->nlmsg_type != RTM_NEWNSID ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct rtgenmsg))
+		return 0;
+	parse_attrs(nlh, sizeof(struct rtgenmsg), tb, NETNSA_MAX);
+	if (attr_u32(tb[NETNSA_NSID], &v))
+		*(int *)arg = (int32_t)v;
+	return 0;
+}
+
+int nl_netns_id(struct nl *nl, int netns_fd, int *nsid)
+{
+	char buf[NL_REQ_SIZE] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = RTM_GETNSID;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
+	*nsid = -1;
+	return query(nl, nlh, false, nsid_msg, nsid, NULL);
+}
+
+struct route_get {
+	struct nl_route *out;
+	bool found;
+};
+
+static int route_get_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct route_get *g = arg;
+
+	if (!g->found && nl_decode_route(nlh, g->out) == 0)
+		g->found = true;
+	return 0;
+}
+
+int nl_route_lookup(struct nl *nl, const struct pw_addr *dst,
+		    struct nl_route *out)
+{
+	char buf[NL_REQ_SIZE] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct route_get g = { .out = out };
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)dst->family;
+	rtm->rtm_dst_len = (uint8_t)addr_bits(dst->family);
+	mnl_attr_put(nlh, RTA_DST, addr_size(dst->family), dst->bytes);
+	err = query(nl, nlh, false, route_get_msg, &g, NULL);
+	if (!err && !g.found)
+		err = -ENETUNREACH;
+	return err;
 }
 
 int nl_default_route_via(struct nl *nl, const struct pw_addr *gw)

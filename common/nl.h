@@ -108,6 +108,17 @@ int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n);
 int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n);
 
 /*
+ * The id this namespace gives the namespace of netns_fd (what links show
+ * as IFLA_LINK_NETNSID), or -1 when it has given it none.
+ */
+int nl_netns_id(struct nl *nl, int netns_fd, int *nsid);
+
+/* The route the kernel would use to reach dst (RTM_GETROUTE), as ip route
+ * get shows it: -ENETUNREACH and the like when there is none. */
+int nl_route_lookup(struct nl *nl, const struct pw_addr *dst,
+		    struct nl_route *out);
+
+/*
  * 0 when the main table's default route of gw's family goes via gw,
  * -EEXIST when it goes elsewhere, -ENOENT when there is none.
  */

@@ -17,7 +17,9 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -200,12 +202,13 @@ static bool is_init_netns_elsewhere(int fd)
 	return stat(SELF_NETNS, &self) < 0 || !same_file(&self, &target);
 }
 
+static int vet_netns_fd(int fd);
+
 int ns_open(const char *target)
 {
 	char path[PATH_MAX];
 	bool by_name = !strchr(target, '/');
 	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-	struct statfs sfs;
 	int fd, err;
 
 	if (by_name) {
@@ -222,6 +225,14 @@ int ns_open(const char *target)
 	fd = open(path, flags);
 	if (fd < 0)
 		return -errno;
+	return vet_netns_fd(fd);
+}
+
+/* After opening: a network namespace, and not PID 1's from elsewhere. */
+static int vet_netns_fd(int fd)
+{
+	struct statfs sfs;
+
 	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC ||
 	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
 		close(fd);
@@ -234,6 +245,47 @@ int ns_open(const char *target)
 	return fd;
 }
 
+int ns_open_pid(pid_t pid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int here, fd, err = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0) {
+		err = -errno;
+		close(pidfd);
+		return err;
+	}
+	/* setns() on a pidfd (Linux 5.8) enters that very process's
+	 * namespace; the namespace file is then ours to keep. */
+	if (setns(pidfd, CLONE_NEWNET) < 0) {
+		err = -errno;
+	} else {
+		fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+		err = fd < 0 ? -errno : fd;
+		return_to(here);
+	}
+	close(here);
+	close(pidfd);
+	return err < 0 ? err : vet_netns_fd(err);
+}
+
+int ns_handle_from_fd(int fd, struct ns_handle *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = fd;
+	out->own = ns_is_current(fd);
+	return nl_open(&out->nl, fd);
+}
+
+void ns_handle_close(struct ns_handle *h)
+{
+	nl_close(h->nl);
+	h->nl = NULL;
+}
+
 bool ns_is_current(int fd)
 {
 	struct stat a, b;
@@ -242,17 +294,23 @@ bool ns_is_current(int fd)
 	       same_file(&a, &b);
 }
 
+int ns_enter_fd(int fd)
+{
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return -errno;
+	ns_cache_clear(); /* its "own namespace" entries are another's now */
+	return 0;
+}
+
 int ns_enter_target(const char *target)
 {
 	int fd = ns_open(target);
-	int err = 0;
+	int err;
 
 	if (fd < 0)
 		return fd;
-	if (setns(fd, CLONE_NEWNET) < 0)
-		err = -errno;
+	err = ns_enter_fd(fd);
 	close(fd);
-	ns_cache_clear();
 	return err;
 }
 
@@ -261,6 +319,8 @@ const char *ns_strerror(int err)
 	switch (-err) {
 	case ENOENT:
 		return "no such namespace";
+	case ESRCH:
+		return "no such process (or it has exited)";
 	case ENOTNAM:
 		return "not a network namespace (a placeholder left by an "
 		       "interrupted create, or another kind of file)";
@@ -413,6 +473,29 @@ void ns_cache_clear(void)
 	if (self.fd >= 0)
 		close(self.fd);
 	self.fd = -1;
+}
+
+int ns_socket(const struct ns_handle *h, int domain, int type, int protocol)
+{
+	int here, fd, err;
+
+	if (h->own) {
+		fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+		return fd < 0 ? -errno : fd;
+	}
+	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0)
+		return -errno;
+	if (setns(h->fd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(here);
+		return err;
+	}
+	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+	err = fd < 0 ? -errno : fd;
+	return_to(here);
+	close(here);
+	return err;
 }
 
 /* ---- Sysctls ------------------------------------------------------------ */

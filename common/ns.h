@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "nl.h"
 #include "util.h"
@@ -44,11 +45,21 @@ int ns_delete(const char *name);
  */
 int ns_open(const char *target);
 
+/*
+ * Open the network namespace of process pid through a pidfd
+ * (pidfd_open(2), then setns(2) on the pidfd to read the namespace), so a
+ * PID recycled meanwhile cannot lead anywhere else.  The same checks as
+ * ns_open() follow.  -ESRCH: no such process, or it has exited.
+ */
+int ns_open_pid(pid_t pid);
+
 /* True when fd is the namespace the program is running in. */
 bool ns_is_current(int fd);
 
 /* Move the program into target for good (the -n option). */
 int ns_enter_target(const char *target);
+/* The same for a namespace already open (pod-inspect --exec). */
+int ns_enter_fd(int fd);
 
 /* A readable reason for the errors of ns_open(). */
 const char *ns_strerror(int err);
@@ -70,6 +81,14 @@ struct ns_handle {
 };
 
 int ns_get(const char *target, struct ns_handle *out);
+
+/* A handle for an fd the caller opened (not cached); close it with
+ * ns_handle_close(), which leaves the fd to the caller. */
+int ns_handle_from_fd(int fd, struct ns_handle *out);
+void ns_handle_close(struct ns_handle *h);
+
+/* A socket made inside the namespace of h (socket(2) arguments). */
+int ns_socket(const struct ns_handle *h, int domain, int type, int protocol);
 
 /*
  * Write value to /proc/sys/KEY as seen from the namespace of h (sysctls

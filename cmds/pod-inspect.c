@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pod-inspect - look into pods: list them, show one, diagnose why it can't
+ * reach the network, run a command inside it, or draw the whole picture.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ *   pod-inspect                      one record per pod interface
+ *   pod-inspect pod1                 links, addresses, routes, neighbours
+ *   pod-inspect --check pod1         the seeds' checklist, with fixes
+ *   pod-inspect pod1 --exec ip addr  like nsenter -n / ip netns exec
+ *   pod-inspect --pid 4242 ...       the namespace of a process (pidfd)
+ *   pod-inspect --tree | --dot       bridges, veths and pods
+ *
+ * Nothing here changes anything; --exec runs what it is given.
+ */
+#include <errno.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cli.h"
+#include "cmds.h"
+#include "draw.h"
+#include "inspect.h"
+#include "stage.h"
+
+enum {
+	OPT_PID = CLI_LONG_ONLY,
+	OPT_CHECK,
+	OPT_TO,
+	OPT_EXEC,
+	OPT_TREE,
+	OPT_DOT,
+};
+
+static const struct cli_opt opts[] = {
+	{ "pid", OPT_PID, required_argument, "<pid>",
+	  "the namespace of this process (entered by pidfd)" },
+	{ "check", OPT_CHECK, no_argument, NULL,
+	  "run the checklist; exit 1 when a check fails" },
+	{ "to", OPT_TO, required_argument, "<addr>",
+	  "with --check: also check the path to this address" },
+	{ "exec", OPT_EXEC, no_argument, NULL,
+	  "run the rest of the command line inside the namespace" },
+	{ "tree", OPT_TREE, no_argument, NULL,
+	  "draw the bridges, their veths and the pods behind them" },
+	{ "dot", OPT_DOT, no_argument, NULL, "the same drawing as Graphviz" },
+	{ 0 },
+};
+
+static const struct cli_prog prog = {
+	.name = "pod-inspect",
+	.usage = "[options]\n"
+		 "[options] <netns>|<path>|--pid <pid>\n"
+		 "--check [--to <addr>] <netns>|<path>|--pid <pid>\n"
+		 "<netns>|<path>|--pid <pid> --exec <command> [<arg>...]\n"
+		 "--tree|--dot",
+	.summary = "List pods, show one, diagnose it, run a command inside "
+		   "it, or draw the network.",
+	.opts = opts,
+	.shared = CLI_NETNS | CLI_JSON | CLI_QUIET,
+};
+
+enum mode {
+	MODE_SHOW, /* overview without a target, detail with one */
+	MODE_CHECK,
+	MODE_EXEC,
+	MODE_TREE,
+	MODE_DOT,
+};
+
+struct pod_inspect {
+	struct cli_common c;
+	enum mode mode;
+	pid_t pid;
+	struct pw_addr to;
+	bool has_to;
+	const char *target;
+	char **command; /* after --exec or -- */
+};
+
+/* ---- Options ------------------------------------------------------------ */
+
+static int set_mode(struct pod_inspect *pi, enum mode m)
+{
+	if (pi->mode != MODE_SHOW && pi->mode != m) {
+		pw_usage_err("--check, --exec, --tree and --dot go alone");
+		return -1;
+	}
+	pi->mode = m;
+	return 0;
+}
+
+static int take_option(int val, const char *arg, void *ctx)
+{
+	struct pod_inspect *pi = ctx;
+	char esc[STAGE_ESC_SIZE];
+	struct pw_why why;
+	uint32_t pid;
+	const char *bad;
+
+	switch (val) {
+	case OPT_PID:
+		/* 4194304 is PID_MAX_LIMIT; 0, signs and hex are refused. */
+		if (pw_parse_u32(arg, 4194304, &pid) || pid == 0) {
+			pw_usage_err("invalid PID '%s': give 1-4194304",
+				     stage_esc(arg, esc));
+			return -1;
+		}
+		pi->pid = (pid_t)pid;
+		return 0;
+	case OPT_TO:
+		bad = addr_parse(arg, AF_UNSPEC, &pi->to, &why);
+		if (!bad)
+			bad = addr_host_invalid(&pi->to, &why);
+		if (bad) {
+			pw_usage_err("invalid address '%s': it %s",
+				     stage_esc(arg, esc), bad);
+			return -1;
+		}
+		pi->has_to = true;
+		return 0;
+	case OPT_CHECK:
+		return set_mode(pi, MODE_CHECK);
+	case OPT_TREE:
+		return set_mode(pi, MODE_TREE);
+	case OPT_DOT:
+		return set_mode(pi, MODE_DOT);
+	}
+	return -1;
+}
+
+/* Options whose value is the next word: that word is never "--exec". */
+static bool takes_value(const char *word)
+{
+	size_t n = strlen(word);
+
+	if (!strcmp(word, "--pid") || !strcmp(word, "--to") ||
+	    !strcmp(word, "--netns"))
+		return true;
+	/* -n, or short options clustered with n last: "-jn". */
+	return n >= 2 && word[0] == '-' && word[1] != '-' && word[n - 1] == 'n';
+}
+
+/*
+ * Split argv at the first "--exec" or "--" that is not an option's value:
+ * the target comes before --exec (pod-inspect pod1 --exec ip addr), so
+ * getopt's "stop at the first operand" can't find it.  Returns the new
+ * argc for getopt and sets pi->command.
+ */
+static int split_command(struct pod_inspect *pi, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--exec") || !strcmp(argv[i], "--")) {
+			pi->command = argv + i + 1;
+			pi->mode = MODE_EXEC;
+			return i;
+		}
+		if (takes_value(argv[i]))
+			i++;
+	}
+	return argc;
+}
+
+/* ---- Records ------------------------------------------------------------ */
+
+/* A kernel string as a record value: escaped, never empty. */
+static void put(struct rec *r, const char *key, const char *value)
+{
+	char e[PW_ESCAPED_SIZE(256)];
+
+	pw_escape(value[0] ? value : "-", e, sizeof(e));
+	for (char *p = e; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	rec_set(r, key, e);
+}
+
+static void put_prefix(struct rec *r, const char *key,
+		       const struct pw_prefix *p)
+{
+	char a[PW_ADDRSTRLEN];
+
+	rec_set(r, key, addr_format_prefix(p, a, sizeof(a)));
+}
+
+static void put_target(struct rec *r, const struct inspect_pod *pod)
+{
+	char pid[24];
+
+	if (pod->name[0]) {
+		put(r, "netns", pod->name);
+	} else if (pod->pid) {
+		snprintf(pid, sizeof(pid), "%d", (int)pod->pid);
+		rec_set(r, "pid", pid);
+	} else {
+		put(r, "path", pod->path);
+	}
+}
+
+static int emit(const struct pod_inspect *pi, struct rec *r)
+{
+	int err = pi->c.quiet ? 0 : rec_write(stdout, r, cli_format(&pi->c));
+
+	rec_clear(r);
+	return err;
+}
+
+static const char *link_kind(const struct nl_link *l)
+{
+	if (l->flags & IFF_LOOPBACK)
+		return "loopback";
+	return l->kind[0] ? l->kind : "device";
+}
+
+/* host_ifname, host_state, bridge, bridge_state of a pod's veth. */
+static void put_host_side(struct rec *r, const struct inspect_host *host,
+			  const struct inspect_pod *pod,
+			  const struct nl_link *l, bool with_bridge_addr)
+{
+	const struct nl_link *h = inspect_host_end(host, pod, l);
+	const struct nl_link *b = inspect_bridge_of(host, h);
+	const struct nl_addr *ba;
+
+	if (!h)
+		return;
+	put(r, "host_ifname", h->ifname);
+	put(r, "host_state", inspect_operstate(h->operstate));
+	if (!b)
+		return;
+	put(r, "bridge", b->ifname);
+	put(r, "bridge_state", inspect_operstate(b->operstate));
+	ba = inspect_addr(host->addrs, host->naddrs, b->ifindex, AF_INET);
+	if (with_bridge_addr && ba)
+		put_prefix(r, "bridge_addr", &ba->prefix);
+}
+
+/* The overview: one record per pod interface, one per empty pod. */
+static int overview_pod(const struct pod_inspect *pi,
+			const struct inspect_host *host,
+			const struct inspect_pod *pod)
+{
+	char count[16], mac[18];
+	bool any = false;
+	struct rec r;
+	int err = 0;
+
+	rec_init(&r);
+	for (size_t i = 0; i <= pod->nlinks && !err; i++) {
+		const struct nl_link *l = i < pod->nlinks ? &pod->links[i] :
+							    NULL;
+		const struct nl_addr *a4, *a6;
+
+		if ((l && (l->flags & IFF_LOOPBACK)) || (!l && any))
+			continue;
+		put_target(&r, pod);
+		if (pod->procs >= 0) {
+			snprintf(count, sizeof(count), "%d", pod->procs);
+			rec_set(&r, "procs", count);
+		}
+		if (l) {
+			any = true;
+			put(&r, "ifname", l->ifname);
+			put(&r, "state", inspect_operstate(l->operstate));
+			if (l->has_mac)
+				put(&r, "mac",
+				    inspect_mac(l->mac, mac, sizeof(mac)));
+			a4 = inspect_addr(pod->addrs, pod->naddrs, l->ifindex,
+					  AF_INET);
+			a6 = inspect_addr(pod->addrs, pod->naddrs, l->ifindex,
+					  AF_INET6);
+			if (a4)
+				put_prefix(&r, "addr", &a4->prefix);
+			if (a6)
+				put_prefix(&r, "addr6", &a6->prefix);
+			put_host_side(&r, host, pod, l, false);
+		}
+		err = emit(pi, &r);
+	}
+	return err;
+}
+
+static int detail_links(const struct pod_inspect *pi,
+			const struct inspect_host *host,
+			const struct inspect_pod *pod)
+{
+	char num[16], mac[18];
+	struct rec r;
+	int err = 0;
+
+	rec_init(&r);
+	for (size_t i = 0; i < pod->nlinks && !err; i++) {
+		const struct nl_link *l = &pod->links[i];
+
+		put_target(&r, pod);
+		rec_set(&r, "object", "link");
+		put(&r, "ifname", l->ifname);
+		snprintf(num, sizeof(num), "%u", l->ifindex);
+		rec_set(&r, "ifindex", num);
+		put(&r, "kind", link_kind(l));
+		put(&r, "state", inspect_operstate(l->operstate));
+		rec_set(&r, "admin", l->flags & IFF_UP ? "up" : "down");
+		snprintf(num, sizeof(num), "%u", l->mtu);
+		rec_set(&r, "mtu", num);
+		if (l->has_mac)
+			put(&r, "mac", inspect_mac(l->mac, mac, sizeof(mac)));
+		put_host_side(&r, host, pod, l, true);
+		err = emit(pi, &r);
+	}
+	return err;
+}
+
+static const char *ifname_of(const struct inspect_pod *pod, unsigned ifindex)
+{
+	const struct nl_link *l =
+		inspect_link(pod->links, pod->nlinks, ifindex);
+
+	return l ? l->ifname : "-";
+}
+
+static int detail_addrs(const struct pod_inspect *pi,
+			const struct inspect_pod *pod)
+{
+	struct rec r;
+	int err = 0;
+
+	rec_init(&r);
+	for (size_t i = 0; i < pod->naddrs && !err; i++) {
+		const struct nl_addr *a = &pod->addrs[i];
+
+		put_target(&r, pod);
+		rec_set(&r, "object", "addr");
+		put(&r, "ifname", ifname_of(pod, a->ifindex));
+		put_prefix(&r,
+			   a->prefix.addr.family == AF_INET ? "addr" : "addr6",
+			   &a->prefix);
+		rec_set(&r, "scope",
+			a->scope == RT_SCOPE_HOST ? "host" :
+			a->scope == RT_SCOPE_LINK ? "link" :
+						    "global");
+		err = emit(pi, &r);
+	}
+	return err;
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case RTPROT_KERNEL:
+		return "kernel";
+	case RTPROT_BOOT:
+		return "boot";
+	case RTPROT_STATIC:
+		return "static";
+	case RTPROT_RA:
+		return "ra";
+	case RTPROT_DHCP:
+		return "dhcp";
+	default:
+		return "other";
+	}
+}
+
+static int detail_routes(const struct pod_inspect *pi,
+			 const struct inspect_pod *pod)
+{
+	char a[PW_ADDRSTRLEN];
+	struct rec r;
+	int err = 0;
+
+	rec_init(&r);
+	for (size_t i = 0; i < pod->nroutes && !err; i++) {
+		const struct nl_route *rt = &pod->routes[i];
+
+		if (rt->type != RTN_UNICAST)
+			continue;
+		put_target(&r, pod);
+		rec_set(&r, "object", "route");
+		if (rt->dst.len == 0)
+			rec_set(&r, "dst",
+				rt->dst.addr.family == AF_INET ? "default" :
+								 "default6");
+		else
+			put_prefix(&r, "dst", &rt->dst);
+		if (rt->gateway.family)
+			rec_set(&r, "gw",
+				addr_format(&rt->gateway, a, sizeof(a)));
+		put(&r, "dev", ifname_of(pod, rt->oif));
+		rec_set(&r, "proto", proto_name(rt->protocol));
+		err = emit(pi, &r);
+	}
+	return err;
+}
+
+static const char *nud_name(uint16_t state)
+{
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} states[] = {
+		{ NUD_REACHABLE, "reachable" },
+		{ NUD_STALE, "stale" },
+		{ NUD_DELAY, "delay" },
+		{ NUD_PROBE, "probe" },
+		{ NUD_FAILED, "failed" },
+		{ NUD_INCOMPLETE, "incomplete" },
+		{ NUD_NOARP, "noarp" },
+		{ NUD_PERMANENT, "permanent" },
+	};
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(states); i++)
+		if (state & states[i].bit)
+			return states[i].name;
+	return "none";
+}
+
+static int detail_neighs(const struct pod_inspect *pi,
+			 const struct inspect_pod *pod)
+{
+	char a[PW_ADDRSTRLEN], mac[18];
+	struct rec r;
+	int err = 0;
+
+	rec_init(&r);
+	for (size_t i = 0; i < pod->nneighs && !err; i++) {
+		const struct nl_neigh *n = &pod->neighs[i];
+
+		put_target(&r, pod);
+		rec_set(&r, "object", "neigh");
+		rec_set(&r, "dst", addr_format(&n->dst, a, sizeof(a)));
+		if (n->has_lladdr)
+			put(&r, "mac",
+			    inspect_mac(n->lladdr, mac, sizeof(mac)));
+		put(&r, "dev", ifname_of(pod, n->ifindex));
+		rec_set(&r, "state", nud_name(n->state));
+		err = emit(pi, &r);
+	}
+	return err;
+}
+
+/* ---- Modes -------------------------------------------------------------- */
+
+static int open_target(const struct pod_inspect *pi, struct inspect_pod *pod,
+		       const struct inspect_host *host, bool full)
+{
+	int err = inspect_pod_open(pod, pi->target, pi->pid);
+
+	if (!err)
+		err = inspect_pod_load(pod, host, full);
+	if (err) {
+		pw_err("cannot inspect %s: %s",
+		       pod->label[0] ? pod->label : pi->target,
+		       ns_strerror(err));
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+static int show_detail(const struct pod_inspect *pi,
+		       const struct inspect_host *host)
+{
+	struct inspect_pod pod;
+	int st = open_target(pi, &pod, host, true);
+
+	if (!st && (detail_links(pi, host, &pod) || detail_addrs(pi, &pod) ||
+		    detail_routes(pi, &pod) || detail_neighs(pi, &pod)))
+		st = PW_EXIT_FAIL;
+	inspect_pod_close(&pod);
+	return st;
+}
+
+/* Every named namespace, read and released (no descriptors kept). */
+static int load_all(struct inspect_host *host, struct inspect_pod **pods,
+		    size_t *n)
+{
+	struct inspect_procs procs;
+	char **names;
+	size_t count;
+	int err = inspect_netns_names(&names, &count);
+
+	if (err) {
+		pw_err("cannot list %s: %s", PW_NETNS_RUN_DIR, strerror(-err));
+		return PW_EXIT_FAIL;
+	}
+	inspect_procs_scan(&procs);
+	*pods = pw_xcalloc(count, sizeof(**pods));
+	*n = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct inspect_pod *p = &(*pods)[*n];
+
+		/* A namespace that can't be opened (a placeholder, one just
+		 * deleted) is left out, not fatal. */
+		if (!inspect_pod_open(p, names[i], 0) &&
+		    !inspect_pod_load(p, host, false)) {
+			p->procs = inspect_procs_in(&procs, p->fd);
+			inspect_pod_release(p);
+			(*n)++;
+		} else {
+			inspect_pod_close(p);
+		}
+		free(names[i]);
+	}
+	free(names);
+	inspect_procs_free(&procs);
+	return PW_EXIT_OK;
+}
+
+static void free_all(struct inspect_pod *pods, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		inspect_pod_close(&pods[i]);
+	free(pods);
+}
+
+static int show_world(const struct pod_inspect *pi, struct inspect_host *host)
+{
+	struct inspect_pod *pods;
+	size_t n;
+	int st = load_all(host, &pods, &n);
+
+	if (st)
+		return st;
+	if (pi->mode == MODE_SHOW) {
+		for (size_t i = 0; i < n && !st; i++)
+			if (overview_pod(pi, host, &pods[i]))
+				st = PW_EXIT_FAIL;
+	} else {
+		struct draw_world w = { host, pods, n };
+
+		if (pi->mode == MODE_TREE)
+			draw_tree(stdout, &w);
+		else
+			draw_dot(stdout, &w);
+	}
+	free_all(pods, n);
+	return st;
+}
+
+/* ---- --check ------------------------------------------------------------ */
+
+struct check_out {
+	const struct pod_inspect *pi;
+	const struct inspect_pod *pod;
+	bool color;
+};
+
+static void print_check(const struct check_result *res, void *arg)
+{
+	const struct check_out *co = arg;
+	const char *mark = res->ok ? "ok" : "FAIL";
+	struct rec r;
+
+	if (co->pi->c.quiet)
+		return;
+	if (co->pi->c.json) {
+		rec_init(&r);
+		put_target(&r, co->pod);
+		rec_set(&r, "check", res->id);
+		rec_set(&r, "result", res->ok ? "ok" : "fail");
+		/* Free text in JSON only, where spaces are fine. */
+		r.f[r.n].key = pw_xstrdup("what");
+		r.f[r.n++].val = pw_xstrdup(res->what);
+		r.f[r.n].key = pw_xstrdup("detail");
+		r.f[r.n++].val = pw_xstrdup(res->detail);
+		if (res->fix[0]) {
+			r.f[r.n].key = pw_xstrdup("fix");
+			r.f[r.n++].val = pw_xstrdup(res->fix);
+		}
+		rec_write(stdout, &r, REC_JSON);
+		rec_clear(&r);
+		return;
+	}
+	printf("%s%-4s%s  %s: %s\n",
+	       co->color ? (res->ok ? "\033[32m" : "\033[31m") : "", mark,
+	       co->color ? "\033[0m" : "", res->what, res->detail);
+	if (!res->ok && res->fix[0])
+		printf("      fix: %s\n", res->fix);
+	fflush(stdout);
+}
+
+/* Color on a terminal, unless NO_COLOR or PODWIRE_COLOR says otherwise. */
+static bool want_color(void)
+{
+	const char *mode = getenv("PODWIRE_COLOR");
+
+	if (mode && !strcmp(mode, "always"))
+		return true;
+	if ((mode && !strcmp(mode, "never")) || getenv("NO_COLOR"))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+static int run_check(const struct pod_inspect *pi,
+		     const struct inspect_host *host)
+{
+	struct inspect_pod pod;
+	int st = open_target(pi, &pod, host, true);
+	struct check_env env = {
+		.host = host,
+		.pod = &pod,
+		.host_netns = pi->c.netns,
+		.to = pi->has_to ? &pi->to : NULL,
+	};
+	struct check_out co = { .pi = pi, .pod = &pod, .color = want_color() };
+
+	if (!st && check_pod(&env, print_check, &co))
+		st = PW_EXIT_FAIL;
+	inspect_pod_close(&pod);
+	return st;
+}
+
+/* ---- --exec ------------------------------------------------------------- */
+
+static int run_exec(const struct pod_inspect *pi)
+{
+	struct inspect_pod pod;
+	int err = inspect_pod_open(&pod, pi->target, pi->pid);
+
+	if (!err)
+		err = ns_enter_fd(pod.fd);
+	if (err) {
+		pw_err("cannot enter %s: %s",
+		       pod.label[0] ? pod.label : pi->target, ns_strerror(err));
+		inspect_pod_close(&pod);
+		return PW_EXIT_FAIL;
+	}
+	inspect_pod_close(&pod);
+	fflush(stdout);
+	/* Like nsenter -n and ip netns exec: the command is looked up in
+	 * PATH; 127 when it is not found, 126 when it can't be run. */
+	execvp(pi->command[0], pi->command);
+	err = errno;
+	pw_err("cannot run '%s': %s", pi->command[0], strerror(err));
+	return err == ENOENT ? PW_EXIT_NOT_FOUND : PW_EXIT_CANNOT_EXEC;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int check_usage(struct pod_inspect *pi, int nargs, char **args)
+{
+	char esc[STAGE_ESC_SIZE];
+	struct pw_why why;
+	const char *bad;
+
+	if (nargs > 1) {
+		pw_usage_err("one target at a time");
+		return PW_EXIT_USAGE;
+	}
+	pi->target = nargs ? args[0] : NULL;
+	if (pi->target && pi->pid) {
+		pw_usage_err("a target or --pid, not both");
+		return PW_EXIT_USAGE;
+	}
+	if (pi->target) {
+		bad = ns_target_invalid(pi->target, &why);
+		if (bad) {
+			pw_usage_err("invalid target '%s': it %s",
+				     stage_esc(pi->target, esc), bad);
+			return PW_EXIT_USAGE;
+		}
+	}
+	if ((pi->mode == MODE_CHECK || pi->mode == MODE_EXEC) && !pi->target &&
+	    !pi->pid) {
+		pw_usage_err("%s needs a namespace or --pid",
+			     pi->mode == MODE_CHECK ? "--check" : "--exec");
+		return PW_EXIT_USAGE;
+	}
+	if (pi->mode == MODE_EXEC && !pi->command[0]) {
+		pw_usage_err("--exec needs a command");
+		return PW_EXIT_USAGE;
+	}
+	if ((pi->mode == MODE_TREE || pi->mode == MODE_DOT) &&
+	    (pi->target || pi->pid)) {
+		pw_usage_err("--tree and --dot draw the whole host; no target");
+		return PW_EXIT_USAGE;
+	}
+	if (pi->has_to && pi->mode != MODE_CHECK) {
+		pw_usage_err("--to goes with --check");
+		return PW_EXIT_USAGE;
+	}
+	return PW_EXIT_OK;
+}
+
+static int dispatch(struct pod_inspect *pi)
+{
+	struct inspect_host host;
+	int err, st;
+
+	if (pi->mode == MODE_EXEC)
+		return run_exec(pi);
+	err = inspect_host_load(&host);
+	if (err) {
+		pw_err("cannot read the host's links: %s", strerror(-err));
+		inspect_host_free(&host);
+		return PW_EXIT_FAIL;
+	}
+	if (pi->mode == MODE_CHECK)
+		st = run_check(pi, &host);
+	else if (pi->target || pi->pid)
+		st = show_detail(pi, &host);
+	else
+		st = show_world(pi, &host);
+	inspect_host_free(&host);
+	return st;
+}
+
+int pod_inspect_main(int argc, char **argv)
+{
+	struct pod_inspect pi = { .mode = MODE_SHOW };
+	int nopts = split_command(&pi, argc, argv);
+	int st = cli_parse(&prog, nopts, argv, &pi.c, take_option, &pi);
+
+	if (st >= 0)
+		return st;
+	st = check_usage(&pi, nopts - optind, argv + optind);
+	if (!st)
+		st = cli_enter_netns(&pi.c);
+	if (!st)
+		st = dispatch(&pi);
+	ns_cache_clear();
+	return cli_close_stdout(st);
+}
+
+#ifndef PODWIRE_MULTICALL
+int main(int argc, char **argv)
+{
+	return pod_inspect_main(argc, argv);
+}
+#endif

@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check.c - pod-inspect --check.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ipam.h"
+#include "nft.h"
+#include "probe.h"
+
+#define GATEWAY_TRIES 3
+#define GATEWAY_WAIT_MS 700
+/* IFF_LOWER_UP is in <linux/if.h>, which clashes with <net/if.h>. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
+/* What the checks work out once and share. */
+struct check {
+	const struct check_env *env;
+	check_emit_fn emit;
+	void *arg;
+	int failures;
+
+	char pod_ip[PATH_MAX + 32]; /* "ip -n pod1", "nsenter -t 7 -n ip" */
+	char host_ip[PW_NETNS_MAX + 16]; /* "ip" or "ip -n host" */
+	char host_exec[PW_NETNS_MAX + 24]; /* "" or "ip netns exec host " */
+
+	const struct nl_link *lo;
+	const struct nl_link *podif; /* the pod's interface to the world */
+	const struct nl_addr *addr[2]; /* its IPv4 and IPv6 address */
+	/*
+	 * The address it should have, of each family: the one it has, else
+	 * its IPAM lease.  Everything derived from the pod's subnet hangs on
+	 * this, so a pod that lost its address still gets every fix at once.
+	 */
+	struct pw_prefix want[2];
+	bool wants[2];
+	const struct nl_route *defroute[2];
+	const struct nl_link *host_end;
+	const struct nl_link *bridge; /* its master, or the likely one */
+	bool enslaved;
+	struct pw_addr gw[2]; /* family 0: none known */
+
+	struct nft *nft;
+	struct nft_chain_info *chains;
+	size_t nchains;
+	struct nft_rule_info *rules;
+	size_t nrules;
+	int nft_err;
+};
+
+static int fam_index(int family)
+{
+	return family == AF_INET ? 0 : 1;
+}
+
+static const char *fam_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+static void report(struct check *c, const char *id, bool ok, const char *fix,
+		   const char *what, const char *detail_fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void report(struct check *c, const char *id, bool ok, const char *fix,
+		   const char *what, const char *detail_fmt, ...)
+{
+	struct check_result r = { .id = id, .ok = ok };
+	va_list ap;
+
+	pw_strlcpy(r.what, what, sizeof(r.what));
+	va_start(ap, detail_fmt);
+	vsnprintf(r.detail, sizeof(r.detail), detail_fmt, ap);
+	va_end(ap);
+	if (!ok && fix)
+		pw_strlcpy(r.fix, fix, sizeof(r.fix));
+	if (!ok)
+		c->failures++;
+	c->emit(&r, c->arg);
+}
+
+/* ---- Working out the topology ------------------------------------------- */
+
+static void command_prefixes(struct check *c)
+{
+	const struct inspect_pod *pod = c->env->pod;
+	const char *hn = c->env->host_netns;
+
+	if (pod->name[0])
+		snprintf(c->pod_ip, sizeof(c->pod_ip), "ip -n %s", pod->name);
+	else if (pod->pid)
+		snprintf(c->pod_ip, sizeof(c->pod_ip), "nsenter -t %d -n ip",
+			 (int)pod->pid);
+	else
+		snprintf(c->pod_ip, sizeof(c->pod_ip), "nsenter --net=%s ip",
+			 pod->path);
+	snprintf(c->host_ip, sizeof(c->host_ip), hn ? "ip -n %s" : "ip",
+		 hn ? hn : "");
+	snprintf(c->host_exec, sizeof(c->host_exec),
+		 hn ? "ip netns exec %s " : "", hn ? hn : "");
+}
+
+/* The pod's interface to check: its first veth, else its first non-lo. */
+static void find_interfaces(struct check *c)
+{
+	const struct inspect_pod *pod = c->env->pod;
+
+	for (size_t i = 0; i < pod->nlinks; i++) {
+		const struct nl_link *l = &pod->links[i];
+
+		if (l->flags & IFF_LOOPBACK) {
+			c->lo = c->lo ? c->lo : l;
+			continue;
+		}
+		if (!c->podif || (strcmp(c->podif->kind, "veth") &&
+				  !strcmp(l->kind, "veth")))
+			c->podif = l;
+	}
+	if (!c->podif)
+		return;
+	for (int f = 0; f < 2; f++) {
+		int family = f ? AF_INET6 : AF_INET;
+
+		c->addr[f] = inspect_addr(pod->addrs, pod->naddrs,
+					  c->podif->ifindex, family);
+		if (c->addr[f]) {
+			c->want[f] = c->addr[f]->prefix;
+			c->wants[f] = true;
+		} else if (pod->name[0]) {
+			c->wants[f] = ipam_lookup(pod->name, c->podif->ifname,
+						  family, &c->want[f]);
+		}
+	}
+	for (size_t i = 0; i < pod->nroutes; i++) {
+		const struct nl_route *r = &pod->routes[i];
+		int f = fam_index(r->dst.addr.family);
+
+		if (r->dst.len == 0 && r->type == RTN_UNICAST &&
+		    !c->defroute[f])
+			c->defroute[f] = r;
+	}
+}
+
+/* A host bridge with an address in the subnet of a. */
+static const struct nl_link *bridge_for(const struct inspect_host *host,
+					const struct pw_prefix *a,
+					const struct nl_addr **baddr)
+{
+	struct pw_prefix net = addr_network(a);
+
+	for (size_t i = 0; i < host->naddrs; i++) {
+		const struct nl_addr *ha = &host->addrs[i];
+		const struct nl_link *l =
+			inspect_link(host->links, host->nlinks, ha->ifindex);
+
+		if (l && !strcmp(l->kind, "bridge") &&
+		    addr_prefix_contains(&net, &ha->prefix.addr)) {
+			*baddr = ha;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The gateway a pod of this family should use: its default route's, else
+ * its bridge's address in its subnet.
+ */
+static void find_gateways(struct check *c)
+{
+	const struct inspect_host *host = c->env->host;
+
+	for (int f = 0; f < 2; f++) {
+		const struct nl_addr *baddr = NULL;
+		struct pw_prefix net;
+
+		if (c->defroute[f] && c->defroute[f]->gateway.family) {
+			c->gw[f] = c->defroute[f]->gateway;
+			continue;
+		}
+		if (!c->wants[f])
+			continue;
+		net = addr_network(&c->want[f]);
+		for (size_t i = 0; c->bridge && i < host->naddrs; i++) {
+			const struct nl_addr *ha = &host->addrs[i];
+
+			if (ha->ifindex == c->bridge->ifindex &&
+			    addr_prefix_contains(&net, &ha->prefix.addr))
+				baddr = ha;
+		}
+		if (!baddr && !c->bridge)
+			bridge_for(host, &c->want[f], &baddr);
+		if (baddr)
+			c->gw[f] = baddr->prefix.addr;
+	}
+}
+
+static void find_host_side(struct check *c)
+{
+	const struct inspect_host *host = c->env->host;
+	const struct nl_addr *baddr;
+
+	if (c->podif)
+		c->host_end = inspect_host_end(host, c->env->pod, c->podif);
+	c->bridge = inspect_bridge_of(host, c->host_end);
+	c->enslaved = c->bridge != NULL;
+	for (int f = 0; f < 2 && !c->bridge; f++)
+		if (c->wants[f])
+			c->bridge = bridge_for(host, &c->want[f], &baddr);
+}
+
+static void read_ruleset(struct check *c)
+{
+	c->nft_err = nft_open(&c->nft);
+	if (!c->nft_err)
+		c->nft_err = nft_ruleset_read(c->nft, &c->chains, &c->nchains,
+					      &c->rules, &c->nrules);
+}
+
+/* ---- The checks inside the pod ------------------------------------------ */
+
+static void check_lo(struct check *c)
+{
+	char fix[PATH_MAX + 64];
+	bool up = c->lo && (c->lo->flags & IFF_UP);
+
+	snprintf(fix, sizeof(fix), "%s link set lo up", c->pod_ip);
+	report(c, "lo", up, fix, "loopback is up", "%s",
+	       !c->lo ? "there is no lo" :
+	       up     ? "up" :
+			"down");
+}
+
+static void check_links_up(struct check *c)
+{
+	const struct inspect_pod *pod = c->env->pod;
+
+	for (size_t i = 0; i < pod->nlinks; i++) {
+		const struct nl_link *l = &pod->links[i];
+		char what[64], fix[PATH_MAX + 64];
+		bool up = l->flags & IFF_UP;
+
+		if (l->flags & IFF_LOOPBACK)
+			continue;
+		snprintf(what, sizeof(what), "%s is up", l->ifname);
+		snprintf(fix, sizeof(fix), "%s link set %s up", c->pod_ip,
+			 l->ifname);
+		report(c, "if_up", up, fix, what, "%s%s", up ? "up" : "down",
+		       up && !(l->flags & IFF_LOWER_UP) ? " (no carrier)" : "");
+	}
+}
+
+static void check_address(struct check *c)
+{
+	char what[64], fix[PATH_MAX + 128], a[2][PW_ADDRSTRLEN];
+	struct pw_prefix lease;
+	const char *name = c->podif->ifname;
+	bool ok = c->addr[0] || c->addr[1];
+
+	snprintf(what, sizeof(what), "%s has an address", name);
+	/* Its lease, when IPAM gave it one; else the user knows best. */
+	if (c->wants[0] || c->wants[1]) {
+		lease = c->wants[0] ? c->want[0] : c->want[1];
+		snprintf(fix, sizeof(fix), "%s addr add %s dev %s", c->pod_ip,
+			 addr_format_prefix(&lease, a[0], sizeof(a[0])), name);
+	} else {
+		snprintf(fix, sizeof(fix), "%s addr add ADDR/LEN dev %s",
+			 c->pod_ip, name);
+	}
+	for (int f = 0; f < 2; f++) {
+		if (c->addr[f])
+			addr_format_prefix(&c->addr[f]->prefix, a[f],
+					   sizeof(a[f]));
+		else
+			pw_strlcpy(a[f], "", sizeof(a[f]));
+	}
+	report(c, "address", ok, fix, what, "%s%s%s", ok ? a[0] : "none",
+	       a[0][0] && a[1][0] ? " " : "", a[1]);
+}
+
+static void check_routes(struct check *c)
+{
+	for (int f = 0; f < 2; f++) {
+		const struct nl_route *r = c->defroute[f];
+		char what[64], fix[PATH_MAX + 128], g[PW_ADDRSTRLEN];
+
+		if (!c->wants[f])
+			continue; /* no route is needed for a family not used */
+		snprintf(what, sizeof(what), "default route (%s)",
+			 fam_name(f ? AF_INET6 : AF_INET));
+		if (c->gw[f].family)
+			snprintf(fix, sizeof(fix),
+				 "%s %sroute add default via %s", c->pod_ip,
+				 f ? "-6 " : "",
+				 addr_format(&c->gw[f], g, sizeof(g)));
+		if (r && r->gateway.family)
+			report(c, "route", true, NULL, what, "via %s",
+			       addr_format(&r->gateway, g, sizeof(g)));
+		else
+			report(c, "route", r != NULL,
+			       c->gw[f].family ? fix : NULL, what, "%s",
+			       r ? "a link route, no gateway" : "none");
+	}
+}
+
+static void check_gateway(struct check *c)
+{
+	for (int f = 0; f < 2; f++) {
+		char what[96], g[PW_ADDRSTRLEN];
+		int err;
+
+		if (!c->wants[f])
+			continue;
+		if (!c->gw[f].family) {
+			report(c, "gateway", false, NULL, "the gateway answers",
+			       "no gateway known (%s)",
+			       fam_name(f ? AF_INET6 : AF_INET));
+			continue;
+		}
+		addr_format(&c->gw[f], g, sizeof(g));
+		snprintf(what, sizeof(what), "gateway %s answers", g);
+		if (!c->addr[f]) {
+			report(c, "gateway", false, NULL, what,
+			       "the pod has no %s address to ask from",
+			       fam_name(f ? AF_INET6 : AF_INET));
+			continue;
+		}
+		err = probe_echo(&c->env->pod->h, &c->gw[f], GATEWAY_TRIES,
+				 GATEWAY_WAIT_MS);
+		report(c, "gateway", !err, NULL, what, "%s",
+		       !err		 ? "it answered an ICMP echo" :
+		       err == -ETIMEDOUT ? "no reply to 3 ICMP echoes" :
+					   strerror(-err));
+	}
+}
+
+/* ---- The checks on the host --------------------------------------------- */
+
+static void check_host_end(struct check *c)
+{
+	const struct nl_link *h = c->host_end;
+	char fix[PW_NETNS_MAX + 96], what[96];
+
+	if (strcmp(c->podif->kind, "veth")) {
+		report(c, "host_end", false, NULL, "the pod's end is a veth",
+		       "%s is %s", c->podif->ifname,
+		       c->podif->kind[0] ? c->podif->kind : "not a veth");
+		return;
+	}
+	report(c, "host_end", h != NULL, NULL, "its host end exists",
+	       h ? "%s is %s's peer" :
+		   "the peer of %s is not in the host's "
+		   "namespace",
+	       h ? h->ifname : c->podif->ifname, c->podif->ifname);
+	if (!h)
+		return;
+	snprintf(what, sizeof(what), "host end %s is up", h->ifname);
+	snprintf(fix, sizeof(fix), "%s link set %s up", c->host_ip, h->ifname);
+	report(c, "host_end_up", h->flags & IFF_UP, fix, what, "%s",
+	       h->flags & IFF_UP ? "up" : "down");
+	snprintf(what, sizeof(what), "host end %s is a bridge port", h->ifname);
+	if (c->bridge)
+		snprintf(fix, sizeof(fix), "%s link set %s master %s",
+			 c->host_ip, h->ifname, c->bridge->ifname);
+	else
+		snprintf(fix, sizeof(fix), "br-attach%s%s BRIDGE %s",
+			 c->env->host_netns ? " -n " : "",
+			 c->env->host_netns ? c->env->host_netns : "",
+			 h->ifname);
+	report(c, "enslaved", c->enslaved, fix, what, "%s",
+	       c->enslaved ? c->bridge->ifname : "on no bridge");
+}
+
+static void check_bridge(struct check *c)
+{
+	const struct nl_link *b = c->bridge;
+	char fix[PW_NETNS_MAX + 128], what[96], g[PW_ADDRSTRLEN];
+
+	if (!b)
+		return;
+	snprintf(what, sizeof(what), "bridge %s is up", b->ifname);
+	snprintf(fix, sizeof(fix), "%s link set %s up", c->host_ip, b->ifname);
+	report(c, "bridge_up", b->flags & IFF_UP, fix, what, "%s",
+	       b->flags & IFF_UP ? "up" : "down");
+	for (int f = 0; f < 2; f++) {
+		const struct inspect_host *host = c->env->host;
+		bool holds = false;
+
+		if (!c->wants[f] || !c->gw[f].family)
+			continue;
+		for (size_t i = 0; i < host->naddrs; i++)
+			holds |= host->addrs[i].ifindex == b->ifindex &&
+				 addr_equal(&host->addrs[i].prefix.addr,
+					    &c->gw[f]);
+		addr_format(&c->gw[f], g, sizeof(g));
+		snprintf(what, sizeof(what), "bridge %s holds the gateway %s",
+			 b->ifname, g);
+		snprintf(fix, sizeof(fix), "%s addr add %s/%u dev %s",
+			 c->host_ip, g, c->want[f].len, b->ifname);
+		report(c, "bridge_gw", holds, fix, what, "%s",
+		       holds ? "yes" : "no");
+	}
+}
+
+static void check_forwarding(struct check *c)
+{
+	static const char *const keys[] = { "net/ipv4/ip_forward",
+					    "net/ipv6/conf/all/forwarding" };
+	static const char *const names[] = { "net.ipv4.ip_forward",
+					     "net.ipv6.conf.all.forwarding" };
+
+	for (int f = 0; f < 2; f++) {
+		char value[16] = "", fix[PW_NETNS_MAX + 96], what[64];
+		int err;
+
+		if (!c->wants[f])
+			continue;
+		err = ns_sysctl_read(&c->env->host->h, keys[f], value,
+				     sizeof(value));
+		snprintf(what, sizeof(what), "the host forwards %s",
+			 fam_name(f ? AF_INET6 : AF_INET));
+		snprintf(fix, sizeof(fix), "%ssysctl -w %s=1", c->host_exec,
+			 names[f]);
+		report(c, "forwarding", !err && !strcmp(value, "1"), fix, what,
+		       "%s = %s", names[f], err ? strerror(-err) : value);
+	}
+}
+
+static bool family_applies(int nfproto, int family)
+{
+	return nfproto == NFPROTO_INET ||
+	       (family == AF_INET && nfproto == NFPROTO_IPV4) ||
+	       (family == AF_INET6 && nfproto == NFPROTO_IPV6);
+}
+
+static bool match_covers(bool has, bool neg, const struct pw_prefix *p,
+			 const struct pw_addr *a)
+{
+	bool in;
+
+	if (!has)
+		return true;
+	in = p->addr.family == a->family && addr_prefix_contains(p, a);
+	return neg ? !in : in;
+}
+
+static const struct nft_chain_info *base_chain(const struct check *c,
+					       const struct nft_rule_info *r)
+{
+	for (size_t i = 0; i < c->nchains; i++) {
+		const struct nft_chain_info *ch = &c->chains[i];
+
+		if (ch->base && ch->family == r->family &&
+		    !strcmp(ch->table, r->table) && !strcmp(ch->name, r->chain))
+			return ch;
+	}
+	return NULL;
+}
+
+static const char *family_word(int nfproto)
+{
+	return nfproto == NFPROTO_INET ? "inet" :
+	       nfproto == NFPROTO_IPV6 ? "ip6" :
+					 "ip";
+}
+
+static void check_masquerade(struct check *c)
+{
+	for (int f = 0; f < 2; f++) {
+		const struct nft_rule_info *hit = NULL;
+		const struct pw_addr *a;
+		char fix[256], what[96], net[PW_ADDRSTRLEN];
+		struct pw_prefix subnet;
+
+		if (!c->wants[f])
+			continue;
+		a = &c->want[f].addr;
+		subnet = addr_network(&c->want[f]);
+		addr_format_prefix(&subnet, net, sizeof(net));
+		snprintf(what, sizeof(what), "a masquerade rule covers %s",
+			 net);
+		if (c->nft_err) {
+			report(c, "masquerade", false, NULL, what,
+			       "cannot read the nftables ruleset: %s",
+			       strerror(-c->nft_err));
+			continue;
+		}
+		for (size_t i = 0; i < c->nrules && !hit; i++) {
+			const struct nft_rule_info *r = &c->rules[i];
+			const struct nft_chain_info *ch = base_chain(c, r);
+
+			if (r->verdict == NFT_V_MASQ && ch &&
+			    !strcmp(ch->type, "nat") &&
+			    ch->hook == NF_INET_POST_ROUTING &&
+			    family_applies(r->family, a->family) &&
+			    match_covers(r->has_saddr, r->saddr_neg, &r->saddr,
+					 a))
+				hit = r;
+		}
+		snprintf(fix, sizeof(fix), "nat-out%s%s%s%s %s",
+			 c->env->host_netns ? " -n " : "",
+			 c->env->host_netns ? c->env->host_netns : "",
+			 c->bridge ? " --bridge " : "",
+			 c->bridge ? c->bridge->ifname : "", net);
+		if (hit)
+			report(c, "masquerade", true, NULL, what,
+			       "%s %s chain %s, handle %llu",
+			       family_word(hit->family), hit->table, hit->chain,
+			       (unsigned long long)hit->handle);
+		else
+			report(c, "masquerade", false, fix, what,
+			       "no nat postrouting rule masquerades it");
+	}
+}
+
+/*
+ * How one forward chain treats the pod's outgoing traffic: the first rule
+ * that certainly applies (no condition we can't evaluate) decides, else
+ * the policy.
+ */
+static int chain_verdict(const struct check *c, const struct nft_chain_info *ch,
+			 const struct pw_addr *a, uint64_t *handle)
+{
+	for (size_t i = 0; i < c->nrules; i++) {
+		const struct nft_rule_info *r = &c->rules[i];
+
+		if (r->family != ch->family || strcmp(r->table, ch->table) ||
+		    strcmp(r->chain, ch->name) || r->other || r->has_daddr ||
+		    !match_covers(r->has_saddr, r->saddr_neg, &r->saddr, a) ||
+		    (r->verdict != NFT_V_ACCEPT && r->verdict != NFT_V_DROP))
+			continue;
+		*handle = r->handle;
+		return r->verdict == NFT_V_ACCEPT ? NF_ACCEPT : NF_DROP;
+	}
+	*handle = 0;
+	return (int)ch->policy;
+}
+
+/* The rules that let a subnet through a chain, both ways. */
+static void forward_fix(const struct check *c, const struct nft_chain_info *ch,
+			const char *net, int family, char *fix, size_t size)
+{
+	const char *word = family == AF_INET ? "ip" : "ip6";
+
+	/* A table iptables-nft made is best changed with iptables. */
+	if (ch->family == NFPROTO_IPV4 && !strcmp(ch->table, "filter") &&
+	    !strcmp(ch->name, "FORWARD"))
+		snprintf(fix, size,
+			 "%siptables -I FORWARD -s %s -j ACCEPT && "
+			 "%siptables -I FORWARD -d %s -j ACCEPT",
+			 c->host_exec, net, c->host_exec, net);
+	else
+		snprintf(fix, size,
+			 "%snft insert rule %s %s %s %s saddr %s accept && "
+			 "%snft insert rule %s %s %s %s daddr %s accept",
+			 c->host_exec, family_word(ch->family), ch->table,
+			 ch->name, word, net, c->host_exec,
+			 family_word(ch->family), ch->table, ch->name, word,
+			 net);
+}
+
+static void check_forward_path(struct check *c)
+{
+	for (int f = 0; f < 2; f++) {
+		const struct nft_chain_info *dropper = NULL;
+		uint64_t handle = 0;
+		char fix[512], what[96], net[PW_ADDRSTRLEN];
+		struct pw_prefix subnet;
+		const struct pw_addr *a;
+
+		if (!c->wants[f] || c->nft_err)
+			continue;
+		a = &c->want[f].addr;
+		subnet = addr_network(&c->want[f]);
+		addr_format_prefix(&subnet, net, sizeof(net));
+		snprintf(what, sizeof(what), "no forward chain drops %s", net);
+		for (size_t i = 0; i < c->nchains && !dropper; i++) {
+			const struct nft_chain_info *ch = &c->chains[i];
+
+			if (ch->base && !strcmp(ch->type, "filter") &&
+			    ch->hook == NF_INET_FORWARD &&
+			    family_applies(ch->family, a->family) &&
+			    chain_verdict(c, ch, a, &handle) == NF_DROP)
+				dropper = ch;
+		}
+		if (!dropper) {
+			report(c, "forward_path", true, NULL, what,
+			       "nothing in the forward path drops it");
+			continue;
+		}
+		forward_fix(c, dropper, net, a->family, fix, sizeof(fix));
+		if (handle)
+			report(c, "forward_path", false, fix, what,
+			       "%s %s chain %s drops it (rule handle %llu)",
+			       family_word(dropper->family), dropper->table,
+			       dropper->name, (unsigned long long)handle);
+		else
+			report(c, "forward_path", false, fix, what,
+			       "%s %s chain %s has policy drop and no rule "
+			       "accepts it",
+			       family_word(dropper->family), dropper->table,
+			       dropper->name);
+	}
+}
+
+static void check_to(struct check *c, const struct pw_addr *to)
+{
+	struct nl_route r;
+	char what[96], t[PW_ADDRSTRLEN], g[PW_ADDRSTRLEN];
+	int err = nl_route_lookup(c->env->pod->h.nl, to, &r);
+
+	addr_format(to, t, sizeof(t));
+	snprintf(what, sizeof(what), "%s is reachable from the pod", t);
+	if (err) {
+		report(c, "to", false, NULL, what, "no route to it: %s",
+		       strerror(-err));
+		return;
+	}
+	err = probe_echo(&c->env->pod->h, to, GATEWAY_TRIES, GATEWAY_WAIT_MS);
+	report(c, "to", !err, NULL, what, "%s (via %s)",
+	       !err		 ? "it answered an ICMP echo" :
+	       err == -ETIMEDOUT ? "no reply to 3 ICMP echoes" :
+				   strerror(-err),
+	       r.gateway.family ? addr_format(&r.gateway, g, sizeof(g)) :
+				  "a direct route");
+}
+
+int check_pod(const struct check_env *env, check_emit_fn emit, void *arg)
+{
+	struct check c = { .env = env, .emit = emit, .arg = arg };
+
+	command_prefixes(&c);
+	find_interfaces(&c);
+	check_lo(&c);
+	if (!c.podif) {
+		report(&c, "if_up", false, NULL, "the pod has an interface",
+		       "only lo: nothing connects it");
+		return c.failures;
+	}
+	find_host_side(&c);
+	find_gateways(&c);
+	read_ruleset(&c);
+	check_links_up(&c);
+	check_address(&c);
+	check_routes(&c);
+	check_gateway(&c);
+	check_host_end(&c);
+	check_bridge(&c);
+	check_forwarding(&c);
+	check_masquerade(&c);
+	check_forward_path(&c);
+	if (env->to)
+		check_to(&c, env->to);
+	nft_close(c.nft);
+	free(c.chains);
+	free(c.rules);
+	return c.failures;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probe.c - a real ICMP echo from inside a namespace, for pod-inspect.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+#define PROBE_PAYLOAD "podwire probe..."
+
+struct echo {
+	uint8_t type;
+	uint8_t code;
+	uint16_t checksum;
+	uint16_t id;
+	uint16_t seq;
+	char payload[sizeof(PROBE_PAYLOAD) - 1];
+};
+
+/* RFC 1071 checksum; the kernel computes ICMPv6's itself. */
+static uint16_t inet_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+static socklen_t to_sockaddr(const struct pw_addr *a,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	memcpy(&sin6->sin6_addr, a->bytes, 16);
+	return sizeof(*sin6);
+}
+
+static bool from_dst(const struct sockaddr_storage *ss,
+		     const struct pw_addr *dst)
+{
+	if (dst->family == AF_INET)
+		return ss->ss_family == AF_INET &&
+		       !memcmp(&((const struct sockaddr_in *)ss)->sin_addr,
+			       dst->bytes, 4);
+	return ss->ss_family == AF_INET6 &&
+	       !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr,
+		       dst->bytes, 16);
+}
+
+/* Is this datagram the reply to our echo? */
+static bool is_reply(const uint8_t *buf, ssize_t n, int family, uint16_t id,
+		     uint16_t seq)
+{
+	const struct echo *e;
+	size_t off = 0;
+
+	if (family == AF_INET) {
+		/* A raw IPv4 socket delivers the IP header too. */
+		if (n < (ssize_t)sizeof(struct iphdr))
+			return false;
+		off = (size_t)(((const struct iphdr *)buf)->ihl) * 4;
+	}
+	if (n < (ssize_t)(off + 8))
+		return false;
+	e = (const struct echo *)(buf + off);
+	return e->type == (family == AF_INET ? ICMP_ECHOREPLY :
+					       ICMP6_ECHO_REPLY) &&
+	       e->code == 0 && e->id == htons(id) && e->seq == htons(seq);
+}
+
+static long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 +
+	       (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static int wait_reply(int fd, const struct pw_addr *dst, uint16_t id,
+		      uint16_t seq, int wait_ms)
+{
+	struct timespec start;
+	uint8_t buf[1500];
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		long left = wait_ms - elapsed_ms(&start);
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -ETIMEDOUT;
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &flen);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0 && from_dst(&from, dst) &&
+		    is_reply(buf, n, dst->family, id, seq))
+			return 0;
+	}
+}
+
+int probe_echo(const struct ns_handle *h, const struct pw_addr *dst, int tries,
+	       int wait_ms)
+{
+	bool v4 = dst->family == AF_INET;
+	int fd = ns_socket(h, v4 ? AF_INET : AF_INET6, SOCK_RAW,
+			   v4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	uint16_t id = (uint16_t)getpid();
+	struct sockaddr_storage ss;
+	socklen_t sslen = to_sockaddr(dst, &ss);
+	int err = -ETIMEDOUT;
+
+	if (fd < 0)
+		return fd;
+	for (int i = 0; i < tries && err == -ETIMEDOUT; i++) {
+		struct echo e = {
+			.type = v4 ? ICMP_ECHO : ICMP6_ECHO_REQUEST,
+			.id = htons(id),
+			.seq = htons((uint16_t)(i + 1)),
+		};
+
+		memcpy(e.payload, PROBE_PAYLOAD, sizeof(e.payload));
+		if (v4)
+			e.checksum = inet_checksum(&e, sizeof(e));
+		if (sendto(fd, &e, sizeof(e), 0, (struct sockaddr *)&ss,
+			   sslen) < 0) {
+			err = -errno;
+			break;
+		}
+		err = wait_reply(fd, dst, id, (uint16_t)(i + 1), wait_ms);
+	}
+	close(fd);
+	return err;
+}

@@ -1,0 +1,268 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# pod-inspect: overview, detail, --check with its fixes, --pid, --exec,
+# --tree and --dot.
+#
+# The --check tests follow the first seed's "Common Mistakes" table: build
+# a healthy pod, break exactly one thing, see --check name it and print
+# its fix, run what it printed, and see --check pass again.
+
+# bats file_tags=root,inspect
+
+load helpers
+
+# A healthy pod1 (and pod2) on cni0 with NAT out to a pretend internet.
+healthy() {
+	sb ip netns add wan
+	sb ip link add uplink0 type veth peer name wan0 netns wan
+	sb ip addr add 198.51.100.1/24 dev uplink0
+	sb ip link set uplink0 up
+	sb ip -n wan addr add 198.51.100.2/24 dev wan0
+	sb ip -n wan link set wan0 up
+	sb bash -c 'netns-new pod1 pod2 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 | nat-out --bridge cni0' >/dev/null
+	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
+}
+
+# --check of pod1 fails on exactly what the test broke, with a fix.
+assert_check_fails() {
+	local what=$1
+	run -1 --separate-stderr sb env PODWIRE_COLOR=never pod-inspect --check pod1 --to 198.51.100.2
+	assert_equal "$stderr" ""
+	assert_line --regexp "^FAIL  $what: "
+	fixes=$(sed -n 's/^      fix: //p' <<<"$output")
+	[[ -n $fixes ]] || fail "no fix printed: $output"
+}
+
+# Run every fix --check printed, in order, then --check passes.
+run_fixes_and_pass() {
+	local fix
+	while IFS= read -r fix; do
+		run -0 sb bash -c "$fix"
+	done <<<"$fixes"
+	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
+	refute_line --regexp '^FAIL'
+}
+
+@test "a healthy pod passes every check, one line each, and --to reaches wan" {
+	healthy
+	assert_equal "$(grep -c '^ok ' <<<"$output")" "${#lines[@]}"
+	assert_line --regexp '^ok    gateway 10.244.0.1 answers: '
+	assert_line --regexp '^ok    a masquerade rule covers 10.244.0.0/24: inet podwire chain postrouting'
+	assert_line --regexp '^ok    198.51.100.2 is reachable from the pod: '
+}
+
+@test "mistake: interface not up" {
+	healthy
+	sb ip -n pod1 link set eth0 down
+	assert_check_fails "eth0 is up"
+	assert_line "      fix: ip -n pod1 link set eth0 up"
+	run_fixes_and_pass
+	run -0 ping_from pod1 10.244.0.3
+}
+
+@test "mistake: missing IP address (the fix knows the pod's lease)" {
+	healthy
+	sb ip -n pod1 addr flush dev eth0
+	assert_check_fails "eth0 has an address"
+	assert_line "      fix: ip -n pod1 addr add 10.244.0.2/24 dev eth0"
+	run_fixes_and_pass
+	run -0 ping_from pod1 10.244.0.1
+}
+
+@test "mistake: no route to the gateway" {
+	healthy
+	sb ip -n pod1 route del default
+	assert_check_fails "default route \(IPv4\)"
+	assert_line "      fix: ip -n pod1 route add default via 10.244.0.1"
+	run ! sb ip netns exec pod1 ping -n -c1 -W1 198.51.100.2
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "mistake: bridge not up" {
+	healthy
+	sb ip link set cni0 down
+	assert_check_fails "bridge cni0 is up"
+	assert_line "      fix: ip link set cni0 up"
+	assert_line --regexp '^FAIL  gateway 10.244.0.1 answers: no reply'
+	run_fixes_and_pass
+	run -0 ping_from pod1 10.244.0.3
+}
+
+@test "mistake: missing NAT" {
+	healthy
+	run -0 sb nat-out -D 10.244.0.0/24
+	assert_check_fails "a masquerade rule covers 10.244.0.0/24"
+	assert_line "      fix: nat-out --bridge cni0 10.244.0.0/24"
+	run_fixes_and_pass
+}
+
+@test "mistake: forgot loopback" {
+	healthy
+	sb ip -n pod1 link set lo down
+	assert_check_fails "loopback is up"
+	assert_line "      fix: ip -n pod1 link set lo up"
+	run_fixes_and_pass
+	run -0 ping_from pod1 127.0.0.1
+}
+
+@test "forwarding off is named, with the sysctl that fixes it" {
+	healthy
+	sb sysctl -qw net.ipv4.ip_forward=0
+	assert_check_fails "the host forwards IPv4"
+	assert_line "      fix: sysctl -w net.ipv4.ip_forward=1"
+	run_fixes_and_pass
+}
+
+@test "a FORWARD chain with policy drop is found, and its fix lets traffic through" {
+	healthy
+	sb nft add table inet filter
+	sb nft add chain inet filter forward '{ type filter hook forward priority 0; policy drop; }'
+	run -1 sb ip netns exec pod1 ping -n -c1 -W1 198.51.100.2
+	assert_check_fails "no forward chain drops 10.244.0.0/24"
+	assert_line --regexp '^FAIL  no forward chain drops 10.244.0.0/24: inet filter chain forward has policy drop and no rule accepts it$'
+	assert_line "      fix: nft insert rule inet filter forward ip saddr 10.244.0.0/24 accept && nft insert rule inet filter forward ip daddr 10.244.0.0/24 accept"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "a rule that drops the subnet is named by its handle" {
+	healthy
+	sb nft add table ip guard
+	sb nft add chain ip guard gate '{ type filter hook forward priority -10; }'
+	sb nft add rule ip guard gate ip saddr 10.244.0.0/16 drop
+	assert_check_fails "no forward chain drops 10.244.0.0/24"
+	assert_line --regexp '^FAIL  no forward chain drops 10.244.0.0/24: ip guard chain gate drops it \(rule handle [0-9]+\)$'
+	# A rule for another subnet changes nothing.
+	sb nft flush chain ip guard gate
+	sb nft add rule ip guard gate ip saddr 10.9.0.0/16 drop
+	run -0 sb pod-inspect --check pod1
+}
+
+@test "iptables-nft rules count: its MASQUERADE, its FORWARD policy and the iptables fix" {
+	healthy
+	run -0 sb nat-out -D 10.244.0.0/24
+	sb iptables -t nat -A POSTROUTING -s 10.244.0.0/24 ! -o cni0 -j MASQUERADE
+	sb iptables -P FORWARD DROP
+	assert_check_fails "no forward chain drops 10.244.0.0/24"
+	assert_line --regexp '^ok    a masquerade rule covers 10.244.0.0/24: ip nat chain POSTROUTING, handle [0-9]+$'
+	assert_line "      fix: iptables -I FORWARD -s 10.244.0.0/24 -j ACCEPT && iptables -I FORWARD -d 10.244.0.0/24 -j ACCEPT"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "--pid of a process started inside the pod with --exec" {
+	healthy
+	sb pod-inspect pod1 --exec sleep 600 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	local pid
+	for _ in $(seq 100); do
+		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
+		sleep 0.05
+	done
+	run -0 sb pod-inspect --pid "$pid"
+	assert_line --regexp "^pid=$pid object=addr ifname=eth0 addr=10.244.0.2/24 scope=global$"
+	run -0 sb pod-inspect --check --pid "$pid"
+	assert_line --regexp '^ok    eth0 has an address: 10.244.0.2/24$'
+	# The overview counts the process in pod1.
+	run -0 sb pod-inspect
+	assert_line --regexp '^netns=pod1 procs=1 ifname=eth0 '
+	run -0 sb pod-inspect --pid "$pid" --exec ip -j addr show dev eth0
+	assert_equal "$(jq -r '.[0].addr_info[0].local' <<<"$output")" 10.244.0.2
+}
+
+@test "a PID that does not exist, and PIDs that are not PIDs" {
+	run -1 --separate-stderr sb pod-inspect --pid 4000000
+	assert_equal "$stderr" "pod-inspect: cannot inspect pid 4000000: no such process (or it has exited)"
+	for bad in 0 -1 4294967296 12abc " 1" 0x10 4194305 ""; do
+		run -2 --separate-stderr sb pod-inspect --pid "$bad"
+		assert_regex "$stderr" "^pod-inspect: invalid PID '.*': give 1-4194304"
+	done
+}
+
+@test "PID 1's namespace, from inside a pod's sandbox, is refused" {
+	run -1 --separate-stderr sb pod-inspect --pid 1
+	assert_regex "$stderr" "it is the network namespace of PID 1, the host's own"
+}
+
+@test "a target that is not a namespace, and one that does not exist" {
+	run -1 --separate-stderr sb pod-inspect /etc/hostname
+	assert_regex "$stderr" "^pod-inspect: cannot inspect /etc/hostname: not a network namespace"
+	run -1 --separate-stderr sb pod-inspect nosuch
+	assert_equal "$stderr" "pod-inspect: cannot inspect nosuch: no such namespace"
+	run -1 sb pod-inspect --check nosuch
+	run -2 sb pod-inspect "a b"
+	run -2 sb pod-inspect ../x
+}
+
+@test "the detail: links, addresses, routes; one line answers 'what is pod1's address'" {
+	healthy
+	run -0 sb ip netns exec pod1 ping -c1 -W2 10.244.0.1
+	run -0 sb pod-inspect pod1
+	assert_line --regexp '^netns=pod1 object=link ifname=eth0 ifindex=[0-9]+ kind=veth state=up admin=up mtu=1500 mac=[0-9a-f:]{17} host_ifname=veth[0-9a-f]{8} host_state=[a-z]+ bridge=cni0 bridge_state=up bridge_addr=10.244.0.1/24$'
+	assert_line 'netns=pod1 object=route dst=default gw=10.244.0.1 dev=eth0 proto=static'
+	assert_line --regexp '^netns=pod1 object=neigh dst=10.244.0.1 mac=[0-9a-f:]{17} dev=eth0 state=[a-z]+$'
+	run -0 sb bash -c "pod-inspect pod1 | awk -F' addr=' '/object=addr ifname=eth0/ {split(\$2, a, \" \"); print a[1]}'"
+	assert_equal "$output" 10.244.0.2/24
+	run -0 sb bash -c 'pod-inspect -j pod1 | jq -e -s "map(select(.object == \"link\")) | length == 2"'
+}
+
+@test "the overview: one record per pod, 100 pods in one process" {
+	run -0 sb bash -c 'seq -f pod%g 100 | netns-new | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 >/dev/null'
+	run -0 sb bash -c "strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o '$BATS_TEST_TMPDIR/trace' pod-inspect"
+	assert_equal "${#lines[@]}" 100
+	assert_equal "$(grep -c execve "$BATS_TEST_TMPDIR/trace")" 1
+	run -1 grep -E 'clone|fork' "$BATS_TEST_TMPDIR/trace"
+	run -0 sb pod-inspect
+	assert_line --regexp '^netns=pod42 procs=0 ifname=eth0 state=[a-z]+ mac=[0-9a-f:]{17} addr=10.244.0.43/24 host_ifname=veth[0-9a-f]{8} host_state=[a-z]+ bridge=cni0 bridge_state=up$'
+	# The overview feeds the teardown.
+	run -0 sb bash -c 'pod-inspect | netns-new -D | veth-link -D --ipam 10.244.0.0/24 | br-attach -D cni0 | wc -l'
+	assert_equal "$output" 100
+	eventually no_links veth
+	run -1 link_exists cni0
+}
+
+@test "--tree draws bridges, veths and pods; cables between pods too" {
+	healthy
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	run -0 sb pod-inspect --tree
+	assert_line --index 0 'cni0  bridge up  10.244.0.1/24'
+	assert_line --regexp '^\|-- veth[0-9a-f]{8} up -- pod1:eth0 up 10.244.0.2/24$'
+	assert_line --regexp '^`-- veth[0-9a-f]{8} up -- pod2:eth0 up 10.244.0.3/24$'
+	assert_line '(no bridge)'
+	assert_line '`-- uplink0 up -- wan:wan0 up 198.51.100.2/24'
+	assert_line '(pod to pod)'
+	assert_line '|-- red:veth-red 10.0.0.1/24 == blue:veth-blue'
+}
+
+@test "--dot is Graphviz that dot accepts" {
+	command -v dot >/dev/null || skip "graphviz is not installed"
+	healthy
+	run -0 sb bash -c 'pod-inspect --dot | dot -Tsvg >/dev/null'
+	run -0 sb pod-inspect --dot
+	assert_line --index 0 'graph podwire {'
+	assert_line --partial '"host cni0" -- "host veth'
+}
+
+@test "--exec runs the command inside, with its exit status; -- works too" {
+	healthy
+	run -0 sb pod-inspect pod1 --exec ip -j addr show dev eth0
+	assert_equal "$(jq -r '.[0].addr_info[0].local' <<<"$output")" 10.244.0.2
+	run -0 sb pod-inspect pod1 -- sh -c 'cat /proc/net/dev | grep -c eth0'
+	assert_equal "$output" 1
+	run -3 sb pod-inspect pod1 --exec sh -c 'exit 3'
+	run -127 --separate-stderr sb pod-inspect pod1 --exec no-such-command
+	assert_equal "$stderr" "pod-inspect: cannot run 'no-such-command': No such file or directory"
+	run -2 sb pod-inspect pod1 --exec
+	run -2 sb pod-inspect --exec true
+}
+
+@test "usage errors: one line and the hint, exit 2" {
+	for args in "--check" "--tree pod1" "--check --tree pod1" "--to 10.0.0.1 pod1" \
+		"--check --to 10.0.0.300 pod1" "pod1 pod2" "--pid 5 pod1"; do
+		run -2 --separate-stderr sb pod-inspect $args
+		assert_equal "$(wc -l <<<"$stderr")" 2
+	done
+}
