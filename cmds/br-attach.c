@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -143,6 +144,41 @@ static int take_option(int val, const char *arg, void *ctx)
 
 /* ---- Records ------------------------------------------------------------ */
 
+/* addr/addr6 are ADDR/LEN of their family; gw/gw6 plain addresses. */
+static int check_addresses(const struct rec *r)
+{
+	static const struct {
+		const char *key;
+		int family;
+		bool prefix;
+	} keys[] = {
+		{ "addr", AF_INET, true },
+		{ "addr6", AF_INET6, true },
+		{ "gw", AF_INET, false },
+		{ "gw6", AF_INET6, false },
+	};
+	char esc[STAGE_ESC_SIZE];
+	struct pw_prefix p;
+	struct pw_why why;
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+		const char *v = rec_get(r, keys[i].key);
+		const char *bad;
+
+		if (!v)
+			continue;
+		bad = keys[i].prefix ?
+			      addr_parse_prefix(v, keys[i].family, &p, &why) :
+			      addr_parse(v, keys[i].family, &p.addr, &why);
+		if (bad) {
+			stage_err(r, "invalid %s '%s': it %s", keys[i].key,
+				  stage_esc(v, esc), bad);
+			return PW_EXIT_USAGE;
+		}
+	}
+	return PW_EXIT_OK;
+}
+
 static int check_record(struct rec *r, void *ctx)
 {
 	static const char *const names[] = { "netns", "host_ifname" };
@@ -163,7 +199,11 @@ static int check_record(struct rec *r, void *ctx)
 		bad = i == 0 ? name_netns_invalid(v, &why) :
 			       name_ifname_invalid(v, &why);
 		if (bad) {
-			stage_err(r, "invalid %s '%s': it %s", names[i],
+			/* An operand is an interface to the user, not a key. */
+			stage_err(r, "invalid %s '%s': it %s",
+				  i == 0	 ? "netns" :
+				  ba->positional ? "interface name" :
+						   "host_ifname",
 				  stage_esc(v, esc), bad);
 			return PW_EXIT_USAGE;
 		}
@@ -172,7 +212,7 @@ static int check_record(struct rec *r, void *ctx)
 		stage_err(r, "cannot attach bridge '%s' to itself", ba->bridge);
 		return PW_EXIT_USAGE;
 	}
-	return PW_EXIT_OK;
+	return check_addresses(r);
 }
 
 /* ---- The bridge --------------------------------------------------------- */
@@ -260,7 +300,10 @@ static int ensure_bridge(struct br_attach *ba)
 	ba->bridge_index = l.ifindex;
 	nl_put_link_set(h.nl, l.ifindex, NULL, &c);
 	for (size_t i = 0; i < ba->ngw; i++) {
-		nl_put_addr(h.nl, true, l.ifindex, &ba->gw[i], 0);
+		/* No DAD: the pods are told to use it at once. */
+		nl_put_addr(h.nl, true, l.ifindex, &ba->gw[i],
+			    ba->gw[i].addr.family == AF_INET6 ? IFA_F_NODAD :
+								0);
 		nl_tolerate(h.nl, EEXIST); /* the address is not added twice */
 	}
 	err = nl_commit(h.nl, NULL);
@@ -273,7 +316,10 @@ static int ensure_bridge(struct br_attach *ba)
 
 /* ---- Attaching ---------------------------------------------------------- */
 
-/* The gateway for a pod address: --gw of its family if it covers it. */
+/*
+ * The gateway for a pod address: the --gw of its family inside the pod's
+ * own subnet, the only gateway its route can reach.
+ */
 static const struct pw_prefix *gateway_for(const struct br_attach *ba,
 					   const char *addr)
 {
@@ -282,18 +328,15 @@ static const struct pw_prefix *gateway_for(const struct br_attach *ba,
 
 	if (!addr || addr_parse_prefix(addr, AF_UNSPEC, &p, &why))
 		return NULL;
-	for (size_t i = 0; i < ba->ngw; i++) {
-		struct pw_prefix net = ba->gw[i];
-
-		net.len = p.len < net.len ? p.len : net.len;
-		if (addr_prefix_contains(&net, &p.addr))
+	for (size_t i = 0; i < ba->ngw; i++)
+		if (addr_prefix_contains(&p, &ba->gw[i].addr))
 			return &ba->gw[i];
-	}
 	return NULL;
 }
 
+/* Enslave the record's host end; *newly when it was not a port before. */
 static int enslave(const struct br_attach *ba, const struct rec *r,
-		   struct nl *nl)
+		   struct nl *nl, unsigned *newly)
 {
 	const char *host = rec_get(r, "host_ifname");
 	struct nl_link_change c = {
@@ -321,6 +364,7 @@ static int enslave(const struct br_attach *ba, const struct rec *r,
 			  host, l.master);
 		return PW_EXIT_FAIL;
 	}
+	*newly = !err && l.master != ba->bridge_index ? l.ifindex : 0;
 	if (!err)
 		err = nl_put_link_set(nl, l.ifindex, NULL, &c);
 	if (!err && ba->hairpin)
@@ -378,7 +422,9 @@ static int route_pod(struct br_attach *ba, struct rec *r)
 	struct ns_handle pod;
 	int err;
 
-	if (ba->no_route || !netns)
+	if (ba->no_route || !netns ||
+	    (!gateway_for(ba, rec_get(r, "addr")) &&
+	     !gateway_for(ba, rec_get(r, "addr6"))))
 		return PW_EXIT_OK;
 	err = ns_get(netns, &pod);
 	if (err) {
@@ -414,6 +460,7 @@ static int attach_one(struct rec *r, void *ctx)
 {
 	struct br_attach *ba = ctx;
 	struct ns_handle h;
+	unsigned newly = 0;
 	int err = ns_get(NULL, &h);
 	int st;
 
@@ -421,11 +468,18 @@ static int attach_one(struct rec *r, void *ctx)
 		stage_err(r, "cannot open rtnetlink: %s", strerror(-err));
 		return PW_EXIT_FAIL;
 	}
-	st = enslave(ba, r, h.nl);
+	st = enslave(ba, r, h.nl, &newly);
 	if (!st)
 		rec_set(r, "bridge", ba->bridge);
 	if (!st)
 		st = route_pod(ba, r);
+	if (st && newly) {
+		/* Atomic per record: what this run attached goes again. */
+		const struct nl_link_change free = { .set_master = true };
+
+		if (!nl_put_link_set(h.nl, newly, NULL, &free))
+			nl_commit(h.nl, NULL);
+	}
 	return st;
 }
 
@@ -446,20 +500,35 @@ static bool is_vanishing(const struct br_attach *ba, const char *ifname)
 	return false;
 }
 
+/*
+ * The gateway a record's pod was routed through: the gw/gw6 br-attach
+ * wrote into it, else the --gw that covers its address.
+ */
+static bool record_gateway(const struct br_attach *ba, const struct rec *r,
+			   int i, struct pw_addr *out)
+{
+	static const char *const gws[] = { "gw", "gw6" };
+	static const char *const addrs[] = { "addr", "addr6" };
+	const struct pw_prefix *gw = gateway_for(ba, rec_get(r, addrs[i]));
+	const char *v = rec_get(r, gws[i]);
+	struct pw_why why;
+
+	if (v && !addr_parse(v, i ? AF_INET6 : AF_INET, out, &why))
+		return true;
+	if (gw)
+		*out = gw->addr;
+	return gw != NULL;
+}
+
 static int unroute_pod(struct br_attach *ba, struct rec *r,
 		       struct ns_handle *pod)
 {
-	static const char *const keys[] = { "addr", "addr6" };
-
-	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
-		const struct pw_prefix *gw =
-			gateway_for(ba, rec_get(r, keys[i]));
+	for (int i = 0; i < 2; i++) {
 		struct nl_route_req req = { 0 };
 
-		if (!gw)
+		if (!record_gateway(ba, r, i, &req.gateway))
 			continue;
-		req.dst.addr.family = gw->addr.family;
-		req.gateway = gw->addr;
+		req.dst.addr.family = req.gateway.family;
 		nl_put_route(pod->nl, false, &req);
 		nl_tolerate(pod->nl, ESRCH);
 	}
@@ -555,6 +624,9 @@ static int delete_bridge(struct br_attach *ba)
 	}
 	if (strcmp(l.kind, "bridge") || !owner_parse(l.alias, &o) ||
 	    strcmp(o.bridge, ba->bridge)) {
+		/* In a pipeline, someone else's bridge simply stays. */
+		if (!ba->positional)
+			return PW_EXIT_OK;
 		pw_err("refusing to delete '%s': podwire did not make it (no "
 		       "podwire: bridge mark)",
 		       ba->bridge);
@@ -637,14 +709,13 @@ static int run(struct br_attach *ba, int argc, char **argv)
 	if (stage_dash_means_stdin(&s, argv + optind + 1, n))
 		n = 0;
 	records = !n && (s.force_stdin || rec_stdin_has_records());
-
+	ba->positional = !records;
 	recs = stage_records_from_args("host_ifname", argv + optind + 1, n);
 	for (size_t i = 0; i < n; i++) {
 		st = check_record(&recs[i], ba);
 		if (st)
 			goto out;
 	}
-	ba->positional = !records;
 	st = cli_enter_netns(&ba->c);
 	if (st)
 		goto out;

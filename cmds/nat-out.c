@@ -60,7 +60,6 @@ struct nat_out {
 	const char *out;
 	const char *bridge;
 	bool list;
-	bool positional;
 	struct nft *nft;
 	/* Subnets a pipe has already been through, to act once on each. */
 	struct pw_prefix *seen;
@@ -138,6 +137,13 @@ static int check_passing(struct rec *r, void *ctx)
 							&p, &why) :
 				      NULL;
 
+		if (!bad && v) {
+			/* The subnet it stands for must be one a rule may
+			 * cover: addr=10.0.0.2/0 would masquerade everything. */
+			struct pw_prefix net = addr_network(&p);
+
+			bad = addr_subnet_invalid(&net, &why);
+		}
 		if (bad) {
 			stage_err(r, "invalid %s '%s': it %s", keys[i],
 				  stage_esc(v, esc), bad);
@@ -232,19 +238,82 @@ static int sync_subnet(struct nat_out *no, const struct rec *r,
 	return PW_EXIT_OK;
 }
 
-static int apply_subnet(struct rec *r, void *ctx)
+/* Records pass through untouched when the subnets were given. */
+static int apply_nothing(struct rec *r, void *ctx)
 {
-	struct nat_out *no = ctx;
-	struct pw_prefix net;
-	struct pw_why why;
-	int st;
+	(void)r;
+	(void)ctx;
+	return PW_EXIT_OK;
+}
 
-	addr_parse_prefix(rec_get(r, "subnet"), AF_UNSPEC, &net, &why);
-	st = sync_subnet(no, r, &net);
-	if (!st && no->out)
-		rec_set(r, "out", no->out);
-	if (!st && no->bridge)
-		rec_set(r, "bridge", no->bridge);
+/*
+ * Subnets given as operands: all checked first, then one batch for all of
+ * them (RELIABILITY.md rule 6), then a record per subnet, or the records
+ * on stdin passed through (an operand that is not a target does not stop
+ * a program reading records, DESIGN.md).
+ */
+static int run_subnets(struct nat_out *no, struct stage *s, char **args,
+		       size_t n)
+{
+	struct rec *recs = stage_records_from_args("subnet", args, n);
+	struct pw_prefix *nets = pw_xcalloc(n, sizeof(*nets));
+	struct nft_masq *masqs = pw_xcalloc(n, sizeof(*masqs));
+	char why[512];
+	bool changed;
+	int st = PW_EXIT_OK, err;
+
+	for (size_t i = 0; i < n && !st; i++) {
+		struct pw_why w;
+
+		st = check_subnet(&recs[i], no);
+		if (!st)
+			addr_parse_prefix(rec_get(&recs[i], "subnet"),
+					  AF_UNSPEC, &nets[i], &w);
+		fill_masq(no, &nets[i], &masqs[i]);
+	}
+	if (!st && !cli_require_caps(s->what, s->caps, s->ncaps))
+		st = PW_EXIT_FAIL;
+	for (size_t i = 0; i < n && !st && !no->c.del; i++)
+		st = forwarding_on(no, NULL, nets[i].addr.family);
+	if (!st && open_nft(no))
+		st = PW_EXIT_FAIL;
+	if (!st) {
+		err = no->c.del ? nft_masq_sync(no->nft, NULL, 0, nets, n,
+						&changed) :
+				  nft_masq_sync(no->nft, masqs, n, NULL, 0,
+						&changed);
+		if (err) {
+			char list[256] = "", text[PW_ADDRSTRLEN];
+
+			for (size_t i = 0; i < n; i++)
+				snprintf(list + strlen(list),
+					 sizeof(list) - strlen(list), "%s%s",
+					 i ? " " : "",
+					 addr_format_prefix(&nets[i], text,
+							    sizeof(text)));
+			pw_err("cannot %s masquerading for %s: %s",
+			       no->c.del ? "remove" : "set up", list,
+			       nft_why(no->nft, err, why, sizeof(why)));
+			st = PW_EXIT_FAIL;
+		}
+	}
+	if (!st && rec_stdin_has_records()) {
+		s->check = NULL;
+		s->apply = apply_nothing;
+		st = stage_run(s, NULL, 0);
+	} else {
+		for (size_t i = 0; i < n && !st && !no->c.quiet; i++) {
+			if (no->out)
+				rec_set(&recs[i], "out", no->out);
+			if (no->bridge)
+				rec_set(&recs[i], "bridge", no->bridge);
+			if (rec_write(stdout, &recs[i], cli_format(&no->c)))
+				break;
+		}
+	}
+	stage_records_free(recs, n);
+	free(nets);
+	free(masqs);
 	return st;
 }
 
@@ -337,7 +406,6 @@ static int run(struct nat_out *no, int argc, char **argv)
 		.what = no->c.del ? "removing masquerading" :
 				    "setting up masquerading",
 	};
-	struct rec *recs;
 	int st;
 
 	if (no->out && no->bridge && !strcmp(no->out, no->bridge)) {
@@ -351,18 +419,23 @@ static int run(struct nat_out *no, int argc, char **argv)
 		pw_usage_err("no subnet given");
 		return PW_EXIT_USAGE;
 	}
+	if (no->list && (n || no->c.del || s.force_stdin)) {
+		pw_usage_err("--list takes no subnet and no -D");
+		return PW_EXIT_USAGE;
+	}
 	st = cli_enter_netns(&no->c);
 	if (st)
 		return st;
 	if (no->list)
-		return list_rules(no);
-	no->positional = n > 0;
-	s.check = n ? check_subnet : check_passing;
-	s.apply = n ? apply_subnet : apply_passing;
-	recs = stage_records_from_args("subnet", argv + optind, n);
-	st = stage_run(&s, recs, n);
-	stage_records_free(recs, n);
-	return st;
+		return cli_require_caps("listing the rules", caps,
+					PW_ARRAY_SIZE(caps)) ?
+			       list_rules(no) :
+			       PW_EXIT_FAIL;
+	if (n)
+		return run_subnets(no, &s, argv + optind, n);
+	s.check = check_passing;
+	s.apply = apply_passing;
+	return stage_run(&s, NULL, 0);
 }
 
 int nat_out_main(int argc, char **argv)

@@ -186,6 +186,44 @@ const char *addr_iface_invalid(const struct pw_prefix *p, struct pw_why *why)
 	return NULL;
 }
 
+static const char *v4_subnet_invalid(const struct pw_prefix *p)
+{
+	if (in_v4(&p->addr, 127, 0xff))
+		return "is a loopback range";
+	if (in_v4(&p->addr, 224, 0xe0))
+		return "is a multicast or reserved range";
+	if (in_v4(&p->addr, 0, 0xff))
+		return "is in 0.0.0.0/8 ('this network')";
+	if (p->addr.bytes[0] == 169 && p->addr.bytes[1] == 254)
+		return "is link-local (169.254.0.0/16), which is not routed";
+	return NULL;
+}
+
+/* Does the prefix hold the address whose 16 bytes are zero but the last? */
+static bool v6_holds_low(const struct pw_prefix *p, uint8_t last)
+{
+	struct pw_addr a = { .family = AF_INET6 };
+
+	a.bytes[15] = last;
+	return addr_prefix_contains(p, &a);
+}
+
+static const char *v6_subnet_invalid(const struct pw_prefix *p)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0,    0,
+					    0, 0, 0, 0, 0xff, 0xff };
+
+	if (p->addr.bytes[0] == 0xff)
+		return "is a multicast range";
+	if (v6_holds_low(p, 0) || v6_holds_low(p, 1))
+		return "holds the unspecified or the loopback address";
+	if (p->len >= 96 && !memcmp(p->addr.bytes, mapped, sizeof(mapped)))
+		return "is IPv4-mapped (::ffff:0:0/96)";
+	if (p->addr.bytes[0] == 0xfe && (p->addr.bytes[1] & 0xc0) == 0x80)
+		return "is link-local (fe80::/10), which is not routed";
+	return NULL;
+}
+
 const char *addr_subnet_invalid(const struct pw_prefix *p, struct pw_why *why)
 {
 	struct pw_prefix net = addr_network(p);
@@ -199,17 +237,9 @@ const char *addr_subnet_invalid(const struct pw_prefix *p, struct pw_why *why)
 			 addr_format_prefix(&net, text, sizeof(text)));
 		return why->text;
 	}
-	if (p->addr.family == AF_INET) {
-		if (in_v4(&p->addr, 127, 0xff))
-			return "is a loopback range";
-		if (in_v4(&p->addr, 224, 0xe0))
-			return "is a multicast or reserved range";
-		if (in_v4(&p->addr, 0, 0xff))
-			return "is in 0.0.0.0/8 ('this network')";
-	} else if (p->addr.bytes[0] == 0xff) {
-		return "is a multicast range";
-	}
-	return NULL;
+	if (p->addr.family == AF_INET)
+		return v4_subnet_invalid(p);
+	return v6_subnet_invalid(p);
 }
 
 char *addr_format(const struct pw_addr *a, char *buf, size_t size)

@@ -59,8 +59,10 @@ const char *addr_parse_prefix(const char *s, int family, struct pw_prefix *out,
  * Meaning.  An address to put on an interface must be a unicast host
  * address of its prefix: not unspecified, loopback, multicast, reserved,
  * v4-mapped, and (for IPv4 prefixes up to /30) neither the network nor
- * the broadcast address.  A subnet must have its host bits clear and a
- * length of at least 1.
+ * the broadcast address.  A subnet must have its host bits clear, a
+ * length of at least 1, and be a routed unicast range: not loopback,
+ * multicast, link-local, 0.0.0.0/8, IPv4-mapped, or one that holds :: or
+ * ::1.
  */
 const char *addr_iface_invalid(const struct pw_prefix *p, struct pw_why *why);
 const char *addr_subnet_invalid(const struct pw_prefix *p, struct pw_why *why);

@@ -194,3 +194,56 @@ make_pods() {
 	assert_regex "$stderr" "^br-attach: setting up a bridge needs root \(CAP_NET_ADMIN is missing\)$"
 	run -1 link_exists cni0
 }
+
+@test "a route that fails detaches what this run attached (atomic per record)" {
+	make_pods 1
+	sb ip -n pod1 route add default via 10.244.0.77
+	run -1 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	host=$(sed -n 's/.*host_ifname=\([^ ]*\).*/\1/p' "$BATS_TEST_TMPDIR/pods")
+	assert_equal "$(link_json "$host" | jq -r '.master // "none"')" none
+}
+
+@test "in a teardown pipeline a bridge podwire did not make just stays" {
+	make_pods 1
+	sb ip link add br0 type bridge
+	run -0 sb bash -c "br-attach br0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	run -0 sb bash -c 'netns-new -D pod1 | veth-link -D --ipam 10.244.0.0/24 | br-attach -D br0'
+	run -0 link_exists br0
+}
+
+@test "-D removes the route through the gw the record carries, without --gw" {
+	make_pods 1
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods' | br-attach -D cni0"
+	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
+}
+
+@test "a record in br-attach's own namespace is fine when no route is made" {
+	sb sh -c ': > /run/netns/self && mount --bind /proc/self/ns/net /run/netns/self'
+	sb ip link add h1 type veth peer name h2
+	run -0 sb bash -c 'echo "netns=self host_ifname=h1" | br-attach cni0'
+	run -1 --separate-stderr sb bash -c 'echo "netns=self host_ifname=h1 addr=10.244.0.9/24" | br-attach cni0 --gw 10.244.0.1/24'
+	assert_regex "$stderr" "refusing to set a default route in 'self'"
+}
+
+@test "addresses in records must be ADDR/LEN of their family" {
+	for bad in "addr=10.244.0.2" "addr=fd00::2/64" "addr6=10.244.0.2/24" "gw=10.0.0.1/24"; do
+		run -2 --separate-stderr sb bash -c "echo 'netns=p host_ifname=h $bad' | br-attach cni0 --gw 10.244.0.1/24"
+		assert_regex "$stderr" "^br-attach: line 1: invalid "
+	done
+	run -2 --separate-stderr sb br-attach cni0 bad/x
+	assert_regex "$stderr" "^br-attach: invalid interface name 'bad/x'"
+}
+
+@test "an IPv6 gateway is usable at once (no DAD wait)" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.244.0.0/24,fd00:244::/64 | br-attach cni0 --gw 10.244.0.1/24,fd00:244::1/64'
+	assert_equal "$(field gw6)" fd00:244::1
+	run -0 sb ip -j -6 addr show dev cni0
+	assert_equal "$(jq -r '.[0].addr_info[] | select(.local == "fd00:244::1") | (.tentative // false)' <<<"$output")" false
+	run -0 sb ip netns exec pod1 ping -c1 -W2 fd00:244::1
+}
+
+@test "a gateway outside the pod's own subnet makes no route" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.244.1.0/24 | br-attach cni0 --gw 10.244.0.1/16'
+	assert_equal "$(field gw)" ""
+	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
+}

@@ -149,3 +149,38 @@ podwire_rules() {
 	run -1 --separate-stderr without_caps nat-out 10.244.0.0/24
 	assert_equal "$stderr" "nat-out: setting up masquerading needs root (CAP_NET_ADMIN is missing)"
 }
+
+@test "subnets derived in a pipe are checked like operands: /0 never masquerades all" {
+	for bad in "addr=10.0.0.2/0" "addr=127.0.0.5/8" "addr=224.0.0.5/4" "addr6=fd00::5/0" "addr=169.254.1.1/16"; do
+		run -2 --separate-stderr sb bash -c "echo 'netns=p $bad' | nat-out"
+		assert_regex "$stderr" "^nat-out: line 1: invalid addr6?"
+	done
+	assert_equal "$(podwire_rules)" ""
+}
+
+@test "IPv6 ranges holding :: or ::1, v4-mapped and link-local are not subnets" {
+	for bad in ::1/128 ::/8 ::/96 ::ffff:0:0/96 fe80::/10 169.254.0.0/16; do
+		run -2 sb nat-out "$bad"
+	done
+	assert_equal "$(podwire_rules)" ""
+}
+
+@test "SUBNET operands with records on stdin: the rule is made, records pass through" {
+	input=$'netns=pod1 addr=10.244.0.2/24\nnetns=pod2 addr=10.245.0.2/24'
+	run -0 sb bash -c "printf '%s\n' '$input' | nat-out 10.244.0.0/16"
+	assert_equal "$output" "$input"
+	assert_equal "$(podwire_rules | jq -r .comment)" "podwire: subnet=10.244.0.0/16"
+}
+
+@test "several operand subnets are one atomic batch" {
+	run -0 sb bash -c "strace -qq -e trace=sendto,sendmsg -o '$BATS_TEST_TMPDIR/trace' nat-out 10.1.0.0/24 10.2.0.0/24 10.3.0.0/24"
+	assert_equal "$(grep -c 'NFNL_MSG_BATCH_BEGIN\|nlmsg_type=0x10, ' "$BATS_TEST_TMPDIR/trace")" 1
+	assert_equal "$(podwire_rules | wc -l)" 3
+}
+
+@test "--list takes no operands or -D, and needs root" {
+	run -2 sb nat-out --list 10.0.0.0/24
+	run -2 sb nat-out --list -D
+	run -1 --separate-stderr without_caps nat-out --list
+	assert_equal "$stderr" "nat-out: listing the rules needs root (CAP_NET_ADMIN is missing)"
+}
