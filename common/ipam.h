@@ -37,6 +37,7 @@ struct ipam_pool {
 	struct pw_addr gateway;
 	uint64_t first, last; /* offsets handed out: [first, last] */
 	int dirfd; /* the pool's directory, -1 until opened */
+	int lockfd; /* its lock file, -1 until first locked */
 	bool fresh; /* the last assign made a new lease */
 };
 

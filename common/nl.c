@@ -1090,6 +1090,17 @@ static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, unsigned ifindex,
 	return ifi;
 }
 
+/* What both ends of a veth get: MTU and queue counts. */
+static void put_veth_common(struct nlmsghdr *nlh, const struct nl_veth *v)
+{
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	if (v->queues) {
+		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->queues);
+		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->queues);
+	}
+}
+
 /*
  * IFLA_LINKINFO { IFLA_INFO_KIND "veth", IFLA_INFO_DATA { VETH_INFO_PEER {
  * struct ifinfomsg, IFLA_IFNAME, IFLA_NET_NS_FD } } }, with IFLA_MASTER
@@ -1107,8 +1118,7 @@ int nl_put_veth(struct nl *nl, const struct nl_veth *v)
 		return -ENOBUFS;
 	put_ifinfo(nlh, 0, v->up);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->ifname);
-	if (v->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	put_veth_common(nlh, v);
 	if (v->master)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, v->master);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -1117,8 +1127,7 @@ int nl_put_veth(struct nl *nl, const struct nl_veth *v)
 	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	put_ifinfo(nlh, 0, false);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer_ifname);
-	if (v->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	put_veth_common(nlh, v);
 	if (v->peer_netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD,
 				 (uint32_t)v->peer_netns_fd);

@@ -132,6 +132,8 @@ struct nl_veth {
 	int peer_netns_fd; /* -1: the peer stays in this namespace */
 	unsigned master; /* enslave this end; 0: don't */
 	unsigned mtu; /* both ends; 0: the default */
+	/* TX and RX queues of each end; 0: the kernel's (one per CPU). */
+	unsigned queues;
 	/*
 	 * Only this end can come up in the same message: the kernel brings
 	 * the peer up before the pair is joined and veth_open() refuses it

@@ -131,6 +131,18 @@ assert_cable() {
 	run -1 link_exists eth1 m1
 }
 
+@test "each end gets one TX and one RX queue, or --queues of them" {
+	run -0 sb netns-new q1 q2
+	run -0 sb veth-link q1:eth0
+	assert_equal "$(link_json eth0 q1 | jq '[.num_tx_queues, .num_rx_queues]' -c)" "[1,1]"
+	run -0 sb veth-link --queues 4 q2:eth0
+	assert_equal "$(link_json eth0 q2 | jq '[.num_tx_queues, .num_rx_queues]' -c)" "[4,4]"
+	assert_equal "$(link_json "$(field host_ifname)" | jq .num_tx_queues)" 4
+	for bad in 0 65 -1 x; do
+		run -2 sb veth-link --queues "$bad" q1:eth1
+	done
+}
+
 @test "a pipeline of 100 pods: every pod wired, in one veth-link process" {
 	run -0 sb bash -c "seq -f pod%g 100 | netns-new | strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o '$BATS_TEST_TMPDIR/trace' veth-link -j"
 	assert_equal "${#lines[@]}" 100
