@@ -22,17 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "bridge.h"
 #include "cli.h"
 #include "cmds.h"
 #include "name.h"
 #include "ns.h"
-#include "owner.h"
 #include "stage.h"
-
-/* BR_MAX_PORTS is 1024 and port number 0 is reserved. */
-#define BRIDGE_PORTS_MAX 1023
 
 enum {
 	OPT_GW = CLI_LONG_ONLY,
@@ -67,14 +63,12 @@ static const struct cli_prog prog = {
 
 struct br_attach {
 	struct cli_common c;
-	const char *bridge;
+	struct bridge br;
 	struct pw_prefix gw[2]; /* IPv4 first when both */
 	size_t ngw;
 	bool no_route;
 	bool hairpin;
 	unsigned mtu;
-	bool positional;
-	unsigned bridge_index;
 	/* -D: host ends this run saw go with their namespace. */
 	char **vanishing;
 	size_t nvanishing;
@@ -201,117 +195,19 @@ static int check_record(struct rec *r, void *ctx)
 		if (bad) {
 			/* An operand is an interface to the user, not a key. */
 			stage_err(r, "invalid %s '%s': it %s",
-				  i == 0	 ? "netns" :
-				  ba->positional ? "interface name" :
-						   "host_ifname",
+				  i == 0	    ? "netns" :
+				  ba->br.positional ? "interface name" :
+						      "host_ifname",
 				  stage_esc(v, esc), bad);
 			return PW_EXIT_USAGE;
 		}
 	}
-	if (!strcmp(rec_get(r, "host_ifname"), ba->bridge)) {
-		stage_err(r, "cannot attach bridge '%s' to itself", ba->bridge);
+	if (!strcmp(rec_get(r, "host_ifname"), ba->br.name)) {
+		stage_err(r, "cannot attach bridge '%s' to itself",
+			  ba->br.name);
 		return PW_EXIT_USAGE;
 	}
 	return check_addresses(r);
-}
-
-/* ---- The bridge --------------------------------------------------------- */
-
-static void bridge_err(const struct br_attach *ba, struct nl *nl,
-		       const char *what, int err)
-{
-	char why[512];
-
-	pw_err("cannot %s bridge '%s': %s", what, ba->bridge,
-	       nl_why(nl, err, why, sizeof(why)));
-}
-
-/*
- * A new bridge takes the lowest MAC of its ports unless its own MAC was set
- * explicitly, so the pods' gateway would change address as pods come and
- * go.  Give it a random locally administered one.
- */
-static void bridge_mac(uint8_t mac[6])
-{
-	if (getrandom(mac, 6, 0) != 6)
-		memset(mac, 0x5a, 6);
-	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
-}
-
-static int create_bridge(struct br_attach *ba, struct nl *nl)
-{
-	struct owner o = { .created = pw_now() };
-	struct nl_link_change c = { 0 };
-	char alias[NL_ALIAS_MAX];
-	int err;
-
-	pw_strlcpy(o.bridge, ba->bridge, sizeof(o.bridge));
-	owner_format(&o, alias, sizeof(alias));
-	c.alias = alias;
-	c.set_mac = true;
-	bridge_mac(c.mac);
-	/* No MTU here: only a change through RTM_SETLINK marks the bridge's
-	 * MTU as the user's, and otherwise the first port of 1500 bytes
-	 * resets it (br_mtu_auto_adjust).  ensure_bridge() sets it. */
-	err = nl_put_bridge(nl, ba->bridge, 0);
-	if (!err)
-		err = nl_commit(nl, NULL);
-	if (err == -EEXIST)
-		return err; /* made meanwhile; take it as it is */
-	if (!err)
-		err = nl_put_link_set(nl, 0, ba->bridge, &c);
-	if (!err)
-		err = nl_commit(nl, NULL);
-	if (err) {
-		bridge_err(ba, nl, "create", err);
-		return err;
-	}
-	return 0;
-}
-
-/* The bridge exists, is a bridge, is up and has the gateway addresses. */
-static int ensure_bridge(struct br_attach *ba)
-{
-	struct nl_link_change c = { .up = NL_ON, .mtu = ba->mtu };
-	struct ns_handle h;
-	struct nl_link l;
-	int err = ns_get(NULL, &h);
-
-	if (err) {
-		pw_err("cannot open rtnetlink: %s", strerror(-err));
-		return PW_EXIT_FAIL;
-	}
-	err = nl_link_get(h.nl, 0, ba->bridge, &l);
-	if (err == -ENODEV) {
-		err = create_bridge(ba, h.nl);
-		if (err && err != -EEXIST)
-			return PW_EXIT_FAIL;
-		err = nl_link_get(h.nl, 0, ba->bridge, &l);
-	}
-	if (err) {
-		bridge_err(ba, h.nl, "look up", err);
-		return PW_EXIT_FAIL;
-	}
-	if (strcmp(l.kind, "bridge")) {
-		pw_err("'%s' exists and is not a bridge (it is %s)", ba->bridge,
-		       l.kind[0] ? l.kind : "a plain device");
-		return PW_EXIT_FAIL;
-	}
-	ba->bridge_index = l.ifindex;
-	nl_put_link_set(h.nl, l.ifindex, NULL, &c);
-	for (size_t i = 0; i < ba->ngw; i++) {
-		/* No DAD: the pods are told to use it at once. */
-		nl_put_addr(h.nl, true, l.ifindex, &ba->gw[i],
-			    ba->gw[i].addr.family == AF_INET6 ? IFA_F_NODAD :
-								0);
-		nl_tolerate(h.nl, EEXIST); /* the address is not added twice */
-	}
-	err = nl_commit(h.nl, NULL);
-	if (err) {
-		bridge_err(ba, h.nl, "set up", err);
-		return PW_EXIT_FAIL;
-	}
-	return PW_EXIT_OK;
 }
 
 /* ---- Attaching ---------------------------------------------------------- */
@@ -335,57 +231,6 @@ static const struct pw_prefix *gateway_for(const struct br_attach *ba,
 }
 
 /* Enslave the record's host end; *newly when it was not a port before. */
-static int enslave(const struct br_attach *ba, const struct rec *r,
-		   struct nl *nl, unsigned *newly)
-{
-	const char *host = rec_get(r, "host_ifname");
-	struct nl_link_change c = {
-		.set_master = true,
-		.master = ba->bridge_index,
-		.up = NL_ON,
-	};
-	struct nl_link l;
-	char why[512];
-	int err = nl_link_get(nl, 0, host, &l);
-
-	if (err == -ENODEV) {
-		stage_err(r, "cannot attach '%s': no such interface", host);
-		return PW_EXIT_FAIL;
-	}
-	if (!err && (!strcmp(l.kind, "bridge") || (l.flags & IFF_LOOPBACK))) {
-		stage_err(r, "cannot attach '%s': it is %s", host,
-			  l.kind[0] ? "a bridge" : "the loopback");
-		return PW_EXIT_FAIL;
-	}
-	if (!err && l.master && l.master != ba->bridge_index) {
-		stage_err(r,
-			  "cannot attach '%s': it is a port of another "
-			  "device (ifindex %u)",
-			  host, l.master);
-		return PW_EXIT_FAIL;
-	}
-	*newly = !err && l.master != ba->bridge_index ? l.ifindex : 0;
-	if (!err)
-		err = nl_put_link_set(nl, l.ifindex, NULL, &c);
-	if (!err && ba->hairpin)
-		err = nl_put_bridge_port(nl, l.ifindex, true);
-	if (!err)
-		err = nl_commit(nl, NULL);
-	if (err == -EXFULL) {
-		stage_err(r,
-			  "cannot attach '%s': bridge '%s' holds at most %d "
-			  "ports",
-			  host, ba->bridge, BRIDGE_PORTS_MAX);
-		return PW_EXIT_FAIL;
-	}
-	if (err) {
-		stage_err(r, "cannot attach '%s' to '%s': %s", host, ba->bridge,
-			  nl_why(nl, err, why, sizeof(why)));
-		return PW_EXIT_FAIL;
-	}
-	return PW_EXIT_OK;
-}
-
 /* "default via GW" in the pod, unless it already has exactly that. */
 static int add_route(const struct rec *r, struct ns_handle *pod,
 		     const struct pw_prefix *gw)
@@ -459,27 +304,17 @@ static int route_pod(struct br_attach *ba, struct rec *r)
 static int attach_one(struct rec *r, void *ctx)
 {
 	struct br_attach *ba = ctx;
-	struct ns_handle h;
-	unsigned newly = 0;
-	int err = ns_get(NULL, &h);
-	int st;
+	unsigned newly;
+	int st = bridge_attach(&ba->br, r, rec_get(r, "host_ifname"),
+			       ba->hairpin, &newly);
 
-	if (err) {
-		stage_err(r, "cannot open rtnetlink: %s", strerror(-err));
-		return PW_EXIT_FAIL;
-	}
-	st = enslave(ba, r, h.nl, &newly);
 	if (!st)
-		rec_set(r, "bridge", ba->bridge);
+		rec_set(r, "bridge", ba->br.name);
 	if (!st)
 		st = route_pod(ba, r);
-	if (st && newly) {
-		/* Atomic per record: what this run attached goes again. */
-		const struct nl_link_change free = { .set_master = true };
-
-		if (!nl_put_link_set(h.nl, newly, NULL, &free))
-			nl_commit(h.nl, NULL);
-	}
+	/* Atomic per record: what this run attached goes again. */
+	if (st)
+		bridge_release(newly);
 	return st;
 }
 
@@ -543,137 +378,35 @@ static int detach_one(struct rec *r, void *ctx)
 	struct br_attach *ba = ctx;
 	const char *host = rec_get(r, "host_ifname");
 	const char *netns = rec_get(r, "netns");
-	const struct nl_link_change c = { .set_master = true, .master = 0 };
-	struct ns_handle h, pod;
-	struct nl_link l;
-	char why[512];
-	int err;
+	struct ns_handle pod;
+	int err, st;
 
+	rec_set(r, "bridge", ba->br.name);
 	if (netns) {
 		err = ns_get(netns, &pod);
 		if (err == -ENOENT) {
 			/* The pod is gone; the kernel reaps its veth, which
 			 * leaves the bridge on its own. */
 			remember_vanishing(ba, host);
-			rec_set(r, "bridge", ba->bridge);
 			return PW_EXIT_OK;
 		}
 		if (!err && !ns_is_current(pod.fd) && !ba->no_route)
 			unroute_pod(ba, r, &pod);
 	}
-	err = ns_get(NULL, &h);
-	if (!err)
-		err = nl_link_get(h.nl, 0, host, &l);
-	if (!err && ba->bridge_index && l.master == ba->bridge_index)
-		err = nl_put_link_set(h.nl, l.ifindex, NULL, &c) ?:
-			      nl_commit(h.nl, NULL);
-	if (err && err != -ENODEV) {
-		stage_err(r, "cannot detach '%s' from '%s': %s", host,
-			  ba->bridge, nl_why(h.nl, err, why, sizeof(why)));
-		return PW_EXIT_FAIL;
-	}
-	rec_set(r, "bridge", ba->bridge);
-	return PW_EXIT_OK;
+	st = bridge_detach(&ba->br, r, host);
+	return st;
 }
 
-/* The bridge's ports that are not about to vanish. */
-static int count_staying_ports(struct br_attach *ba, struct nl *nl,
-			       size_t *staying, char *example, size_t size)
+static bool vanishing(const char *ifname, void *arg)
 {
-	struct nl_link *links;
-	size_t n;
-	int err = nl_link_list(nl, &links, &n);
-
-	if (err)
-		return err;
-	*staying = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (links[i].master != ba->bridge_index ||
-		    is_vanishing(ba, links[i].ifname))
-			continue;
-		if (!*staying)
-			pw_strlcpy(example, links[i].ifname, size);
-		(*staying)++;
-	}
-	free(links);
-	return 0;
-}
-
-/*
- * -D BRIDGE: delete the bridge if podwire made it and no port is left but
- * the ones going away with their namespaces.  Deleting a bridge sets its
- * ports free, so those need not be waited for.
- */
-static int delete_bridge(struct br_attach *ba)
-{
-	static const int caps[] = { CAP_NET_ADMIN };
-	char example[IFNAMSIZ] = "";
-	struct ns_handle h;
-	struct nl_link l;
-	struct owner o;
-	size_t staying;
-	int err = ns_get(NULL, &h);
-
-	if (!err)
-		err = nl_link_get(h.nl, 0, ba->bridge, &l);
-	if (err == -ENODEV)
-		return PW_EXIT_OK;
-	if (err) {
-		bridge_err(ba, h.nl, "look up", err);
-		return PW_EXIT_FAIL;
-	}
-	if (strcmp(l.kind, "bridge") || !owner_parse(l.alias, &o) ||
-	    strcmp(o.bridge, ba->bridge)) {
-		/* In a pipeline, someone else's bridge simply stays. */
-		if (!ba->positional)
-			return PW_EXIT_OK;
-		pw_err("refusing to delete '%s': podwire did not make it (no "
-		       "podwire: bridge mark)",
-		       ba->bridge);
-		return PW_EXIT_FAIL;
-	}
-	ba->bridge_index = l.ifindex;
-	err = count_staying_ports(ba, h.nl, &staying, example, sizeof(example));
-	if (!err && staying) {
-		/* In a pipeline the bridge stays for the pods still on it. */
-		if (!ba->positional)
-			return PW_EXIT_OK;
-		pw_err("not deleting bridge '%s': %zu port%s left (%s); detach "
-		       "them first",
-		       ba->bridge, staying, staying == 1 ? "" : "s", example);
-		return PW_EXIT_FAIL;
-	}
-	if (!err && !cli_require_caps("deleting a bridge", caps, 1))
-		return PW_EXIT_FAIL;
-	if (!err)
-		err = nl_put_link_del(h.nl, l.ifindex, NULL) ?:
-			      nl_commit(h.nl, NULL);
-	if (err && err != -ENODEV) {
-		bridge_err(ba, h.nl, "delete", err);
-		return PW_EXIT_FAIL;
-	}
-	return PW_EXIT_OK;
+	return is_vanishing(arg, ifname);
 }
 
 static int finish_delete(void *ctx)
 {
 	struct br_attach *ba = ctx;
 
-	return delete_bridge(ba);
-}
-
-/* For -D: find the bridge (absent is fine: nothing is attached to it). */
-static int find_bridge(struct br_attach *ba)
-{
-	struct ns_handle h;
-	struct nl_link l;
-	int err = ns_get(NULL, &h);
-
-	if (!err)
-		err = nl_link_get(h.nl, 0, ba->bridge, &l);
-	if (!err && !strcmp(l.kind, "bridge"))
-		ba->bridge_index = l.ifindex;
-	return err && err != -ENODEV ? PW_EXIT_FAIL : PW_EXIT_OK;
+	return bridge_delete(&ba->br, vanishing, ba);
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -709,7 +442,7 @@ static int run(struct br_attach *ba, int argc, char **argv)
 	if (stage_dash_means_stdin(&s, argv + optind + 1, n))
 		n = 0;
 	records = !n && (s.force_stdin || rec_stdin_has_records());
-	ba->positional = !records;
+	ba->br.positional = !records;
 	recs = stage_records_from_args("host_ifname", argv + optind + 1, n);
 	for (size_t i = 0; i < n; i++) {
 		st = check_record(&recs[i], ba);
@@ -724,14 +457,14 @@ static int run(struct br_attach *ba, int argc, char **argv)
 		s.apply = detach_one;
 		/* With interfaces named, only they go; else the bridge too. */
 		s.finish = n ? NULL : finish_delete;
-		st = find_bridge(ba);
+		st = bridge_find(&ba->br);
 	} else {
 		/* The bridge is set up before the first record. */
 		s.what = "attaching to a bridge";
 		s.apply = attach_one;
 		st = cli_require_caps("setting up a bridge", caps,
 				      PW_ARRAY_SIZE(caps)) ?
-			     ensure_bridge(ba) :
+			     bridge_ensure(&ba->br, ba->gw, ba->ngw, ba->mtu) :
 			     PW_EXIT_FAIL;
 	}
 	if (!st)
@@ -743,7 +476,7 @@ out:
 
 int br_attach_main(int argc, char **argv)
 {
-	struct br_attach ba = { .bridge = NULL };
+	struct br_attach ba = { .br.name = NULL };
 	int st = cli_parse(&prog, argc, argv, &ba.c, take_option, &ba);
 
 	if (st >= 0)
@@ -752,8 +485,8 @@ int br_attach_main(int argc, char **argv)
 		pw_usage_err("no bridge given");
 		return PW_EXIT_USAGE;
 	}
-	ba.bridge = argv[optind];
-	st = check_bridge_name(ba.bridge);
+	ba.br.name = argv[optind];
+	st = check_bridge_name(ba.br.name);
 	if (!st)
 		st = run(&ba, argc, argv);
 	for (size_t i = 0; i < ba.nvanishing; i++)
