@@ -186,41 +186,50 @@ const char *addr_iface_invalid(const struct pw_prefix *p, struct pw_why *why)
 	return NULL;
 }
 
-static const char *v4_subnet_invalid(const struct pw_prefix *p)
+/*
+ * Ranges no subnet may touch: a subnet that overlaps one is refused, so a
+ * wide one such as 120.0.0.0/5 (which holds 127.0.0.0/8) is caught too.
+ */
+static const struct {
+	int family;
+	uint8_t bytes[16];
+	uint8_t len;
+	const char *why;
+} forbidden[] = {
+	{ AF_INET, { 0 }, 8, "overlaps 0.0.0.0/8 ('this network')" },
+	{ AF_INET, { 127 }, 8, "overlaps the loopback range 127.0.0.0/8" },
+	{ AF_INET,
+	  { 169, 254 },
+	  16,
+	  "overlaps link-local 169.254.0.0/16, which is not routed" },
+	{ AF_INET,
+	  { 224 },
+	  3,
+	  "overlaps the multicast and reserved ranges 224.0.0.0/3" },
+	{ AF_INET6, { 0 }, 127, "holds the unspecified or loopback address" },
+	{ AF_INET6,
+	  { [10] = 0xff, [11] = 0xff },
+	  96,
+	  "overlaps IPv4-mapped ::ffff:0:0/96" },
+	{ AF_INET6,
+	  { 0xfe, 0x80 },
+	  10,
+	  "overlaps link-local fe80::/10, which is not routed" },
+	{ AF_INET6, { 0xff }, 8, "overlaps the multicast range ff00::/8" },
+};
+
+static const char *forbidden_overlap(const struct pw_prefix *p)
 {
-	if (in_v4(&p->addr, 127, 0xff))
-		return "is a loopback range";
-	if (in_v4(&p->addr, 224, 0xe0))
-		return "is a multicast or reserved range";
-	if (in_v4(&p->addr, 0, 0xff))
-		return "is in 0.0.0.0/8 ('this network')";
-	if (p->addr.bytes[0] == 169 && p->addr.bytes[1] == 254)
-		return "is link-local (169.254.0.0/16), which is not routed";
-	return NULL;
-}
+	for (size_t i = 0; i < PW_ARRAY_SIZE(forbidden); i++) {
+		struct pw_prefix f = { .addr.family = forbidden[i].family,
+				       .len = forbidden[i].len };
 
-/* Does the prefix hold the address whose 16 bytes are zero but the last? */
-static bool v6_holds_low(const struct pw_prefix *p, uint8_t last)
-{
-	struct pw_addr a = { .family = AF_INET6 };
-
-	a.bytes[15] = last;
-	return addr_prefix_contains(p, &a);
-}
-
-static const char *v6_subnet_invalid(const struct pw_prefix *p)
-{
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0,    0,
-					    0, 0, 0, 0, 0xff, 0xff };
-
-	if (p->addr.bytes[0] == 0xff)
-		return "is a multicast range";
-	if (v6_holds_low(p, 0) || v6_holds_low(p, 1))
-		return "holds the unspecified or the loopback address";
-	if (p->len >= 96 && !memcmp(p->addr.bytes, mapped, sizeof(mapped)))
-		return "is IPv4-mapped (::ffff:0:0/96)";
-	if (p->addr.bytes[0] == 0xfe && (p->addr.bytes[1] & 0xc0) == 0x80)
-		return "is link-local (fe80::/10), which is not routed";
+		if (f.addr.family != p->addr.family)
+			continue;
+		memcpy(f.addr.bytes, forbidden[i].bytes, 16);
+		if (addr_prefix_overlap(p, &f))
+			return forbidden[i].why;
+	}
 	return NULL;
 }
 
@@ -237,14 +246,58 @@ const char *addr_subnet_invalid(const struct pw_prefix *p, struct pw_why *why)
 			 addr_format_prefix(&net, text, sizeof(text)));
 		return why->text;
 	}
-	if (p->addr.family == AF_INET)
-		return v4_subnet_invalid(p);
-	return v6_subnet_invalid(p);
+	return forbidden_overlap(p);
+}
+
+/*
+ * RFC 5952 text, always in hex: inet_ntop() writes a dotted quad for
+ * addresses such as ::a00:1 ("::10.0.0.1"), which podwire's own parser
+ * rightly refuses, so what podwire wrote could not be read back.
+ */
+static void format_v6(const uint8_t *b, char *buf, size_t size)
+{
+	int best = -1, best_len = 0, run = -1, run_len = 0;
+	char out[INET6_ADDRSTRLEN];
+	uint16_t g[8];
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++) {
+		g[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
+		if (g[i]) {
+			run = -1;
+			continue;
+		}
+		if (run < 0) {
+			run = i;
+			run_len = 0;
+		}
+		if (++run_len > best_len) {
+			best = run;
+			best_len = run_len;
+		}
+	}
+	if (best_len < 2)
+		best = -1; /* a single zero group is written, not "::" */
+	for (int i = 0; i < 8;) {
+		if (i == best) {
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "::");
+			i += best_len;
+			continue;
+		}
+		if (n && out[n - 1] != ':')
+			out[n++] = ':';
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%x", g[i]);
+		i++;
+	}
+	out[n] = '\0';
+	pw_strlcpy(buf, out, size);
 }
 
 char *addr_format(const struct pw_addr *a, char *buf, size_t size)
 {
-	if (!inet_ntop(a->family, a->bytes, buf, (socklen_t)size))
+	if (a->family == AF_INET6)
+		format_v6(a->bytes, buf, size);
+	else if (!inet_ntop(a->family, a->bytes, buf, (socklen_t)size))
 		pw_strlcpy(buf, "?", size);
 	return buf;
 }

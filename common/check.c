@@ -106,10 +106,14 @@ static void command_prefixes(struct check *c)
 	else
 		snprintf(c->pod_ip, sizeof(c->pod_ip), "nsenter --net=%s ip",
 			 pod->path);
-	snprintf(c->host_ip, sizeof(c->host_ip), hn ? "ip -n %s" : "ip",
-		 hn ? hn : "");
-	snprintf(c->host_exec, sizeof(c->host_exec),
-		 hn ? "ip netns exec %s " : "", hn ? hn : "");
+	if (hn) {
+		snprintf(c->host_ip, sizeof(c->host_ip), "ip -n %s", hn);
+		snprintf(c->host_exec, sizeof(c->host_exec),
+			 "ip netns exec %s ", hn);
+	} else {
+		pw_strlcpy(c->host_ip, "ip", sizeof(c->host_ip));
+		c->host_exec[0] = '\0';
+	}
 }
 
 /* The pod's interface to check: its first veth, else its first non-lo. */

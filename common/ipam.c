@@ -184,8 +184,13 @@ bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
 	struct rec r;
 	bool ok;
 
+	size_t len = strlen(text);
+
+	/* As written: one line, with its newline. */
+	if (len && text[len - 1] == '\n')
+		len--;
 	rec_init(&r);
-	ok = rec_parse_line(text, strlen(text), &r, &bad, &why) == 1;
+	ok = rec_parse_line(text, len, &r, &bad, &why) == 1;
 	ns = rec_get(&r, "netns");
 	ifn = rec_get(&r, "ifname");
 	ok = ok && ifn && pw_strlcpy(ifname, ifn, isize) < isize &&

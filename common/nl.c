@@ -24,6 +24,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,30 +247,41 @@ static ssize_t recv_datagram(struct nl *nl)
 	}
 }
 
+/*
+ * Not libmnl's mnl_nlmsg_ok()/mnl_nlmsg_next(): they compare lengths as
+ * int, so an nlmsg_len of 2^31 or more passes, and step by the aligned
+ * length, so an unpadded last message lets attribute walks read past the
+ * datagram.  Here every message, padding included, must lie inside it.
+ */
 int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
 	    uint32_t seq_hi, int (*fn)(const struct nlmsghdr *nlh, void *arg),
 	    void *arg)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len > INT32_MAX ? INT32_MAX : (int)len;
+	const char *p = buf;
+	size_t left = len;
 	int count = 0;
 
-	while (mnl_nlmsg_ok(nlh, left)) {
+	while (left >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		size_t mlen = nlh->nlmsg_len;
+		size_t step = MNL_ALIGN(mlen);
 		int r;
 
+		if (mlen < sizeof(*nlh) || mlen > left || step > left)
+			return -EBADMSG;
 		if (nlh->nlmsg_pid == portid && nlh->nlmsg_seq >= seq_lo &&
 		    nlh->nlmsg_seq <= seq_hi) {
-			count++;
+			if (count < INT32_MAX)
+				count++;
 			r = fn(nlh, arg);
 			if (r < 0)
 				return r;
 		}
-		nlh = mnl_nlmsg_next(nlh, &left);
+		p += step;
+		left -= step;
 	}
 	/* Leftover bytes that are not a whole message: a cut datagram. */
-	if (left > 0)
-		return -EBADMSG;
-	return count;
+	return left ? -EBADMSG : count;
 }
 
 static void copy_extack(const struct nlattr *attr, char *msg, size_t size)
@@ -301,9 +313,13 @@ int nl_decode_error(const struct nlmsghdr *nlh, char *msg, size_t size)
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return e->error;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+		/* The echoed request is padded (the kernel's nlmsg_append()):
+		 * the attributes start after its aligned length. */
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr) ||
+		    e->msg.nlmsg_len > plen)
 			return e->error;
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		off = offsetof(struct nlmsgerr, msg) +
+		      MNL_ALIGN(e->msg.nlmsg_len);
 	}
 	if (off > plen)
 		return e->error;
@@ -739,7 +755,7 @@ int nl_decode_link(const struct nlmsghdr *nlh, struct nl_link *l)
 	l->link_netnsid = -1;
 	parse_attrs(nlh, sizeof(*ifi), tb, IFLA_MAX);
 	if (!attr_str(tb[IFLA_IFNAME], l->ifname, sizeof(l->ifname)) ||
-	    ifi->ifi_index <= 0)
+	    !l->ifname[0] || ifi->ifi_index <= 0)
 		return -EBADMSG;
 	if (attr_u32(tb[IFLA_MTU], &v))
 		l->mtu = v;

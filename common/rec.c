@@ -315,8 +315,21 @@ static void write_json_string(FILE *out, const char *s)
 	putc_unlocked('"', out);
 }
 
+/* The length of r as a text line, without its newline. */
+static size_t text_length(const struct rec *r)
+{
+	size_t n = r->n ? r->n - 1 : 0; /* the spaces */
+
+	for (size_t i = 0; i < r->n; i++)
+		n += strlen(r->f[i].key) + 1 + strlen(r->f[i].val);
+	return n;
+}
+
 int rec_write(FILE *out, const struct rec *r, enum rec_format fmt)
 {
+	/* What the next program could not read is not written. */
+	if (text_length(r) > REC_LINE_MAX)
+		return -E2BIG;
 	if (fmt == REC_JSON)
 		putc_unlocked('{', out);
 	for (size_t i = 0; i < r->n; i++) {

@@ -98,7 +98,11 @@ static bool apply_one(struct run *run, struct rec *r)
 			return false;
 		}
 		if (err) {
-			pw_err("cannot write a record: %s", strerror(-err));
+			stage_err(r, "cannot write the record: %s",
+				  err == -E2BIG ?
+					  "it would be longer than 4096 "
+					  "bytes" :
+					  strerror(-err));
 			run->failed = true;
 			run->status = PW_EXIT_FAIL;
 			return false;

@@ -48,7 +48,7 @@ const char *pw_prog(void);
 
 /* "PROG: <fmt>\n" on stderr.  Never exits. */
 void pw_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void pw_verr(const char *fmt, va_list ap);
+void pw_verr(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Like pw_err() and then "Try 'PROG --help' for more information." */
 void pw_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
