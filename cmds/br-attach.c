@@ -203,7 +203,7 @@ static int check_record(struct rec *r, void *ctx)
 		}
 	}
 	if (!strcmp(rec_get(r, "host_ifname"), ba->br.name)) {
-		stage_err(r, "cannot attach bridge '%s' to itself",
+		stage_err(r, "'%s' is the bridge itself, not a port of it",
 			  ba->br.name);
 		return PW_EXIT_USAGE;
 	}
@@ -231,9 +231,12 @@ static const struct pw_prefix *gateway_for(const struct br_attach *ba,
 }
 
 /* Enslave the record's host end; *newly when it was not a port before. */
-/* "default via GW" in the pod, unless it already has exactly that. */
+/*
+ * "default via GW" in the pod, unless it already has exactly that;
+ * *added when this run made it.
+ */
 static int add_route(const struct rec *r, struct ns_handle *pod,
-		     const struct pw_prefix *gw)
+		     const struct pw_prefix *gw, bool *added)
 {
 	struct nl_route_req req = { .gateway = gw->addr };
 	char g[PW_ADDRSTRLEN], why[512];
@@ -242,6 +245,7 @@ static int add_route(const struct rec *r, struct ns_handle *pod,
 	req.dst.addr.family = gw->addr.family;
 	nl_put_route(pod->nl, true, &req);
 	err = nl_commit(pod->nl, NULL);
+	*added = !err;
 	if (err == -EEXIST)
 		err = nl_default_route_via(pod->nl, &gw->addr);
 	if (!err)
@@ -259,11 +263,21 @@ static int add_route(const struct rec *r, struct ns_handle *pod,
 	return PW_EXIT_FAIL;
 }
 
+static void del_route(struct ns_handle *pod, const struct pw_prefix *gw)
+{
+	struct nl_route_req req = { .gateway = gw->addr };
+
+	req.dst.addr.family = gw->addr.family;
+	if (!nl_put_route(pod->nl, false, &req))
+		nl_commit(pod->nl, NULL);
+}
+
 static int route_pod(struct br_attach *ba, struct rec *r)
 {
 	static const char *const keys[][2] = { { "addr", "gw" },
 					       { "addr6", "gw6" } };
 	const char *netns = rec_get(r, "netns");
+	const struct pw_prefix *made = NULL;
 	struct ns_handle pod;
 	int err;
 
@@ -288,13 +302,20 @@ static int route_pod(struct br_attach *ba, struct rec *r)
 		const struct pw_prefix *gw =
 			gateway_for(ba, rec_get(r, keys[i][0]));
 		char text[PW_ADDRSTRLEN];
+		bool added;
 		int st;
 
 		if (!gw)
 			continue;
-		st = add_route(r, &pod, gw);
-		if (st)
+		st = add_route(r, &pod, gw, &added);
+		if (st) {
+			/* Atomic per record: the IPv4 route made just now
+			 * goes again when the IPv6 one fails. */
+			if (i && made)
+				del_route(&pod, made);
 			return st;
+		}
+		made = added ? gw : NULL;
 		rec_set(r, keys[i][1],
 			addr_format(&gw->addr, text, sizeof(text)));
 	}

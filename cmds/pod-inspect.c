@@ -15,6 +15,7 @@
  * Nothing here changes anything; --exec runs what it is given.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -411,7 +412,31 @@ static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 		pw_usage_err("--to goes with --check");
 		return PW_EXIT_USAGE;
 	}
+	if ((pi->mode == MODE_TREE || pi->mode == MODE_DOT) &&
+	    (pi->c.json || pi->c.quiet)) {
+		pw_usage_err(
+			"--tree and --dot draw; -j and -q are for records");
+		return PW_EXIT_USAGE;
+	}
 	return PW_EXIT_OK;
+}
+
+/*
+ * Looking into a namespace is setns(): CAP_SYS_ADMIN.  --check also sends
+ * a raw ICMP echo (CAP_NET_RAW) and reads nftables (CAP_NET_ADMIN).
+ * Without them the kernel would only say "Operation not permitted".
+ */
+static bool have_caps(const struct pod_inspect *pi)
+{
+	static const int look[] = { CAP_SYS_ADMIN };
+	static const int check[] = { CAP_SYS_ADMIN, CAP_NET_ADMIN,
+				     CAP_NET_RAW };
+
+	if (pi->mode == MODE_CHECK)
+		return cli_require_caps("checking a pod", check,
+					PW_ARRAY_SIZE(check));
+	return cli_require_caps("looking into namespaces", look,
+				PW_ARRAY_SIZE(look));
 }
 
 static int dispatch(struct pod_inspect *pi)
@@ -446,6 +471,8 @@ int pod_inspect_main(int argc, char **argv)
 	if (st >= 0)
 		return st;
 	st = check_usage(&pi, nopts - optind, argv + optind);
+	if (!st && !have_caps(&pi))
+		st = PW_EXIT_FAIL;
 	if (!st)
 		st = cli_enter_netns(&pi.c);
 	if (!st)

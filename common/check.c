@@ -33,8 +33,8 @@ struct check {
 	int failures;
 
 	char pod_ip[PATH_MAX + 32]; /* "ip -n pod1", "nsenter -t 7 -n ip" */
-	char host_ip[PW_NETNS_MAX + 16]; /* "ip" or "ip -n host" */
-	char host_exec[PW_NETNS_MAX + 24]; /* "" or "ip netns exec host " */
+	char host_ip[PATH_MAX + 32]; /* "ip", "ip -n host" ... */
+	char host_exec[PATH_MAX + 32]; /* "", "ip netns exec host " ... */
 
 	const struct nl_link *lo;
 	const struct nl_link *podif; /* the pod's interface to the world */
@@ -98,15 +98,22 @@ static void command_prefixes(struct check *c)
 	const struct inspect_pod *pod = c->env->pod;
 	const char *hn = c->env->host_netns;
 
-	if (pod->name[0])
-		snprintf(c->pod_ip, sizeof(c->pod_ip), "ip -n %s", pod->name);
+	if (pod->name[0] || pod->found_name[0])
+		snprintf(c->pod_ip, sizeof(c->pod_ip), "ip -n %s",
+			 pod->name[0] ? pod->name : pod->found_name);
 	else if (pod->pid)
 		snprintf(c->pod_ip, sizeof(c->pod_ip), "nsenter -t %d -n ip",
 			 (int)pod->pid);
 	else
 		snprintf(c->pod_ip, sizeof(c->pod_ip), "nsenter --net=%s ip",
 			 pod->path);
-	if (hn) {
+	if (hn && strchr(hn, '/')) {
+		/* ip -n and ip netns exec take names only. */
+		snprintf(c->host_ip, sizeof(c->host_ip), "nsenter --net=%s ip",
+			 hn);
+		snprintf(c->host_exec, sizeof(c->host_exec),
+			 "nsenter --net=%s ", hn);
+	} else if (hn) {
 		snprintf(c->host_ip, sizeof(c->host_ip), "ip -n %s", hn);
 		snprintf(c->host_exec, sizeof(c->host_exec),
 			 "ip netns exec %s ", hn);
@@ -142,9 +149,10 @@ static void find_interfaces(struct check *c)
 		if (c->addr[f]) {
 			c->want[f] = c->addr[f]->prefix;
 			c->wants[f] = true;
-		} else if (pod->name[0]) {
-			c->wants[f] = ipam_lookup(pod->name, c->podif->ifname,
-						  family, &c->want[f]);
+		} else if (pod->name[0] || pod->found_name[0]) {
+			c->wants[f] = ipam_lookup(
+				pod->name[0] ? pod->name : pod->found_name,
+				c->podif->ifname, family, &c->want[f]);
 		}
 	}
 	for (size_t i = 0; i < pod->nroutes; i++) {
@@ -266,32 +274,35 @@ static void check_links_up(struct check *c)
 	}
 }
 
+/*
+ * Each family the pod should have (it has an address of it, or IPAM leased
+ * it one) must have its address; the fix re-adds the lease.  A pod with
+ * neither gets one line and a fix to fill in.
+ */
 static void check_address(struct check *c)
 {
-	char what[64], fix[PATH_MAX + 128], a[2][PW_ADDRSTRLEN];
-	struct pw_prefix lease;
 	const char *name = c->podif->ifname;
-	bool ok = c->addr[0] || c->addr[1];
+	char what[64], fix[PATH_MAX + 128], a[PW_ADDRSTRLEN];
+	bool any = false;
 
 	snprintf(what, sizeof(what), "%s has an address", name);
-	/* Its lease, when IPAM gave it one; else the user knows best. */
-	if (c->wants[0] || c->wants[1]) {
-		lease = c->wants[0] ? c->want[0] : c->want[1];
-		snprintf(fix, sizeof(fix), "%s addr add %s dev %s", c->pod_ip,
-			 addr_format_prefix(&lease, a[0], sizeof(a[0])), name);
-	} else {
+	for (int f = 0; f < 2; f++) {
+		if (!c->wants[f])
+			continue;
+		any = true;
+		addr_format_prefix(&c->want[f], a, sizeof(a));
+		snprintf(fix, sizeof(fix), "%s %saddr add %s dev %s", c->pod_ip,
+			 f ? "-6 " : "", a, name);
+		snprintf(what, sizeof(what), "%s has an %s address", name,
+			 fam_name(f ? AF_INET6 : AF_INET));
+		report(c, "address", c->addr[f] != NULL, fix, what, "%s",
+		       c->addr[f] ? a : "none");
+	}
+	if (!any) {
 		snprintf(fix, sizeof(fix), "%s addr add ADDR/LEN dev %s",
 			 c->pod_ip, name);
+		report(c, "address", false, fix, what, "none (and no lease)");
 	}
-	for (int f = 0; f < 2; f++) {
-		if (c->addr[f])
-			addr_format_prefix(&c->addr[f]->prefix, a[f],
-					   sizeof(a[f]));
-		else
-			pw_strlcpy(a[f], "", sizeof(a[f]));
-	}
-	report(c, "address", ok, fix, what, "%s%s%s", ok ? a[0] : "none",
-	       a[0][0] && a[1][0] ? " " : "", a[1]);
 }
 
 static void check_routes(struct check *c)
@@ -530,9 +541,31 @@ static void check_masquerade(struct check *c)
 }
 
 /*
+ * Does a rule certainly apply to the pod's traffic on its way out?  It
+ * comes in from the pod's bridge and leaves by some other interface, so
+ * "iifname cni0" and "oifname != cni0" hold, while "oifname eth0" depends
+ * on a route this check does not follow.  A condition that can't be
+ * judged makes the rule uncertain, and an uncertain rule decides nothing.
+ */
+static bool applies_outbound(const struct check *c,
+			     const struct nft_rule_info *r,
+			     const struct pw_addr *a)
+{
+	const char *br = c->bridge ? c->bridge->ifname : NULL;
+
+	if (r->other || r->has_daddr ||
+	    !match_covers(r->has_saddr, r->saddr_neg, &r->saddr, a))
+		return false;
+	if (r->has_iif && (!br || (strcmp(r->iif, br) == 0) == r->iif_neg))
+		return false;
+	if (r->has_oif && !(br && r->oif_neg && !strcmp(r->oif, br)))
+		return false;
+	return true;
+}
+
+/*
  * How one forward chain treats the pod's outgoing traffic: the first rule
- * that certainly applies (no condition we can't evaluate) decides, else
- * the policy.
+ * that certainly applies decides, else the policy.
  */
 static int chain_verdict(const struct check *c, const struct nft_chain_info *ch,
 			 const struct pw_addr *a, uint64_t *handle)
@@ -541,9 +574,9 @@ static int chain_verdict(const struct check *c, const struct nft_chain_info *ch,
 		const struct nft_rule_info *r = &c->rules[i];
 
 		if (r->family != ch->family || strcmp(r->table, ch->table) ||
-		    strcmp(r->chain, ch->name) || r->other || r->has_daddr ||
-		    !match_covers(r->has_saddr, r->saddr_neg, &r->saddr, a) ||
-		    (r->verdict != NFT_V_ACCEPT && r->verdict != NFT_V_DROP))
+		    strcmp(r->chain, ch->name) ||
+		    (r->verdict != NFT_V_ACCEPT && r->verdict != NFT_V_DROP) ||
+		    !applies_outbound(c, r, a))
 			continue;
 		*handle = r->handle;
 		return r->verdict == NFT_V_ACCEPT ? NF_ACCEPT : NF_DROP;
@@ -584,12 +617,18 @@ static void check_forward_path(struct check *c)
 		struct pw_prefix subnet;
 		const struct pw_addr *a;
 
-		if (!c->wants[f] || c->nft_err)
+		if (!c->wants[f])
 			continue;
 		a = &c->want[f].addr;
 		subnet = addr_network(&c->want[f]);
 		addr_format_prefix(&subnet, net, sizeof(net));
 		snprintf(what, sizeof(what), "no forward chain drops %s", net);
+		if (c->nft_err) {
+			report(c, "forward_path", false, NULL, what,
+			       "cannot read the nftables ruleset: %s",
+			       strerror(-c->nft_err));
+			continue;
+		}
 		for (size_t i = 0; i < c->nchains && !dropper; i++) {
 			const struct nft_chain_info *ch = &c->chains[i];
 

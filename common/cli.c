@@ -248,6 +248,8 @@ static const char *cap_name(int cap)
 		return "CAP_NET_ADMIN";
 	case CAP_SYS_ADMIN:
 		return "CAP_SYS_ADMIN";
+	case CAP_NET_RAW:
+		return "CAP_NET_RAW";
 	default:
 		return "a capability";
 	}

@@ -148,7 +148,7 @@ void draw_tree(FILE *out, const struct draw_world *w)
 
 		if (strcmp(b->kind, "bridge"))
 			continue;
-		fprintf(out, "%s  bridge %s ", esc(b->ifname, e, sizeof(e)),
+		fprintf(out, "%s  bridge %s", esc(b->ifname, e, sizeof(e)),
 			updown(b));
 		print_addrs(out, h->addrs, h->naddrs, b->ifindex);
 		fputc('\n', out);

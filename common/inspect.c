@@ -39,6 +39,29 @@ void inspect_host_free(struct inspect_host *host)
 	host->addrs = NULL;
 }
 
+/* The /run/netns name of the namespace a pid or path target leads to. */
+static void find_name(struct inspect_pod *pod)
+{
+	struct stat target, st;
+	char **names;
+	size_t n;
+
+	if (fstat(pod->fd, &target) < 0 || inspect_netns_names(&names, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", PW_NETNS_RUN_DIR,
+			 names[i]);
+		if (!pod->found_name[0] && stat(path, &st) == 0 &&
+		    st.st_dev == target.st_dev && st.st_ino == target.st_ino)
+			pw_strlcpy(pod->found_name, names[i],
+				   sizeof(pod->found_name));
+		free(names[i]);
+	}
+	free(names);
+}
+
 int inspect_pod_open(struct inspect_pod *pod, const char *target, pid_t pid)
 {
 	memset(pod, 0, sizeof(*pod));
@@ -59,6 +82,8 @@ int inspect_pod_open(struct inspect_pod *pod, const char *target, pid_t pid)
 	}
 	if (pod->fd < 0)
 		return pod->fd;
+	if (!pod->name[0])
+		find_name(pod);
 	return ns_handle_from_fd(pod->fd, &pod->h);
 }
 

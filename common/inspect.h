@@ -38,6 +38,9 @@ struct inspect_pod {
 	char label[PATH_MAX]; /* what to call it: name, "pid N", a path */
 	pid_t pid; /* the --pid target, else 0 */
 	char path[PATH_MAX]; /* the path target, else "" */
+	/* For a pid or path target, its name under /run/netns if it has one
+	 * (for leases and for fixes that say ip -n NAME). */
+	char found_name[PW_NETNS_MAX + 1];
 	int fd; /* the namespace */
 	struct ns_handle h;
 	int nsid; /* the host's id for it; -1: none */

@@ -23,6 +23,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -718,6 +719,8 @@ enum reg_content {
 	REG_NONE,
 	REG_NETWORK, /* bytes of the network header: see off/len */
 	REG_NFPROTO, /* the family dependency nft adds: not a condition */
+	REG_IIFNAME,
+	REG_OIFNAME,
 	REG_OTHER,
 };
 
@@ -798,6 +801,33 @@ static int address_field(int l3, uint32_t off, uint32_t len)
 	return off == src ? 1 : off == dst ? 2 : 0;
 }
 
+/*
+ * iifname/oifname: a whole name is IFNAMSIZ bytes with its NUL; nft
+ * compares a wildcard ("eth*") over fewer bytes, which is left as a
+ * condition this reader does not evaluate.
+ */
+static void on_ifname_cmp(bool input, uint32_t op, const uint8_t *data,
+			  uint32_t len, struct nft_rule_info *ri)
+{
+	char name[IFNAMSIZ];
+
+	if (!data || len != IFNAMSIZ || !memchr(data, '\0', len) ||
+	    (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)) {
+		ri->other = true;
+		return;
+	}
+	memcpy(name, data, IFNAMSIZ);
+	if (input) {
+		ri->has_iif = true;
+		ri->iif_neg = op == NFT_CMP_NEQ;
+		pw_strlcpy(ri->iif, name, sizeof(ri->iif));
+	} else {
+		ri->has_oif = true;
+		ri->oif_neg = op == NFT_CMP_NEQ;
+		pw_strlcpy(ri->oif, name, sizeof(ri->oif));
+	}
+}
+
 static void on_cmp(struct reg_state *rs, struct nftnl_expr *e,
 		   struct nft_rule_info *ri)
 {
@@ -808,6 +838,10 @@ static void on_cmp(struct reg_state *rs, struct nftnl_expr *e,
 	struct pw_prefix p = { 0 };
 	int field, plen;
 
+	if (rs->what[r] == REG_IIFNAME || rs->what[r] == REG_OIFNAME) {
+		on_ifname_cmp(rs->what[r] == REG_IIFNAME, op, data, len, ri);
+		return;
+	}
 	if (rs->what[r] == REG_NFPROTO) {
 		/* meta nfproto ipv4/ipv6: tells an inet rule's family. */
 		if (data && len == 1 && op == NFT_CMP_EQ)
@@ -872,15 +906,30 @@ static int expr_cb(struct nftnl_expr *e, void *arg)
 		if (!nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG))
 			return MNL_CB_OK; /* a meta set, not a match */
 		r = reg_index(nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG));
-		rs->what[r] = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY) ==
-					      NFT_META_NFPROTO ?
-				      REG_NFPROTO :
-				      REG_OTHER;
+		switch (nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY)) {
+		case NFT_META_NFPROTO:
+			rs->what[r] = REG_NFPROTO;
+			break;
+		case NFT_META_IIFNAME:
+			rs->what[r] = REG_IIFNAME;
+			break;
+		case NFT_META_OIFNAME:
+			rs->what[r] = REG_OIFNAME;
+			break;
+		default:
+			rs->what[r] = REG_OTHER;
+		}
 		rs->masked[r] = false;
 	} else if (!strcmp(name, "immediate")) {
 		on_immediate(e, ri);
 	} else if (!strcmp(name, "masq")) {
 		ri->verdict = NFT_V_MASQ;
+	} else if (!strcmp(name, "nat")) {
+		/* snat to an address hides the pod as masquerade does */
+		ri->verdict = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) ==
+					      NFT_NAT_SNAT ?
+				      NFT_V_MASQ :
+				      NFT_V_OTHER;
 	} else if (!strcmp(name, "reject")) {
 		ri->verdict = NFT_V_DROP;
 	} else if (!strcmp(name, "target")) {
@@ -888,9 +937,11 @@ static int expr_cb(struct nftnl_expr *e, void *arg)
 		 * target is an extension such as MASQUERADE. */
 		const char *t = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
 
-		ri->verdict = t && !strcmp(t, "MASQUERADE") ? NFT_V_MASQ :
-			      t && !strcmp(t, "REJECT")	    ? NFT_V_DROP :
-							      NFT_V_OTHER;
+		ri->verdict =
+			t && (!strcmp(t, "MASQUERADE") || !strcmp(t, "SNAT")) ?
+				NFT_V_MASQ :
+			t && !strcmp(t, "REJECT") ? NFT_V_DROP :
+						    NFT_V_OTHER;
 	} else if (strcmp(name, "counter") && strcmp(name, "log")) {
 		/* lookup, ct, xt match, limit ...: a condition we can't
 		 * evaluate, so the rule may not apply to the pod. */

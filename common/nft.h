@@ -88,7 +88,7 @@ enum nft_verdict {
 	NFT_V_NONE, /* no verdict: the packet goes on */
 	NFT_V_ACCEPT,
 	NFT_V_DROP, /* drop or reject */
-	NFT_V_MASQ,
+	NFT_V_MASQ, /* masquerade, or source NAT to an address */
 	NFT_V_OTHER, /* jump, goto, return, queue ...: can't judge */
 };
 
@@ -107,6 +107,9 @@ struct nft_rule_info {
 	struct pw_prefix saddr;
 	bool has_daddr, daddr_neg;
 	struct pw_prefix daddr;
+	/* iifname / oifname compared with a whole name ("eth*" is other) */
+	bool has_iif, iif_neg, has_oif, oif_neg;
+	char iif[PW_IFNAME_MAX + 1], oif[PW_IFNAME_MAX + 1];
 	bool other; /* a condition besides those: this rule may not apply */
 	enum nft_verdict verdict;
 };

@@ -247,3 +247,13 @@ make_pods() {
 	assert_equal "$(field gw)" ""
 	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
 }
+
+@test "a record's routes are all or nothing: a failed IPv6 route takes the IPv4 one back" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.244.0.0/24,fd00:244::/64' 
+	rec=$output
+	sb ip -n pod1 -6 route add default via fd00:244::99
+	run -1 sb bash -c "echo '$rec' | br-attach cni0 --gw 10.244.0.1/24,fd00:244::1/64"
+	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
+	host=$(sed -n 's/.*host_ifname=\([^ ]*\).*/\1/p' <<<"$rec")
+	assert_equal "$(link_json "$host" | jq -r '.master // "none"')" none
+}

@@ -12,7 +12,7 @@
 # through the masquerade; and the listener in wan reports the address it
 # saw, which must be the uplink's.
 
-# bats file_tags=root,e2e
+# bats file_tags=root,e2e,san
 
 load helpers
 

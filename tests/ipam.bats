@@ -3,7 +3,7 @@
 #
 # veth-link --ipam: leases from a pool, under /run/podwire/ipam.
 
-# bats file_tags=root,ipam
+# bats file_tags=root,ipam,san
 
 load helpers
 

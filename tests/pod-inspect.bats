@@ -64,7 +64,7 @@ run_fixes_and_pass() {
 @test "mistake: missing IP address (the fix knows the pod's lease)" {
 	healthy
 	sb ip -n pod1 addr flush dev eth0
-	assert_check_fails "eth0 has an address"
+	assert_check_fails "eth0 has an IPv4 address"
 	assert_line "      fix: ip -n pod1 addr add 10.244.0.2/24 dev eth0"
 	run_fixes_and_pass
 	run -0 ping_from pod1 10.244.0.1
@@ -164,7 +164,7 @@ run_fixes_and_pass() {
 	run -0 sb pod-inspect --pid "$pid"
 	assert_line --regexp "^pid=$pid object=addr ifname=eth0 addr=10.244.0.2/24 scope=global$"
 	run -0 sb pod-inspect --check --pid "$pid"
-	assert_line --regexp '^ok    eth0 has an address: 10.244.0.2/24$'
+	assert_line --regexp '^ok    eth0 has an IPv4 address: 10.244.0.2/24$'
 	# The overview counts the process in pod1.
 	run -0 sb pod-inspect
 	assert_line --regexp '^netns=pod1 procs=1 ifname=eth0 '
@@ -228,7 +228,7 @@ run_fixes_and_pass() {
 	run -0 sb netns-new red blue
 	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
 	run -0 sb pod-inspect --tree
-	assert_line --index 0 'cni0  bridge up  10.244.0.1/24'
+	assert_line --index 0 'cni0  bridge up 10.244.0.1/24'
 	assert_line --regexp '^\|-- veth[0-9a-f]{8} up -- pod1:eth0 up 10.244.0.2/24$'
 	assert_line --regexp '^`-- veth[0-9a-f]{8} up -- pod2:eth0 up 10.244.0.3/24$'
 	assert_line '(no bridge)'
@@ -265,4 +265,70 @@ run_fixes_and_pass() {
 		run -2 --separate-stderr sb pod-inspect $args
 		assert_equal "$(wc -l <<<"$stderr")" 2
 	done
+}
+
+@test "dual stack: each family's address is checked, each with its lease" {
+	sb ip netns add wan
+	sb bash -c 'netns-new pod1 | veth-link --ipam 10.244.0.0/24,fd00:244::/64 | br-attach cni0 --gw 10.244.0.1/24,fd00:244::1/64 | nat-out --bridge cni0' >/dev/null
+	sb ip -n pod1 -6 addr del fd00:244::2/64 dev eth0
+	run -1 sb pod-inspect --check pod1
+	assert_line --regexp '^ok    eth0 has an IPv4 address: 10.244.0.2/24$'
+	assert_line --regexp '^FAIL  eth0 has an IPv6 address: none$'
+	assert_line "      fix: ip -n pod1 -6 addr add fd00:244::2/64 dev eth0"
+}
+
+@test "a pod given by --pid still gets fixes by name and from its lease" {
+	healthy
+	sb pod-inspect pod1 --exec sleep 600 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	local pid
+	for _ in $(seq 100); do
+		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
+		sleep 0.05
+	done
+	sb ip -n pod1 addr flush dev eth0
+	run -1 sb pod-inspect --check --pid "$pid"
+	assert_line "      fix: ip -n pod1 addr add 10.244.0.2/24 dev eth0"
+	assert_line "      fix: ip -n pod1 route add default via 10.244.0.1"
+}
+
+@test "with -n as a path, fixes reach the host through nsenter" {
+	run -0 sb netns-new node pod1
+	run -0 sb bash -c 'echo pod1 | veth-link -n node --ipam 10.244.0.0/24 | br-attach -n node cni0 --gw 10.244.0.1/24' 
+	sb ip -n node link set cni0 down
+	run -1 sb pod-inspect -n /run/netns/node --check pod1
+	assert_line "      fix: nsenter --net=/run/netns/node ip link set cni0 up"
+	run -1 sb pod-inspect -n node --check pod1
+	assert_line "      fix: ip -n node link set cni0 up"
+}
+
+@test "a forward chain that accepts what comes from the bridge lets the pod out" {
+	healthy
+	sb nft add table inet filter
+	sb nft add chain inet filter forward '{ type filter hook forward priority 0; policy drop; }'
+	sb nft add rule inet filter forward iifname cni0 oifname != cni0 accept
+	sb nft add rule inet filter forward ct state established,related accept
+	run -0 sb pod-inspect --check pod1
+	run -0 ping_from pod1 198.51.100.2
+	# An accept for another interface does not count.
+	sb nft flush chain inet filter forward
+	sb nft add rule inet filter forward iifname eth9 accept
+	assert_check_fails "no forward chain drops 10.244.0.0/24"
+}
+
+@test "source NAT to an address counts as the masquerade" {
+	healthy
+	run -0 sb nat-out -D 10.244.0.0/24
+	sb nft add table ip nat
+	sb nft add chain ip nat post '{ type nat hook postrouting priority srcnat; }'
+	sb nft add rule ip nat post ip saddr 10.244.0.0/24 oifname uplink0 snat to 198.51.100.1
+	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
+	assert_line --regexp '^ok    a masquerade rule covers 10.244.0.0/24: ip nat chain post, handle [0-9]+$'
+}
+
+@test "without CAP_SYS_ADMIN it says it needs root; drawings take no -j or -q" {
+	run -1 --separate-stderr without_caps pod-inspect
+	assert_equal "$stderr" "pod-inspect: looking into namespaces needs root (CAP_SYS_ADMIN is missing)"
+	run -2 sb pod-inspect --tree -j
+	run -2 sb pod-inspect --dot -q
 }

@@ -120,6 +120,19 @@ assert_cable() {
 	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.default.accept_ra)" 1
 }
 
+@test "a host end meant for a bridge has IPv6 off; others keep it" {
+	run -0 sb netns-new pod1 pod2 red blue
+	run -0 sb veth-link pod1:eth0=10.4.0.2/24
+	host=$(field host_ifname)
+	assert_equal "$(sb sysctl -n net.ipv6.conf."$host".disable_ipv6)" 1
+	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.eth0.disable_ipv6)" 0
+	# A routed host end (with an address) and a cable's far end keep it.
+	run -0 sb veth-link pod2:eth0=10.5.0.2/24 routed0=10.5.0.1/24
+	assert_equal "$(sb sysctl -n net.ipv6.conf.routed0.disable_ipv6)" 0
+	run -0 sb veth-link red:a blue:b
+	assert_equal "$(sb ip netns exec blue sysctl -n net.ipv6.conf.b.disable_ipv6)" 0
+}
+
 @test "--mtu sets both ends" {
 	run -0 sb netns-new m1 m2
 	run -0 sb veth-link --mtu 1400 m1:eth0 m2:eth0
