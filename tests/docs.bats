@@ -248,3 +248,145 @@ complete_words() {
 		assert_equal "$output" ""
 	done
 }
+
+# bats test_tags=root
+@test "br-attach completion: bridges, then interfaces that are not; -n" {
+	sandbox_start
+	sb ip link add cnitest type bridge
+	sb ip link add other0 type bridge
+	sb ip link add p0 type veth peer name q0
+	sb ip link set p0 master cnitest
+	run -0 sb netns-new node
+	sb ip -n node link add nodebr type bridge
+	ba() {
+		sb bash -c "$completion_script" bash \
+			"$TOP/completions/br-attach.bash" _comp_cmd_br_attach \
+			br-attach "$@"
+	}
+	# The first operand is a bridge that exists.
+	run -0 --separate-stderr ba ""
+	assert_equal "$stderr" ""
+	assert_equal "$(sort <<<"$output")" $'cnitest\nother0'
+	run -0 ba c
+	assert_equal "$output" cnitest
+	run -0 ba --mtu 1400 --hairpin o
+	assert_equal "$output" other0
+	# Then interfaces: not bridges, not lo, not already on the line.
+	run -0 ba cnitest ""
+	assert_equal "$(sort <<<"$output")" $'p0\nq0'
+	run -0 ba cnitest p0 ""
+	assert_equal "$output" q0
+	# With -D, the bridge's ports.
+	run -0 ba -D cnitest ""
+	assert_equal "$output" p0
+	run -0 ba -jD cnitest ""
+	assert_equal "$output" p0
+	# -n and --netns take a namespace name, and then the names are those
+	# of that namespace.
+	run -0 ba -n no
+	assert_equal "$output" node
+	run -0 ba --netns=no
+	assert_equal "$output" node
+	run -0 ba -n node ""
+	assert_equal "$output" nodebr
+	run -0 ba --netns=node ""
+	assert_equal "$output" nodebr
+	# --gw and --mtu take free text.
+	for opt in --gw --mtu; do
+		run -0 ba "$opt" ""
+		assert_equal "$output" ""
+	done
+}
+
+# bats test_tags=root
+@test "nat-out completion: --out interfaces, --bridge bridges, free subnets" {
+	sandbox_start
+	sb ip link add uplink0 type veth peer name wan0
+	sb ip link add cnitest type bridge
+	run -0 sb netns-new node
+	sb ip -n node link add nodebr type bridge
+	no() {
+		sb bash -c "$completion_script" bash \
+			"$TOP/completions/nat-out.bash" _comp_cmd_nat_out \
+			nat-out "$@"
+	}
+	run -0 --separate-stderr no --out ""
+	assert_equal "$stderr" ""
+	assert_equal "$(sort <<<"$output")" $'cnitest\nlo\nuplink0\nwan0'
+	run -0 no --out up
+	assert_equal "$output" uplink0
+	run -0 no --bridge cni0 --out=wa
+	assert_equal "$output" wan0
+	# --bridge: bridges only, in the namespace of -n when there is one.
+	run -0 no --bridge ""
+	assert_equal "$output" cnitest
+	run -0 no -n node --bridge ""
+	assert_equal "$output" nodebr
+	run -0 no -n ""
+	assert_equal "$output" node
+	# A SUBNET is free text.
+	run -0 no ""
+	assert_equal "$output" ""
+	run -0 no --out uplink0 10.244.0.0/24 ""
+	assert_equal "$output" ""
+}
+
+# bats test_tags=root
+@test "pod-inspect completion: targets, --pid PIDs, -n names, the command" {
+	sandbox_start
+	run -0 sb netns-new pod1 pod2 node
+	sb sleep 600 3>&- &
+	SB_EXTRA_PIDS="${SB_EXTRA_PIDS:-} $!"
+	local pid=$!
+	pi() {
+		sb bash -c "cd '$BATS_TEST_TMPDIR' && $completion_script" bash \
+			"$TOP/completions/pod-inspect.bash" _comp_cmd_pod_inspect \
+			pod-inspect "$@"
+	}
+	# The target is a namespace name; one target, and none for the
+	# drawings.
+	run -0 --separate-stderr pi p
+	assert_equal "$stderr" ""
+	assert_equal "$output" $'pod1\npod2'
+	run -0 pi --check ""
+	assert_equal "$output" $'node\npod1\npod2'
+	run -0 pi pod1 ""
+	assert_equal "$output" ""
+	run -0 pi --tree ""
+	assert_equal "$output" ""
+	# --pid takes a process ID from /proc: numbers only, no names; and
+	# then there is no other target.
+	run -0 --separate-stderr pi --pid ""
+	assert_equal "$stderr" ""
+	assert_line "$pid"
+	refute_line --regexp '[^0-9]'
+	run -0 pi --check --pid="${pid:0:1}"
+	assert_line "$pid"
+	refute_line --regexp "^[^${pid:0:1}]"
+	run -0 pi --pid "$pid" ""
+	assert_equal "$output" ""
+	# -n and --netns take a namespace name, as a word or after '='.
+	run -0 pi -n no
+	assert_equal "$output" node
+	run -0 pi -jn no
+	assert_equal "$output" node
+	run -0 pi --netns=no
+	assert_equal "$output" node
+	# After --exec or -- comes a command, as bash completes commands, and
+	# then that command's own arguments.  (Outside a real completion,
+	# bash-completion's compopt complains on stderr; only the words
+	# matter here.)
+	run -0 --separate-stderr pi pod1 --exec pod-insp
+	assert_line pod-inspect
+	refute_line --regexp '^[^p]'
+	run -0 --separate-stderr pi --pid "$pid" -- netns-n
+	assert_line netns-new
+	run -0 --separate-stderr pi pod1 --exec ip li
+	assert_line link
+	# An option's value is never the start of the command.
+	run -0 pi -n --exec
+	assert_equal "$output" ""
+	# --to takes free text.
+	run -0 pi --check pod1 --to ""
+	assert_equal "$output" ""
+}
