@@ -112,17 +112,28 @@ nothing_left() {
 }
 
 @test "1,000 pods: four processes in all, then torn down to nothing" {
-	local trace=$BATS_TEST_TMPDIR/trace
+	local trace=$BATS_TEST_TMPDIR/trace i
+	# strace counts the processes; LeakSanitizer cannot run under ptrace,
+	# so the sanitizer pass runs the same pipeline without it (the plain
+	# pass has counted).
+	local -a t=("" "" "" "" "")
+	if [[ -z ${PODWIRE_SANITIZED:-} ]]; then
+		for i in 1 2 3 4; do
+			t[i]="strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o $trace.$i"
+		done
+	fi
 	run -0 sb bash -c "seq -f pod%g 1000 \
-		| strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o $trace.1 netns-new \
-		| strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o $trace.2 veth-link --ipam 10.244.0.0/16 \
-		| strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o $trace.3 br-attach cni0 --gw 10.244.0.1/16 \
-		| strace -f -qq -e trace=clone,clone3,fork,vfork,execve -o $trace.4 nat-out | wc -l"
+		| ${t[1]} netns-new \
+		| ${t[2]} veth-link --ipam 10.244.0.0/16 \
+		| ${t[3]} br-attach cni0 --gw 10.244.0.1/16 \
+		| ${t[4]} nat-out | wc -l"
 	assert_equal "$output" 1000
-	for i in 1 2 3 4; do
-		assert_equal "$(grep -c execve "$trace.$i")" 1
-		run -1 grep -E 'clone|fork' "$trace.$i"
-	done
+	if [[ -z ${PODWIRE_SANITIZED:-} ]]; then
+		for i in 1 2 3 4; do
+			assert_equal "$(grep -c execve "$trace.$i")" 1
+			run -1 grep -E 'clone|fork' "$trace.$i"
+		done
+	fi
 	assert_equal "$(netns_list | wc -l)" 1000
 	assert_equal "$(sb bridge -j link show | jq '[.[] | select(.master == "cni0")] | length')" 1000
 	run -0 ping_from pod1000 10.244.0.2
