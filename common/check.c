@@ -366,7 +366,7 @@ static void check_gateway(struct check *c)
 static void check_host_end(struct check *c)
 {
 	const struct nl_link *h = c->host_end;
-	char fix[PW_NETNS_MAX + 96], what[96];
+	char fix[PATH_MAX + 256], what[96];
 
 	if (strcmp(c->podif->kind, "veth")) {
 		report(c, "host_end", false, NULL, "the pod's end is a veth",
@@ -401,7 +401,7 @@ static void check_host_end(struct check *c)
 static void check_bridge(struct check *c)
 {
 	const struct nl_link *b = c->bridge;
-	char fix[PW_NETNS_MAX + 128], what[96], g[PW_ADDRSTRLEN];
+	char fix[PATH_MAX + 256], what[96], g[PW_ADDRSTRLEN];
 
 	if (!b)
 		return;
@@ -437,7 +437,7 @@ static void check_forwarding(struct check *c)
 					     "net.ipv6.conf.all.forwarding" };
 
 	for (int f = 0; f < 2; f++) {
-		char value[16] = "", fix[PW_NETNS_MAX + 96], what[64];
+		char value[16] = "", fix[PATH_MAX + 96], what[64];
 		int err;
 
 		if (!c->wants[f])
@@ -496,7 +496,7 @@ static void check_masquerade(struct check *c)
 	for (int f = 0; f < 2; f++) {
 		const struct nft_rule_info *hit = NULL;
 		const struct pw_addr *a;
-		char fix[256], what[96], net[PW_ADDRSTRLEN];
+		char fix[PATH_MAX + 256], what[96], net[PW_ADDRSTRLEN];
 		struct pw_prefix subnet;
 
 		if (!c->wants[f])
@@ -613,7 +613,7 @@ static void check_forward_path(struct check *c)
 	for (int f = 0; f < 2; f++) {
 		const struct nft_chain_info *dropper = NULL;
 		uint64_t handle = 0;
-		char fix[512], what[96], net[PW_ADDRSTRLEN];
+		char fix[2 * PATH_MAX + 256], what[96], net[PW_ADDRSTRLEN];
 		struct pw_prefix subnet;
 		const struct pw_addr *a;
 

@@ -26,6 +26,7 @@
 #ifndef PODWIRE_CHECK_H
 #define PODWIRE_CHECK_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "addr.h"
@@ -43,7 +44,7 @@ struct check_result {
 	bool ok;
 	char what[160];
 	char detail[256];
-	char fix[512]; /* "" when there is no single command */
+	char fix[2 * PATH_MAX + 256]; /* "" when there is no single command */
 };
 
 typedef void (*check_emit_fn)(const struct check_result *r, void *arg);

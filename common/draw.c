@@ -39,6 +39,14 @@ static const char *esc(const char *s, char *buf, size_t size)
 	return pw_escape(s, buf, size);
 }
 
+/* fe80::/10: drawn nowhere, the same in the tree and in the graph. */
+static bool link_local(const struct nl_addr *a)
+{
+	return a->prefix.addr.family == AF_INET6 &&
+	       a->prefix.addr.bytes[0] == 0xfe &&
+	       (a->prefix.addr.bytes[1] & 0xc0) == 0x80;
+}
+
 static void print_addrs(FILE *out, const struct nl_addr *v, size_t n,
 			unsigned ifindex)
 {
@@ -47,10 +55,7 @@ static void print_addrs(FILE *out, const struct nl_addr *v, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct nl_addr *x = &v[i];
 
-		if (x->ifindex != ifindex ||
-		    (x->prefix.addr.family == AF_INET6 &&
-		     x->prefix.addr.bytes[0] == 0xfe &&
-		     (x->prefix.addr.bytes[1] & 0xc0) == 0x80))
+		if (x->ifindex != ifindex || link_local(x))
 			continue;
 		fprintf(out, " %s",
 			addr_format_prefix(&x->prefix, a, sizeof(a)));
@@ -181,9 +186,7 @@ static void dot_addrs(FILE *out, const struct nl_addr *v, size_t n,
 	char a[PW_ADDRSTRLEN];
 
 	for (size_t i = 0; i < n; i++)
-		if (v[i].ifindex == ifindex &&
-		    !(v[i].prefix.addr.family == AF_INET6 &&
-		      v[i].prefix.addr.bytes[0] == 0xfe))
+		if (v[i].ifindex == ifindex && !link_local(&v[i]))
 			fprintf(out, "\\n%s",
 				addr_format_prefix(&v[i].prefix, a, sizeof(a)));
 }

@@ -53,8 +53,11 @@ static void find_name(struct inspect_pod *pod)
 
 		snprintf(path, sizeof(path), "%s/%s", PW_NETNS_RUN_DIR,
 			 names[i]);
-		if (!pod->found_name[0] && stat(path, &st) == 0 &&
-		    st.st_dev == target.st_dev && st.st_ino == target.st_ino)
+		/* lstat: a symlink under /run/netns is no name of it, as
+		 * ns_open() refuses to follow one. */
+		if (!pod->found_name[0] && lstat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_dev == target.st_dev &&
+		    st.st_ino == target.st_ino)
 			pw_strlcpy(pod->found_name, names[i],
 				   sizeof(pod->found_name));
 		free(names[i]);

@@ -802,21 +802,22 @@ static int address_field(int l3, uint32_t off, uint32_t len)
 }
 
 /*
- * iifname/oifname: a whole name is IFNAMSIZ bytes with its NUL; nft
- * compares a wildcard ("eth*") over fewer bytes, which is left as a
- * condition this reader does not evaluate.
+ * iifname/oifname: a whole name is compared with its NUL (nft over all
+ * IFNAMSIZ bytes, iptables-nft over the name and its padding); a
+ * wildcard ("eth*", iptables' "eth+") is compared without one, over the
+ * prefix only, and is left as a condition this reader does not evaluate.
  */
 static void on_ifname_cmp(bool input, uint32_t op, const uint8_t *data,
 			  uint32_t len, struct nft_rule_info *ri)
 {
-	char name[IFNAMSIZ];
+	char name[IFNAMSIZ] = { 0 };
 
-	if (!data || len != IFNAMSIZ || !memchr(data, '\0', len) ||
+	if (!data || len == 0 || len > IFNAMSIZ || !memchr(data, '\0', len) ||
 	    (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)) {
 		ri->other = true;
 		return;
 	}
-	memcpy(name, data, IFNAMSIZ);
+	memcpy(name, data, len);
 	if (input) {
 		ri->has_iif = true;
 		ri->iif_neg = op == NFT_CMP_NEQ;

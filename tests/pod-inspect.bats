@@ -316,6 +316,16 @@ run_fixes_and_pass() {
 	assert_check_fails "no forward chain drops 10.244.0.0/24"
 }
 
+@test "iptables-nft's -i/-o rules are judged like nft's" {
+	healthy
+	sb iptables -P FORWARD DROP
+	sb iptables -A FORWARD -i cni0 ! -o cni0 -j ACCEPT
+	run -0 sb pod-inspect --check pod1
+	sb iptables -F FORWARD
+	sb iptables -A FORWARD -i eth+ -j ACCEPT
+	assert_check_fails "no forward chain drops 10.244.0.0/24"
+}
+
 @test "source NAT to an address counts as the masquerade" {
 	healthy
 	run -0 sb nat-out -D 10.244.0.0/24
