@@ -111,6 +111,32 @@ static void return_to(int here)
 	}
 }
 
+/*
+ * Run fn(arg) inside the network namespace of fd and come back.  Sockets
+ * and /proc/sys/net belong to the namespace of whoever makes or opens
+ * them, so this is how the program reaches into a pod without moving
+ * there.  fd may be a namespace file or a pidfd (setns(2), Linux 5.8).
+ * Returns fn's result, or -errno when the namespace can't be entered;
+ * failing to come back aborts (return_to()).
+ */
+static int inside(int fd, int (*fn)(void *), void *arg)
+{
+	int here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (here < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(here);
+		return err;
+	}
+	err = fn(arg);
+	return_to(here);
+	close(here);
+	return err;
+}
+
 /* In a new namespace: bind it onto path and bring lo up. */
 static int bind_new_namespace(const char *path, bool lo_up)
 {
@@ -245,31 +271,26 @@ static int vet_netns_fd(int fd)
 	return fd;
 }
 
+static int open_self(void *arg)
+{
+	int fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+
+	(void)arg;
+	return fd < 0 ? -errno : fd;
+}
+
 int ns_open_pid(pid_t pid)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int here, fd, err = 0;
+	int fd;
 
 	if (pidfd < 0)
 		return -errno;
-	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
-	if (here < 0) {
-		err = -errno;
-		close(pidfd);
-		return err;
-	}
-	/* setns() on a pidfd (Linux 5.8) enters that very process's
-	 * namespace; the namespace file is then ours to keep. */
-	if (setns(pidfd, CLONE_NEWNET) < 0) {
-		err = -errno;
-	} else {
-		fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
-		err = fd < 0 ? -errno : fd;
-		return_to(here);
-	}
-	close(here);
+	/* setns() on a pidfd enters that very process's namespace, which
+	 * is then ours to keep by its namespace file. */
+	fd = inside(pidfd, open_self, NULL);
 	close(pidfd);
-	return err < 0 ? err : vet_netns_fd(err);
+	return fd < 0 ? fd : vet_netns_fd(fd);
 }
 
 int ns_handle_from_fd(int fd, struct ns_handle *out)
@@ -475,27 +496,23 @@ void ns_cache_clear(void)
 	self.fd = -1;
 }
 
+struct socket_args {
+	int domain, type, protocol;
+};
+
+static int make_socket(void *arg)
+{
+	const struct socket_args *a = arg;
+	int fd = socket(a->domain, a->type | SOCK_CLOEXEC, a->protocol);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int ns_socket(const struct ns_handle *h, int domain, int type, int protocol)
 {
-	int here, fd, err;
+	struct socket_args a = { domain, type, protocol };
 
-	if (h->own) {
-		fd = socket(domain, type | SOCK_CLOEXEC, protocol);
-		return fd < 0 ? -errno : fd;
-	}
-	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
-	if (here < 0)
-		return -errno;
-	if (setns(h->fd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(here);
-		return err;
-	}
-	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
-	err = fd < 0 ? -errno : fd;
-	return_to(here);
-	close(here);
-	return err;
+	return h->own ? make_socket(&a) : inside(h->fd, make_socket, &a);
 }
 
 /* ---- Sysctls ------------------------------------------------------------ */
@@ -531,26 +548,27 @@ static int sysctl_io(const char *key, char *buf, size_t size, bool write_it)
 	return err;
 }
 
+struct sysctl_args {
+	const char *key;
+	char *buf;
+	size_t size;
+	bool write_it;
+};
+
+static int sysctl_call(void *arg)
+{
+	const struct sysctl_args *a = arg;
+
+	return sysctl_io(a->key, a->buf, a->size, a->write_it);
+}
+
 /* Run sysctl_io() from inside the namespace of h. */
 static int sysctl_in(const struct ns_handle *h, const char *key, char *buf,
 		     size_t size, bool write_it)
 {
-	int here, err;
+	struct sysctl_args a = { key, buf, size, write_it };
 
-	if (h->own)
-		return sysctl_io(key, buf, size, write_it);
-	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
-	if (here < 0)
-		return -errno;
-	if (setns(h->fd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(here);
-		return err;
-	}
-	err = sysctl_io(key, buf, size, write_it);
-	return_to(here);
-	close(here);
-	return err;
+	return h->own ? sysctl_call(&a) : inside(h->fd, sysctl_call, &a);
 }
 
 int ns_sysctl_write(const struct ns_handle *h, const char *key,
