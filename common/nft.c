@@ -168,9 +168,38 @@ static void set_comment(void *obj, bool is_rule, uint8_t type, const char *text)
 
 /* ---- Reading ------------------------------------------------------------ */
 
+/*
+ * Room for element n of a growing array: returns the array, maybe moved.
+ * (Returning it rather than writing through a void ** keeps the typed
+ * pointer out of aliasing trouble.)
+ */
+static void *room_for(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		v = pw_xrealloc(v, *cap * size);
+	}
+	return v;
+}
+
 static uint16_t nft_type(uint16_t msg)
 {
 	return (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | msg);
+}
+
+/* A rule from a dump message, or NULL for anything else. */
+static struct nftnl_rule *rule_from(const struct nlmsghdr *nlh)
+{
+	struct nftnl_rule *r;
+
+	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWRULE))
+		return NULL;
+	r = nftnl_rule_alloc();
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+		nftnl_rule_free(r);
+		r = NULL;
+	}
+	return r;
 }
 
 static int gen_cb(const struct nlmsghdr *nlh, void *arg)
@@ -261,24 +290,17 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 	const void *ud;
 	uint32_t len = 0;
 
-	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWRULE))
+	r = rule_from(nlh);
+	if (!r)
 		return 0;
-	r = nftnl_rule_alloc();
-	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
-		nftnl_rule_free(r);
-		return 0;
-	}
 	rl->total++;
 	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 	read_comment(ud, len, NFTNL_UDATA_RULE_COMMENT, comment,
 		     sizeof(comment));
 	if (nft_masq_parse_comment(comment, &m)) {
 		m.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-		if (rl->n == rl->cap) {
-			rl->cap = rl->cap ? rl->cap * 2 : 8;
-			rl->rules = pw_xrealloc(rl->rules,
-						rl->cap * sizeof(*rl->rules));
-		}
+		rl->rules = room_for(rl->rules, rl->n, &rl->cap,
+				     sizeof(*rl->rules));
 		rl->rules[rl->n++] = m;
 	}
 	nftnl_rule_free(r);
@@ -689,10 +711,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *arg)
 		nftnl_chain_free(c);
 		return 0;
 	}
-	if (cl->n == cl->cap) {
-		cl->cap = cl->cap ? cl->cap * 2 : 16;
-		cl->v = pw_xrealloc(cl->v, cl->cap * sizeof(*cl->v));
-	}
+	cl->v = room_for(cl->v, cl->n, &cl->cap, sizeof(*cl->v));
 	ci = memset(&cl->v[cl->n++], 0, sizeof(*ci));
 	ci->family = (int)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
 	s = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
@@ -965,17 +984,10 @@ static int rule_info_cb(const struct nlmsghdr *nlh, void *arg)
 	void *ctx[2];
 	const char *s;
 
-	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWRULE))
+	r = rule_from(nlh);
+	if (!r)
 		return 0;
-	r = nftnl_rule_alloc();
-	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
-		nftnl_rule_free(r);
-		return 0;
-	}
-	if (rl->n == rl->cap) {
-		rl->cap = rl->cap ? rl->cap * 2 : 32;
-		rl->v = pw_xrealloc(rl->v, rl->cap * sizeof(*rl->v));
-	}
+	rl->v = room_for(rl->v, rl->n, &rl->cap, sizeof(*rl->v));
 	ri = memset(&rl->v[rl->n++], 0, sizeof(*ri));
 	ri->family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
 	s = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
