@@ -19,22 +19,6 @@ load helpers
 SETUP='netns-new pod1 pod2 pod3 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 | nat-out --out uplink0'
 TEARDOWN='netns-new -D pod1 pod2 pod3 | veth-link -D --ipam 10.244.0.0/24 | br-attach -D cni0 --gw 10.244.0.1/24 | nat-out -D'
 
-# The internet: namespace wan on 198.51.100.0/24 behind uplink0, with a
-# TCP listener that answers each connection with the peer address it saw.
-make_wan() {
-	sb ip netns add wan
-	sb ip link add uplink0 type veth peer name wan0 netns wan
-	sb ip addr add 198.51.100.1/24 dev uplink0
-	sb ip link set uplink0 up
-	sb ip -n wan addr add 198.51.100.2/24 dev wan0
-	sb ip -n wan link set wan0 up
-	sb ip -n wan link set lo up
-	sb ip netns exec wan socat TCP-LISTEN:7000,reuseaddr,fork \
-		SYSTEM:'echo $SOCAT_PEERADDR' 3>&- &
-	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	eventually sb ip netns exec wan sh -c 'ss -Hltn sport = :7000 | grep -q LISTEN'
-}
-
 # What a pod's connection to wan looks like from wan's side.
 peer_seen_by_wan() {
 	sb ip netns exec "$1" socat -T 5 -u TCP:198.51.100.2:7000,connect-timeout=5 STDOUT

@@ -14,12 +14,7 @@ load helpers
 
 # A healthy pod1 (and pod2) on cni0 with NAT out to a pretend internet.
 healthy() {
-	sb ip netns add wan
-	sb ip link add uplink0 type veth peer name wan0 netns wan
-	sb ip addr add 198.51.100.1/24 dev uplink0
-	sb ip link set uplink0 up
-	sb ip -n wan addr add 198.51.100.2/24 dev wan0
-	sb ip -n wan link set wan0 up
+	make_wan
 	sb bash -c 'netns-new pod1 pod2 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 | nat-out --bridge cni0' >/dev/null
 	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
 }
