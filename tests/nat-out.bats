@@ -145,6 +145,17 @@ podwire_rules() {
 	assert_equal "$(sb sysctl -n net.ipv4.ip_forward)" 0
 }
 
+@test "with CAP_NET_ADMIN but not CAP_SYS_ADMIN, forwarding still goes on" {
+	# Sysctls normally go through a proc instance of podwire's own, which
+	# takes CAP_SYS_ADMIN to make; without it they go through /proc.
+	sb setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin \
+		nat-out 10.244.0.0/24 fd00:244::/64
+	assert_equal "$(sb sysctl -n net.ipv4.ip_forward)" 1
+	assert_equal "$(sb sysctl -n net.ipv6.conf.all.forwarding)" 1
+	run -0 podwire_rules
+	assert_equal "${#lines[@]}" 2
+}
+
 @test "without CAP_NET_ADMIN: says it needs root, exit 1" {
 	run -1 --separate-stderr without_caps nat-out 10.244.0.0/24
 	assert_equal "$stderr" "nat-out: setting up masquerading needs root (CAP_NET_ADMIN is missing)"

@@ -176,6 +176,16 @@ assert_cable() {
 		assert_equal "$(jq -r .mac <<<"$rec")" \
 			"$(link_json eth0 "$ns" | jq -r .address)"
 	done <<<"$records"
+	# Sysctls were written in the right namespace for every pod, across
+	# the renewals of the proc instance they go through (common/ns.c).
+	run -0 sb bash -c 'for p in pod{1..100}; do
+		nsenter --net=/run/netns/$p cat /proc/sys/net/ipv6/conf/eth0/accept_ra
+	done | sort | uniq -c'
+	assert_equal "$(echo $output)" "100 0"
+	run -0 sb bash -c "jq -r .host_ifname | while read -r h; do
+		cat /proc/sys/net/ipv6/conf/\$h/accept_ra /proc/sys/net/ipv6/conf/\$h/disable_ipv6
+	done | sort | uniq -c" <<<"$records"
+	assert_equal "$(echo $output)" "100 0 100 1"
 }
 
 @test "re-running a pipeline is safe and changes nothing" {
