@@ -35,6 +35,7 @@ enum {
 	OPT_NO_ROUTE,
 	OPT_MTU,
 	OPT_HAIRPIN,
+	OPT_MCAST_SNOOPING,
 };
 
 static const struct cli_opt opts[] = {
@@ -45,6 +46,8 @@ static const struct cli_opt opts[] = {
 	{ "mtu", OPT_MTU, required_argument, "<bytes>", "MTU of the bridge" },
 	{ "hairpin", OPT_HAIRPIN, no_argument, NULL,
 	  "hairpin mode on the attached ports" },
+	{ "mcast-snooping", OPT_MCAST_SNOOPING, no_argument, NULL,
+	  "make the bridge with multicast snooping on" },
 	{ 0 },
 };
 
@@ -124,6 +127,9 @@ static int take_option(int val, const char *arg, void *ctx)
 		return 0;
 	case OPT_HAIRPIN:
 		ba->hairpin = true;
+		return 0;
+	case OPT_MCAST_SNOOPING:
+		ba->br.mcast_snooping = true;
 		return 0;
 	case OPT_MTU:
 		if (pw_parse_u32(arg, 65535, &mtu) || mtu < 68) {

@@ -50,6 +50,15 @@ static void random_mac(uint8_t mac[6])
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
 }
 
+/*
+ * Multicast snooping is off on the bridges podwire makes.  Snooping needs
+ * an IGMP/MLD querier on the segment, which a pod network does not have;
+ * without one the bridge floods multicast to every port anyway.  What it
+ * does cost is a timer reset on every port each time any port is added or
+ * changes state (br_port_state_selection() -> br_multicast_enable_port()):
+ * at 1,000 ports that took a third of each attach, 485 microseconds against
+ * 340 without.  br-attach --mcast-snooping keeps the kernel's default.
+ */
 static int create(const struct bridge *b, struct nl *nl)
 {
 	struct owner o = { .created = pw_now() };
@@ -65,7 +74,7 @@ static int create(const struct bridge *b, struct nl *nl)
 	/* No MTU here: only a change through RTM_SETLINK marks the bridge's
 	 * MTU as the user's, and otherwise the first port of 1500 bytes
 	 * resets it (br_mtu_auto_adjust).  bridge_ensure() sets it. */
-	err = nl_put_bridge(nl, b->name, 0);
+	err = nl_put_bridge(nl, b->name, b->mcast_snooping);
 	if (!err)
 		err = nl_commit(nl, NULL);
 	if (err == -EEXIST)

@@ -29,6 +29,9 @@ struct bridge {
 	unsigned ifindex; /* 0 until found or made */
 	/* Operands, not a pipeline: refusing to delete is then an error. */
 	bool positional;
+	/* Made with multicast snooping on (the kernel's default); podwire's
+	 * default is off, see create() in bridge.c. */
+	bool mcast_snooping;
 };
 
 /*

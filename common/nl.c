@@ -1153,20 +1153,21 @@ int nl_put_veth(struct nl *nl, const struct nl_veth *v)
 	return queue_done(nl, nlh);
 }
 
-int nl_put_bridge(struct nl *nl, const char *ifname, unsigned mtu)
+int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping)
 {
 	struct nlmsghdr *nlh =
 		queue_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct nlattr *info;
+	struct nlattr *info, *data;
 
 	if (!nlh)
 		return -ENOBUFS;
 	put_ifinfo(nlh, 0, false);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	if (mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u8(nlh, IFLA_BR_MCAST_SNOOPING, mcast_snooping);
+	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return queue_done(nl, nlh);
 }

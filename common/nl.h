@@ -174,7 +174,8 @@ struct nl_route_req {
 
 /* Each returns 0, or -ENOBUFS when the queue is full (commit first). */
 int nl_put_veth(struct nl *nl, const struct nl_veth *v);
-int nl_put_bridge(struct nl *nl, const char *ifname, unsigned mtu);
+/* A new bridge; multicast snooping off unless mcast_snooping. */
+int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping);
 int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		    const struct nl_link_change *c);
 int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname);

@@ -49,6 +49,19 @@ make_pods() {
 	run -0 sb ping -c1 -W2 10.244.0.4
 }
 
+@test "a new bridge has multicast snooping off; --mcast-snooping keeps it on" {
+	run -0 sb br-attach cni0
+	assert_equal "$(link_json cni0 | jq .linkinfo.info_data.mcast_snooping)" 0
+	run -0 sb br-attach --mcast-snooping cni1
+	assert_equal "$(link_json cni1 | jq .linkinfo.info_data.mcast_snooping)" 1
+	# A bridge that exists is taken as it is, either way.
+	sb ip link add br9 type bridge mcast_snooping 1
+	run -0 sb br-attach br9
+	assert_equal "$(link_json br9 | jq .linkinfo.info_data.mcast_snooping)" 1
+	run -0 sb br-attach --mcast-snooping cni0
+	assert_equal "$(link_json cni0 | jq .linkinfo.info_data.mcast_snooping)" 0
+}
+
 @test "the bridge's MAC does not change as ports come and go" {
 	run -0 sb br-attach cni0 --gw 10.244.0.1/24
 	mac=$(link_json cni0 | jq -r .address)
