@@ -527,11 +527,11 @@ int ns_socket(const struct ns_handle *h, int domain, int type, int protocol)
  * to 1,000 pods (issue 5).
  *
  * A proc instance of our own (fsopen(2)/fsmount(2), never attached to the
- * mount table) has dentries of its own; replacing it after
- * SYSCTL_PROC_LOOKUPS lookups keeps that chain short for about one
- * microsecond per lookup (a new instance costs some 55).  Where proc can't be
- * mounted (no CAP_SYS_ADMIN, a kernel before 5.2, a seccomp filter) the
- * machine's /proc serves, as it always would.
+ * mount table) has dentries of its own, and replacing it after
+ * SYSCTL_PROC_LOOKUPS lookups keeps that chain short.  A new instance costs
+ * some 55 microseconds: under one per lookup.  Where proc can't be mounted
+ * (no CAP_SYS_ADMIN, a kernel before 5.2, a seccomp filter) the machine's
+ * /proc serves, as it always would.
  */
 #define SYSCTL_PROC_LOOKUPS 64
 
