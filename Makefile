@@ -201,12 +201,14 @@ install: all
 		install -m 0644 completions/$$p.bash \
 			$(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; \
 	done
+	install -m 0644 completions/podwire-common.bash $(DESTDIR)$(BASHCOMPDIR)/
 
 uninstall:
 	for p in $(PROGRAMS); do \
 		rm -f $(DESTDIR)$(SBINDIR)/$$p $(DESTDIR)$(MANDIR)/man8/$$p.8 \
 			$(DESTDIR)$(BASHCOMPDIR)/$$p; \
 	done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/podwire-common.bash
 
 clean:
 	rm -rf $(BUILD)

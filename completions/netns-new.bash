@@ -1,18 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for netns-new(8)                         -*- shell-script -*-
 #
-# Options come from `netns-new --help`, never from a copy.  Namespace names
-# come from /run/netns, where netns-new and `ip netns` keep them: it belongs
-# to the mount namespace, so no -n of another program changes it.
+# A delete (-D) and a create that accepts existing names (-p) want names
+# that exist; a plain create wants a new one, which is the user's to
+# choose.  Where names and options come from: podwire-common.bash.
 
-# The named network namespaces, one per line.
-_comp_cmd_netns_new__names()
-{
-    local f
-    for f in /run/netns/*; do
-        [[ -f $f ]] && printf '%s\n' "${f##*/}"
-    done
-}
+. "$(dirname "${BASH_SOURCE[0]}")/podwire-common.bash" || return
 
 _comp_cmd_netns_new()
 {
@@ -24,28 +17,22 @@ _comp_cmd_netns_new()
             return
             ;;
     esac
-    # netns-new has no option that takes a value.
-    $split && return
 
-    # Is this a delete (-D) or a create that accepts existing names (-p)?
-    # Both want names that exist; a plain create wants a new one.
-    local i w existing="" dashdash=""
-    for ((i = 1; i < cword; i++)); do
-        w=${words[i]}
-        if [[ $w == -- ]]; then
-            dashdash=1
-        elif [[ ! $dashdash && ($w == --delete || $w == --exist-ok ||
-            $w == -[!-]*[Dp]* || $w == -[Dp]*) ]]; then
-            existing=1
-        fi
-    done
+    local opt netns flags dashdash command_at
+    local -a operands
+    _comp_podwire__walk "$1"
+    # netns-new has no option that takes a value.
+    [[ $opt ]] && return
 
     if [[ ! $dashdash && $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '$(_parse_help "$1" 2>/dev/null)' \
-            -- "$cur"))
+        _comp_podwire__options "$1"
         return
     fi
 
+    local f existing=""
+    for f in -D --delete -p --exist-ok; do
+        [[ $flags == *" $f "* ]] && existing=1
+    done
     [[ $existing ]] || return
 
     # Every existing name not already on the line.
@@ -54,7 +41,7 @@ _comp_cmd_netns_new()
     while IFS= read -r name; do
         [[ $typed == *" $name "* ]] && continue
         [[ $name == "$cur"* ]] && COMPREPLY+=("$name")
-    done < <(_comp_cmd_netns_new__names 2>/dev/null)
+    done < <(_comp_podwire__names 2>/dev/null)
 } &&
     complete -F _comp_cmd_netns_new netns-new
 

@@ -1,23 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for pod-inspect(8)                       -*- shell-script -*-
 #
-# Options, and which of them take a value, come from `pod-inspect --help`,
-# never from a copy.  Namespace names come from /run/netns, where netns-new
-# and `ip netns` keep them: it belongs to the mount namespace, so a
-# -n/--netns on the line does not change which names exist.  Process IDs
-# for --pid come from /proc, as numbers only: pod-inspect takes a PID, not
-# a name.  After --exec or --, the rest of the line is a command of its
-# own, completed as bash completes commands (_command_offset, as sudo's
-# completion does).
+# The target is a namespace name or a path.  Process IDs for --pid come
+# from /proc, as numbers only: pod-inspect takes a PID, not a name.  After
+# --exec or --, the rest of the line is a command of its own, completed as
+# bash completes commands (_command_offset, as sudo's completion does).
+# Where names and options come from: podwire-common.bash.
 
-# The named network namespaces, one per line.
-_comp_cmd_pod_inspect__names()
-{
-    local f
-    for f in /run/netns/*; do
-        [[ -f $f ]] && printf '%s\n' "${f##*/}"
-    done
-}
+. "$(dirname "${BASH_SOURCE[0]}")/podwire-common.bash" || return
 
 # The process IDs in /proc, one per line.
 _comp_cmd_pod_inspect__pids()
@@ -28,57 +18,14 @@ _comp_cmd_pod_inspect__pids()
     done
 }
 
-# The options that take a value: the --help lines where a <placeholder>
-# follows the option names, e.g. " -n, --netns <name>".
-_comp_cmd_pod_inspect__valued()
-{
-    local line
-    "$1" --help 2>/dev/null | while read -r line; do
-        [[ $line =~ ^((-[[:alnum:]]),\ )?(--[[:alnum:]-]+)\ \< ]] ||
-            continue
-        [[ ${BASH_REMATCH[2]} ]] && printf '%s\n' "${BASH_REMATCH[2]}"
-        printf '%s\n' "${BASH_REMATCH[3]}"
-    done
-}
-
 _comp_cmd_pod_inspect()
 {
     local cur prev words cword split
     _init_completion -s || return
 
-    local valued
-    valued=" $(_comp_cmd_pod_inspect__valued "$1" 2>/dev/null |
-        tr '\n' ' ') "
-
-    # Walk the line as pod-inspect does: the first --exec or -- that is
-    # not an option's value starts the command; before it, find the
-    # target, --pid, --tree/--dot, and whether the current word is the
-    # value of an option (-n NAME, -jn NAME, --pid PID, --to ADDR).
-    local i j w opt="" target="" drawing="" command_at=""
-    for ((i = 1; i < cword; i++)); do
-        w=${words[i]}
-        if [[ $opt ]]; then
-            [[ $opt == --pid ]] && target=$w
-            opt=""
-        elif [[ $w == --exec || $w == -- ]]; then
-            command_at=$((i + 1))
-            break
-        elif [[ $w != -?* ]]; then
-            target=$w
-        elif [[ $w == --* ]]; then
-            [[ $w == --pid=* ]] && target=${w#*=}
-            [[ $w == --tree || $w == --dot ]] && drawing=1
-            [[ $w != *=* && $valued == *" $w "* ]] && opt=$w
-        else
-            # A bundle of short options; one that takes a value ends it.
-            for ((j = 1; j < ${#w}; j++)); do
-                if [[ $valued == *" -${w:j:1} "* ]]; then
-                    ((j == ${#w} - 1)) && opt=-${w:j:1}
-                    break
-                fi
-            done
-        fi
-    done
+    local opt netns flags dashdash command_at
+    local -a operands
+    _comp_podwire__walk "$1" command
 
     # The command and its arguments, completed as that command's own.
     if [[ $command_at ]]; then
@@ -91,20 +38,10 @@ _comp_cmd_pod_inspect()
             return
             ;;
     esac
-    # --netns=NAME, --pid=PID, split by _init_completion -s.
-    $split && opt=$prev
 
     case $opt in
         -n | --netns)
-            # A name under /run/netns, or an absolute path such as
-            # /proc/PID/ns/net.
-            if [[ $cur == /* ]]; then
-                _filedir
-            else
-                COMPREPLY=($(compgen -W \
-                    '$(_comp_cmd_pod_inspect__names 2>/dev/null)' \
-                    -- "$cur"))
-            fi
+            _comp_podwire__netns_value
             return
             ;;
         --pid)
@@ -119,19 +56,18 @@ _comp_cmd_pod_inspect()
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '$(_parse_help "$1" 2>/dev/null)' \
-            -- "$cur"))
+        _comp_podwire__options "$1"
         return
     fi
 
-    # One target: a namespace name or a path; none for --tree and --dot.
-    [[ $target || $drawing ]] && return
-    if [[ $cur == /* ]]; then
-        _filedir
-    else
-        COMPREPLY=($(compgen -W \
-            '$(_comp_cmd_pod_inspect__names 2>/dev/null)' -- "$cur"))
-    fi
+    # One target: a namespace name or a path (or --pid); none for --tree
+    # and --dot.
+    local f
+    ((${#operands[@]})) && return
+    for f in --pid --tree --dot; do
+        [[ $flags == *" $f "* ]] && return
+    done
+    _comp_podwire__netns_value
     return 0
 } &&
     complete -F _comp_cmd_pod_inspect pod-inspect
