@@ -39,6 +39,18 @@ run_fixes_and_pass() {
 	refute_line --regexp '^FAIL'
 }
 
+# Start `sleep` inside pod1 through pod-inspect --exec, and set pid to its
+# PID once it runs.
+sleep_in_pod1() {
+	sb pod-inspect pod1 --exec sleep 600 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	pid=""
+	for _ in $(seq 100); do
+		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
+		sleep 0.05
+	done
+}
+
 @test "a healthy pod passes every check, one line each, and --to reaches wan" {
 	healthy
 	assert_equal "$(grep -c '^ok ' <<<"$output")" "${#lines[@]}"
@@ -149,13 +161,7 @@ run_fixes_and_pass() {
 
 @test "--pid of a process started inside the pod with --exec" {
 	healthy
-	sb pod-inspect pod1 --exec sleep 600 3>&- &
-	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	local pid
-	for _ in $(seq 100); do
-		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
-		sleep 0.05
-	done
+	sleep_in_pod1
 	run -0 sb pod-inspect --pid "$pid"
 	assert_line --regexp "^pid=$pid object=addr ifname=eth0 addr=10.244.0.2/24 scope=global$"
 	run -0 sb pod-inspect --check --pid "$pid"
@@ -274,13 +280,7 @@ run_fixes_and_pass() {
 
 @test "a pod given by --pid still gets fixes by name and from its lease" {
 	healthy
-	sb pod-inspect pod1 --exec sleep 600 3>&- &
-	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	local pid
-	for _ in $(seq 100); do
-		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
-		sleep 0.05
-	done
+	sleep_in_pod1
 	sb ip -n pod1 addr flush dev eth0
 	run -1 sb pod-inspect --check --pid "$pid"
 	assert_line "      fix: ip -n pod1 addr add 10.244.0.2/24 dev eth0"
