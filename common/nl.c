@@ -14,7 +14,6 @@
  * cut short.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
@@ -23,7 +22,6 @@
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,30 +122,24 @@ static int open_here(struct nl *nl, int protocol)
 	return 0;
 }
 
-/*
- * A socket belongs to the namespace its creator was in, so step into the
- * target, create it and step back.  Failing to step back would leave the
- * program acting in the wrong namespace, so that aborts.
- */
+struct open_args {
+	struct nl *nl;
+	int protocol;
+};
+
+static int open_call(void *arg)
+{
+	const struct open_args *a = arg;
+
+	return open_here(a->nl, a->protocol);
+}
+
+/* A socket belongs to the namespace its creator was in. */
 static int open_in(struct nl *nl, int netns_fd, int protocol)
 {
-	int here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	int err;
+	struct open_args a = { nl, protocol };
 
-	if (here < 0)
-		return -errno;
-	if (setns(netns_fd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(here);
-		return err;
-	}
-	err = open_here(nl, protocol);
-	if (setns(here, CLONE_NEWNET) < 0) {
-		perror("podwire: cannot return to the original namespace");
-		abort();
-	}
-	close(here);
-	return err;
+	return pw_in_netns(netns_fd, open_call, &a);
 }
 
 int nl_open_proto(struct nl **out, int netns_fd, int protocol)

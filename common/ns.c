@@ -26,8 +26,6 @@
 #include "name.h"
 #include "ns.h"
 
-#define SELF_NETNS "/proc/thread-self/ns/net"
-
 const char *ns_target_invalid(const char *target, struct pw_why *why)
 {
 	if (!strchr(target, '/'))
@@ -103,40 +101,6 @@ static int lo_up_here(void)
 	return err;
 }
 
-static void return_to(int here)
-{
-	if (setns(here, CLONE_NEWNET) < 0) {
-		perror("podwire: cannot return to the original namespace");
-		abort();
-	}
-}
-
-/*
- * Run fn(arg) inside the network namespace of fd and come back.  Sockets
- * and /proc/sys/net belong to the namespace of whoever makes or opens
- * them, so this is how the program reaches into a pod without moving
- * there.  fd may be a namespace file or a pidfd (setns(2), Linux 5.8).
- * Returns fn's result, or -errno when the namespace can't be entered;
- * failing to come back aborts (return_to()).
- */
-static int inside(int fd, int (*fn)(void *), void *arg)
-{
-	int here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
-	int err;
-
-	if (here < 0)
-		return -errno;
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(here);
-		return err;
-	}
-	err = fn(arg);
-	return_to(here);
-	close(here);
-	return err;
-}
-
 /* In a new namespace: bind it onto path and bring lo up. */
 static int bind_new_namespace(const char *path, bool lo_up)
 {
@@ -144,7 +108,7 @@ static int bind_new_namespace(const char *path, bool lo_up)
 
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
-	if (mount(SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
+	if (mount(PW_SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
 		return -errno;
 	err = lo_up ? lo_up_here() : 0;
 	if (err)
@@ -168,14 +132,14 @@ int ns_create(const char *name, bool lo_up)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	here = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
 	if (here < 0) {
 		err = -errno;
 		unlink(path);
 		return err;
 	}
 	err = bind_new_namespace(path, lo_up);
-	return_to(here);
+	pw_netns_return(here);
 	close(here);
 	if (err)
 		unlink(path);
@@ -225,7 +189,7 @@ static bool is_init_netns_elsewhere(int fd)
 	if (fstat(fd, &target) < 0 || stat("/proc/1/ns/net", &init) < 0 ||
 	    !same_file(&target, &init))
 		return false;
-	return stat(SELF_NETNS, &self) < 0 || !same_file(&self, &target);
+	return stat(PW_SELF_NETNS, &self) < 0 || !same_file(&self, &target);
 }
 
 static int vet_netns_fd(int fd);
@@ -273,7 +237,7 @@ static int vet_netns_fd(int fd)
 
 static int open_self(void *arg)
 {
-	int fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	int fd = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
 
 	(void)arg;
 	return fd < 0 ? -errno : fd;
@@ -288,7 +252,7 @@ int ns_open_pid(pid_t pid)
 		return -errno;
 	/* setns() on a pidfd enters that very process's namespace, which
 	 * is then ours to keep by its namespace file. */
-	fd = inside(pidfd, open_self, NULL);
+	fd = pw_in_netns(pidfd, open_self, NULL);
 	close(pidfd);
 	return fd < 0 ? fd : vet_netns_fd(fd);
 }
@@ -311,7 +275,7 @@ bool ns_is_current(int fd)
 {
 	struct stat a, b;
 
-	return fstat(fd, &a) == 0 && stat(SELF_NETNS, &b) == 0 &&
+	return fstat(fd, &a) == 0 && stat(PW_SELF_NETNS, &b) == 0 &&
 	       same_file(&a, &b);
 }
 
@@ -447,7 +411,7 @@ int ns_get(const char *target, struct ns_handle *out)
 
 	if (!target) {
 		if (!self.nl) {
-			self.fd = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+			self.fd = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
 			if (self.fd < 0)
 				return -errno;
 			err = nl_open(&self.nl, -1);
@@ -512,7 +476,7 @@ int ns_socket(const struct ns_handle *h, int domain, int type, int protocol)
 {
 	struct socket_args a = { domain, type, protocol };
 
-	return h->own ? make_socket(&a) : inside(h->fd, make_socket, &a);
+	return h->own ? make_socket(&a) : pw_in_netns(h->fd, make_socket, &a);
 }
 
 /* ---- Sysctls ------------------------------------------------------------ */
@@ -620,7 +584,7 @@ static int sysctl_in(const struct ns_handle *h, const char *key, char *buf,
 {
 	struct sysctl_args a = { sysctl_root(), key, buf, size, write_it };
 
-	return h->own ? sysctl_call(&a) : inside(h->fd, sysctl_call, &a);
+	return h->own ? sysctl_call(&a) : pw_in_netns(h->fd, sysctl_call, &a);
 }
 
 int ns_sysctl_write(const struct ns_handle *h, const char *key,

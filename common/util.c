@@ -5,7 +5,9 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,4 +199,30 @@ int64_t pw_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+void pw_netns_return(int here)
+{
+	if (setns(here, CLONE_NEWNET) < 0) {
+		perror("podwire: cannot return to the original namespace");
+		abort();
+	}
+}
+
+int pw_in_netns(int fd, int (*fn)(void *), void *arg)
+{
+	int here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (here < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(here);
+		return err;
+	}
+	err = fn(arg);
+	pw_netns_return(here);
+	close(here);
+	return err;
 }

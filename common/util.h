@@ -87,4 +87,24 @@ bool pw_have_cap(int cap);
 /* Seconds since the epoch, for ownership marks. */
 int64_t pw_now(void);
 
+/* The network namespace of the calling thread. */
+#define PW_SELF_NETNS "/proc/thread-self/ns/net"
+
+/*
+ * Run fn(arg) inside the network namespace of fd and come back.  Sockets
+ * and /proc/sys/net belong to the namespace of whoever makes or opens
+ * them, so this is how the program reaches into a pod without moving
+ * there.  fd may be a namespace file or a pidfd (setns(2), Linux 5.8).
+ * Returns fn's result, or -errno when the namespace can't be entered;
+ * failing to come back aborts (pw_netns_return()).
+ */
+int pw_in_netns(int fd, int (*fn)(void *), void *arg);
+
+/*
+ * Go back to the namespace here (an fd of PW_SELF_NETNS opened before
+ * leaving).  Failing to would leave the program acting in the wrong
+ * namespace, so that aborts.
+ */
+void pw_netns_return(int here);
+
 #endif
