@@ -236,7 +236,6 @@ static const struct pw_prefix *gateway_for(const struct br_attach *ba,
 	return NULL;
 }
 
-/* Enslave the record's host end; *newly when it was not a port before. */
 /*
  * "default via GW" in the pod, unless it already has exactly that;
  * *added when this run made it.
