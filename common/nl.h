@@ -5,16 +5,20 @@
  *
  * Copyright (C) 2026 The podwire developers
  *
- * Shape (STYLE.md section 4, after wireguard-tools ipc.h): a handle per
- * namespace; functions return 0 or -errno and print nothing; callers get
- * decoded structs, never a struct nlattr; the kernel's extended-ack text
- * for the last failure is in nl_extack().
+ * Shape (after wireguard-tools ipc.h): a handle per namespace; functions
+ * return 0 or -errno and print nothing, since only the program knows what
+ * it was doing; callers get decoded structs (nl_decode.h), never a struct
+ * nlattr; the kernel's extended-ack text for the last failure is in
+ * nl_extack().
  *
  * Changes are queued with nl_put_*() and sent by nl_commit() in one
  * sendmsg(), which then collects one ACK per request.  That is how a
  * program pays one round trip for "alias, address-generation off, up"
  * instead of three.  A queued request whose failure is expected (EEXIST
  * for an address that is already there) is marked with nl_tolerate().
+ *
+ * The sockets, the queue and the ACKs are in nl.c; the requests and
+ * queries of rtnetlink in nl_msg.c; the decoders in nl_decode.c.
  */
 #ifndef PODWIRE_NL_H
 #define PODWIRE_NL_H
@@ -26,10 +30,14 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "nl_decode.h"
 
 struct nl;
 
-/* Opens a socket in the namespace of netns_fd, or the current one (-1). */
+/*
+ * Opens a socket in the namespace of netns_fd, or the current one (-1).
+ * -ENOMEM when the handle cannot be allocated.
+ */
 int nl_open(struct nl **out, int netns_fd);
 /* The same for another netlink protocol (NETLINK_NETFILTER for nft.c). */
 int nl_open_proto(struct nl **out, int netns_fd, int protocol);
@@ -43,52 +51,6 @@ const char *nl_extack(const struct nl *nl);
  */
 const char *nl_why(const struct nl *nl, int err, char *buf, size_t size);
 
-/* ---- Decoded objects ---------------------------------------------------- */
-
-#define NL_ALIAS_MAX 256 /* IFALIASZ */
-#define NL_KIND_MAX 16
-
-struct nl_link {
-	unsigned ifindex;
-	char ifname[IFNAMSIZ];
-	char kind[NL_KIND_MAX]; /* IFLA_INFO_KIND: "veth", "bridge", "" */
-	char slave_kind[NL_KIND_MAX]; /* "bridge" for a bridge port */
-	unsigned flags; /* IFF_* */
-	uint8_t operstate; /* IF_OPER_* */
-	unsigned mtu;
-	unsigned master; /* 0: none */
-	unsigned link; /* IFLA_LINK: a veth's peer ifindex, in its netns */
-	int link_netnsid; /* -1: the peer is in this namespace */
-	uint8_t mac[6];
-	bool has_mac;
-	char alias[NL_ALIAS_MAX];
-};
-
-struct nl_addr {
-	unsigned ifindex;
-	struct pw_prefix prefix;
-	uint8_t scope;
-	uint32_t flags; /* IFA_F_* */
-};
-
-struct nl_route {
-	struct pw_prefix dst; /* len 0: default route */
-	struct pw_addr gateway; /* family 0: none */
-	unsigned oif;
-	uint32_t table;
-	uint8_t type; /* RTN_* */
-	uint8_t protocol;
-	uint8_t scope;
-};
-
-struct nl_neigh {
-	unsigned ifindex;
-	struct pw_addr dst;
-	uint8_t lladdr[6];
-	bool has_lladdr;
-	uint16_t state; /* NUD_* */
-};
-
 /* ---- Queries ------------------------------------------------------------ */
 
 /* One link by index (ifindex > 0) or name; -ENODEV when there is none. */
@@ -98,7 +60,8 @@ int nl_link_get(struct nl *nl, unsigned ifindex, const char *ifname,
 /*
  * Dumps return a malloc'ed array the caller frees.  A dump that the kernel
  * marks inconsistent (NLM_F_DUMP_INTR) is retried whole, up to 5 times.
- * family AF_UNSPEC dumps both; ifindex 0 means every link.
+ * family AF_UNSPEC dumps both; ifindex 0 means every link.  On failure
+ * (-ENOMEM when the array cannot grow) *out is NULL and *n is 0.
  */
 int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n);
 int nl_addr_list(struct nl *nl, int family, unsigned ifindex,
@@ -172,7 +135,10 @@ struct nl_route_req {
 	unsigned oif; /* 0: let the kernel pick from the gateway */
 };
 
-/* Each returns 0, or -ENOBUFS when the queue is full (commit first). */
+/*
+ * Each returns 0, -ENOBUFS when the queue is full (commit first), or
+ * -ENOMEM when the queue cannot be allocated.
+ */
 int nl_put_veth(struct nl *nl, const struct nl_veth *v);
 /* A new bridge; multicast snooping off unless mcast_snooping. */
 int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping);
@@ -221,26 +187,5 @@ int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
 /* One GET (dump false) or DUMP request; every data reply goes to fn. */
 int nl_request(struct nl *nl, struct nlmsghdr *req, bool dump,
 	       int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
-
-/* ---- For the fuzz harness and tests ------------------------------------- */
-
-/*
- * Walk one received datagram the way nl_commit() and the dumps do, with
- * every length checked.  Calls fn for each message that belongs to us
- * (portid, and seq within [seq_lo, seq_hi]).  Returns the number of
- * messages walked, or -EBADMSG for a datagram that is not whole.
- */
-int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
-	    uint32_t seq_hi, int (*fn)(const struct nlmsghdr *nlh, void *arg),
-	    void *arg);
-
-/* Decode an NLMSG_ERROR: its errno (<= 0) and its extack text into msg. */
-int nl_decode_error(const struct nlmsghdr *nlh, char *msg, size_t size);
-
-/* Decode link/address/route/neighbour messages; -EBADMSG if malformed. */
-int nl_decode_link(const struct nlmsghdr *nlh, struct nl_link *out);
-int nl_decode_addr(const struct nlmsghdr *nlh, struct nl_addr *out);
-int nl_decode_route(const struct nlmsghdr *nlh, struct nl_route *out);
-int nl_decode_neigh(const struct nlmsghdr *nlh, struct nl_neigh *out);
 
 #endif

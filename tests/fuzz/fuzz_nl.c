@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_nl.c - libFuzzer target for received rtnetlink datagrams
- * (nl_walk() and nl_decode_*() in common/nl.c).
+ * (nl_walk() and nl_decode_*() in common/nl_decode.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
  * The input is one datagram from the kernel, in a buffer of exactly its
  * size: nl_walk() for port 0 and every sequence number hands each message
- * to all five decoders, which must stay inside it.
+ * to all six decoders, which must stay inside it.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nl.h"
+#include "nl_decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,6 +24,7 @@ static int each(const struct nlmsghdr *nlh, void *arg)
 	struct nl_addr addr;
 	struct nl_route route;
 	struct nl_neigh neigh;
+	int nsid;
 	int err;
 
 	(void)arg;
@@ -40,6 +41,7 @@ static int each(const struct nlmsghdr *nlh, void *arg)
 		abort();
 	nl_decode_route(nlh, &route);
 	nl_decode_neigh(nlh, &neigh);
+	nl_decode_nsid(nlh, &nsid);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_nl.c - unit tests for walking and decoding received rtnetlink
- * datagrams (nl_walk() and nl_decode_*() in common/nl.c).
+ * datagrams (nl_walk() and nl_decode_*() in common/nl_decode.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
@@ -15,13 +15,14 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "nl.h"
+#include "nl_decode.h"
 #include "tap.h"
 
 /* A netlink-aligned buffer; tests build one message or a datagram in it. */
@@ -521,6 +522,55 @@ static void test_neigh(void)
 	   "payload shorter than ndmsg is -EBADMSG");
 }
 
+/* ---- RTM_NEWNSID ------------------------------------------------------- */
+
+static struct nlmsghdr *nsid_msg(void)
+{
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *g;
+
+	memset(&mb, 0, sizeof(mb));
+	nlh = msg_start(mb.c, RTM_NEWNSID, 0);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	return nlh;
+}
+
+static void test_nsid(void)
+{
+	struct nlmsghdr *nlh;
+	int nsid, err;
+
+	nlh = nsid_msg();
+	mnl_attr_put_u32(nlh, NETNSA_NSID, 5);
+	nsid = 99;
+	err = nl_decode_nsid(nlh, &nsid);
+	ok(err == 0 && nsid == 5, "nl_decode_nsid of id 5: %d, %d", err, nsid);
+
+	nlh = nsid_msg();
+	mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t)-1);
+	nsid = 99;
+	err = nl_decode_nsid(nlh, &nsid);
+	ok(err == 0 && nsid == -1, "NETNSA_NSID_NOT_ASSIGNED is -1: %d, %d",
+	   err, nsid);
+
+	nlh = nsid_msg();
+	nsid = 99;
+	ok(nl_decode_nsid(nlh, &nsid) == -EBADMSG && nsid == 99,
+	   "no NETNSA_NSID is -EBADMSG, nsid untouched");
+	nlh = nsid_msg();
+	mnl_attr_put_u16(nlh, NETNSA_NSID, 5);
+	ok(nl_decode_nsid(nlh, &nsid) == -EBADMSG,
+	   "NETNSA_NSID of 2 bytes is -EBADMSG");
+	nlh = nsid_msg();
+	mnl_attr_put_u32(nlh, NETNSA_NSID, 5);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ok(nl_decode_nsid(nlh, &nsid) == -EBADMSG, "RTM_NEWLINK is -EBADMSG");
+	nlh->nlmsg_type = RTM_NEWNSID;
+	nlh->nlmsg_len = sizeof(*nlh);
+	ok(nl_decode_nsid(nlh, &nsid) == -EBADMSG, "no rtgenmsg is -EBADMSG");
+}
+
 /* ---- NLMSG_ERROR ------------------------------------------------------- */
 
 /*
@@ -918,6 +968,7 @@ int main(void)
 	test_addr();
 	test_route();
 	test_neigh();
+	test_nsid();
 	test_error();
 	test_walk();
 	test_walk_huge_len();
