@@ -15,8 +15,8 @@
 
 #include "check.h"
 #include "ipam.h"
-#include "nft.h"
 #include "probe.h"
+#include "ruleset.h"
 
 #define GATEWAY_TRIES 3
 #define GATEWAY_WAIT_MS 700
@@ -52,12 +52,8 @@ struct check {
 	bool enslaved;
 	struct pw_addr gw[2]; /* family 0: none known */
 
-	struct nft *nft;
-	struct nft_chain_info *chains;
-	size_t nchains;
-	struct nft_rule_info *rules;
-	size_t nrules;
-	int nft_err;
+	struct ruleset rs;
+	int rs_err; /* the ruleset could not be read: -errno */
 };
 
 static int fam_index(int family)
@@ -231,14 +227,6 @@ static void find_host_side(struct check *c)
 	for (int f = 0; f < 2 && !c->bridge; f++)
 		if (c->wants[f])
 			c->bridge = bridge_for(host, &c->want[f], &baddr);
-}
-
-static void read_ruleset(struct check *c)
-{
-	c->nft_err = nft_open(&c->nft);
-	if (!c->nft_err)
-		c->nft_err = nft_ruleset_read(c->nft, &c->chains, &c->nchains,
-					      &c->rules, &c->nrules);
 }
 
 /* ---- The checks inside the pod ------------------------------------------ */
@@ -453,37 +441,6 @@ static void check_forwarding(struct check *c)
 	}
 }
 
-static bool family_applies(int nfproto, int family)
-{
-	return nfproto == NFPROTO_INET ||
-	       (family == AF_INET && nfproto == NFPROTO_IPV4) ||
-	       (family == AF_INET6 && nfproto == NFPROTO_IPV6);
-}
-
-static bool match_covers(bool has, bool neg, const struct pw_prefix *p,
-			 const struct pw_addr *a)
-{
-	bool in;
-
-	if (!has)
-		return true;
-	in = p->addr.family == a->family && addr_prefix_contains(p, a);
-	return neg ? !in : in;
-}
-
-static const struct nft_chain_info *base_chain(const struct check *c,
-					       const struct nft_rule_info *r)
-{
-	for (size_t i = 0; i < c->nchains; i++) {
-		const struct nft_chain_info *ch = &c->chains[i];
-
-		if (ch->base && ch->family == r->family &&
-		    !strcmp(ch->table, r->table) && !strcmp(ch->name, r->chain))
-			return ch;
-	}
-	return NULL;
-}
-
 static const char *family_word(int nfproto)
 {
 	return nfproto == NFPROTO_INET ? "inet" :
@@ -494,7 +451,7 @@ static const char *family_word(int nfproto)
 static void check_masquerade(struct check *c)
 {
 	for (int f = 0; f < 2; f++) {
-		const struct nft_rule_info *hit = NULL;
+		const struct ruleset_rule *hit;
 		const struct pw_addr *a;
 		char fix[PATH_MAX + 256], what[96], net[PW_ADDRSTRLEN];
 		struct pw_prefix subnet;
@@ -506,24 +463,13 @@ static void check_masquerade(struct check *c)
 		addr_format_prefix(&subnet, net, sizeof(net));
 		snprintf(what, sizeof(what), "a masquerade rule covers %s",
 			 net);
-		if (c->nft_err) {
+		if (c->rs_err) {
 			report(c, "masquerade", false, NULL, what,
 			       "cannot read the nftables ruleset: %s",
-			       strerror(-c->nft_err));
+			       strerror(-c->rs_err));
 			continue;
 		}
-		for (size_t i = 0; i < c->nrules && !hit; i++) {
-			const struct nft_rule_info *r = &c->rules[i];
-			const struct nft_chain_info *ch = base_chain(c, r);
-
-			if (r->verdict == NFT_V_MASQ && ch &&
-			    !strcmp(ch->type, "nat") &&
-			    ch->hook == NF_INET_POST_ROUTING &&
-			    family_applies(r->family, a->family) &&
-			    match_covers(r->has_saddr, r->saddr_neg, &r->saddr,
-					 a))
-				hit = r;
-		}
+		hit = ruleset_masquerade_for(&c->rs, a);
 		snprintf(fix, sizeof(fix), "nat-out%s%s%s%s %s",
 			 c->env->host_netns ? " -n " : "",
 			 c->env->host_netns ? c->env->host_netns : "",
@@ -540,53 +486,8 @@ static void check_masquerade(struct check *c)
 	}
 }
 
-/*
- * Does a rule certainly apply to the pod's traffic on its way out?  It
- * comes in from the pod's bridge and leaves by some other interface, so
- * "iifname cni0" and "oifname != cni0" hold, while "oifname eth0" depends
- * on a route this check does not follow.  A condition that can't be
- * judged makes the rule uncertain, and an uncertain rule decides nothing.
- */
-static bool applies_outbound(const struct check *c,
-			     const struct nft_rule_info *r,
-			     const struct pw_addr *a)
-{
-	const char *br = c->bridge ? c->bridge->ifname : NULL;
-
-	if (r->other || r->has_daddr ||
-	    !match_covers(r->has_saddr, r->saddr_neg, &r->saddr, a))
-		return false;
-	if (r->has_iif && (!br || (strcmp(r->iif, br) == 0) == r->iif_neg))
-		return false;
-	if (r->has_oif && !(br && r->oif_neg && !strcmp(r->oif, br)))
-		return false;
-	return true;
-}
-
-/*
- * How one forward chain treats the pod's outgoing traffic: the first rule
- * that certainly applies decides, else the policy.
- */
-static int chain_verdict(const struct check *c, const struct nft_chain_info *ch,
-			 const struct pw_addr *a, uint64_t *handle)
-{
-	for (size_t i = 0; i < c->nrules; i++) {
-		const struct nft_rule_info *r = &c->rules[i];
-
-		if (r->family != ch->family || strcmp(r->table, ch->table) ||
-		    strcmp(r->chain, ch->name) ||
-		    (r->verdict != NFT_V_ACCEPT && r->verdict != NFT_V_DROP) ||
-		    !applies_outbound(c, r, a))
-			continue;
-		*handle = r->handle;
-		return r->verdict == NFT_V_ACCEPT ? NF_ACCEPT : NF_DROP;
-	}
-	*handle = 0;
-	return (int)ch->policy;
-}
-
 /* The rules that let a subnet through a chain, both ways. */
-static void forward_fix(const struct check *c, const struct nft_chain_info *ch,
+static void forward_fix(const struct check *c, const struct ruleset_chain *ch,
 			const char *net, int family, char *fix, size_t size)
 {
 	const char *word = family == AF_INET ? "ip" : "ip6";
@@ -611,8 +512,8 @@ static void forward_fix(const struct check *c, const struct nft_chain_info *ch,
 static void check_forward_path(struct check *c)
 {
 	for (int f = 0; f < 2; f++) {
-		const struct nft_chain_info *dropper = NULL;
-		uint64_t handle = 0;
+		const struct ruleset_chain *dropper;
+		uint64_t handle;
 		char fix[2 * PATH_MAX + 256], what[96], net[PW_ADDRSTRLEN];
 		struct pw_prefix subnet;
 		const struct pw_addr *a;
@@ -623,21 +524,15 @@ static void check_forward_path(struct check *c)
 		subnet = addr_network(&c->want[f]);
 		addr_format_prefix(&subnet, net, sizeof(net));
 		snprintf(what, sizeof(what), "no forward chain drops %s", net);
-		if (c->nft_err) {
+		if (c->rs_err) {
 			report(c, "forward_path", false, NULL, what,
 			       "cannot read the nftables ruleset: %s",
-			       strerror(-c->nft_err));
+			       strerror(-c->rs_err));
 			continue;
 		}
-		for (size_t i = 0; i < c->nchains && !dropper; i++) {
-			const struct nft_chain_info *ch = &c->chains[i];
-
-			if (ch->base && !strcmp(ch->type, "filter") &&
-			    ch->hook == NF_INET_FORWARD &&
-			    family_applies(ch->family, a->family) &&
-			    chain_verdict(c, ch, a, &handle) == NF_DROP)
-				dropper = ch;
-		}
+		dropper = ruleset_forward_dropper(
+			&c->rs, a, c->bridge ? c->bridge->ifname : NULL,
+			&handle);
 		if (!dropper) {
 			report(c, "forward_path", true, NULL, what,
 			       "nothing in the forward path drops it");
@@ -694,7 +589,7 @@ int check_pod(const struct check_env *env, check_emit_fn emit, void *arg)
 	}
 	find_host_side(&c);
 	find_gateways(&c);
-	read_ruleset(&c);
+	c.rs_err = ruleset_read(&c.rs);
 	check_links_up(&c);
 	check_address(&c);
 	check_routes(&c);
@@ -706,8 +601,6 @@ int check_pod(const struct check_env *env, check_emit_fn emit, void *arg)
 	check_forward_path(&c);
 	if (env->to)
 		check_to(&c, env->to);
-	nft_close(c.nft);
-	free(c.chains);
-	free(c.rules);
+	ruleset_free(&c.rs);
 	return c.failures;
 }

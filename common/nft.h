@@ -4,8 +4,8 @@
  *
  * Copyright (C) 2026 The podwire developers
  *
- * Everything lives in one table, marked as podwire's by its comment
- * (RELIABILITY.md rule 6):
+ * Everything lives in one table, marked as podwire's by its comment, so
+ * that podwire changes nothing it did not make:
  *
  *   table inet podwire {
  *       comment "podwire"
@@ -48,7 +48,11 @@ struct nft_masq {
 
 struct nft;
 
-/* A NETLINK_NETFILTER socket in the current namespace. */
+/*
+ * A NETLINK_NETFILTER socket in the current namespace.  Nothing here
+ * prints; a failure is -errno, -ENOMEM when memory runs out.  Reading
+ * anyone else's ruleset is ruleset.h's.
+ */
 int nft_open(struct nft **out);
 void nft_close(struct nft *nft);
 const char *nft_why(const struct nft *nft, int err, char *buf, size_t size);
@@ -68,56 +72,6 @@ int nft_masq_list(struct nft *nft, struct nft_masq **rules, size_t *n);
  */
 int nft_masq_sync(struct nft *nft, const struct nft_masq *add, size_t nadd,
 		  const struct pw_prefix *del, size_t ndel, bool *changed);
-
-/* ---- Reading anyone's ruleset, for pod-inspect --check ------------------ */
-
-#define NFT_NAME_MAX 256
-
-struct nft_chain_info {
-	int family; /* NFPROTO_* */
-	char table[NFT_NAME_MAX];
-	char name[NFT_NAME_MAX];
-	bool base; /* hooked: has type, hook, priority and policy */
-	char type[16]; /* "filter", "nat", "route" */
-	uint32_t hook; /* NF_INET_* */
-	int32_t prio;
-	uint32_t policy; /* NF_ACCEPT or NF_DROP */
-};
-
-enum nft_verdict {
-	NFT_V_NONE, /* no verdict: the packet goes on */
-	NFT_V_ACCEPT,
-	NFT_V_DROP, /* drop or reject */
-	NFT_V_MASQ, /* masquerade, or source NAT to an address */
-	NFT_V_OTHER, /* jump, goto, return, queue ...: can't judge */
-};
-
-/*
- * A rule reduced to what --check can judge: its source and destination
- * prefix matches, whether it has any other condition, and its verdict.
- * Rules written by podwire, by nft and by iptables-nft all come out the
- * same, since they are the same expressions in the kernel.
- */
-struct nft_rule_info {
-	int family;
-	char table[NFT_NAME_MAX];
-	char chain[NFT_NAME_MAX];
-	uint64_t handle;
-	bool has_saddr, saddr_neg;
-	struct pw_prefix saddr;
-	bool has_daddr, daddr_neg;
-	struct pw_prefix daddr;
-	/* iifname / oifname compared with a whole name ("eth*" is other) */
-	bool has_iif, iif_neg, has_oif, oif_neg;
-	char iif[PW_IFNAME_MAX + 1], oif[PW_IFNAME_MAX + 1];
-	bool other; /* a condition besides those: this rule may not apply */
-	enum nft_verdict verdict;
-};
-
-/* Every chain and rule, of every family.  The caller frees both. */
-int nft_ruleset_read(struct nft *nft, struct nft_chain_info **chains,
-		     size_t *nchains, struct nft_rule_info **rules,
-		     size_t *nrules);
 
 /* The comment that marks a rule, and its parse. */
 int nft_masq_comment(const struct nft_masq *m, char *buf, size_t size);

@@ -39,7 +39,10 @@ struct nl;
  * -ENOMEM when the handle cannot be allocated.
  */
 int nl_open(struct nl **out, int netns_fd);
-/* The same for another netlink protocol (NETLINK_NETFILTER for nft.c). */
+/*
+ * The same for another netlink protocol (NETLINK_NETFILTER for nft.c and
+ * ruleset.c).
+ */
 int nl_open_proto(struct nl **out, int netns_fd, int protocol);
 void nl_close(struct nl *nl);
 /* The kernel's message for the last failed request, "" when it gave none. */
@@ -167,7 +170,7 @@ int nl_commit(struct nl *nl, size_t *failed);
 /* Drop the queue without sending it. */
 void nl_discard(struct nl *nl);
 
-/* ---- Raw exchanges, for protocols built on this socket (nft.c) ----------- */
+/* ---- Raw exchanges, for protocols built on this socket (nftables) -------- */
 
 /* The next sequence number; use one per message of a prebuilt buffer. */
 uint32_t nl_next_seq(struct nl *nl);
