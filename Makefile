@@ -47,12 +47,23 @@ NO_TRUNC_WARN := $(shell $(CC) -Werror -Wno-format-truncation -x c -c \
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter $(NO_TRUNC_WARN) -fstack-protector-strong \
-	-MMD -MP -Icommon -Icmds -I$(BUILD) $(PC_CFLAGS)
+	-MMD -MP $(PC_CFLAGS)
 LDLIBS += $(PC_LIBS)
 
-COMMON_SRC := $(wildcard common/*.c)
-COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+# Two tiers (CONTRIBUTING.md): lib/ is the silent typed library, pipe/ the
+# pipeline layer over it.  Each tier sees only the headers below it, so
+# the library cannot include a record, stage or CLI header by mistake.
+LIB_INC := -Ilib
+PIPE_INC := -Ilib -Ipipe -I$(BUILD)
+CMD_INC := -Ilib -Ipipe -Icmds -I$(BUILD)
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+PIPE_SRC := $(wildcard pipe/*.c)
+PIPE_OBJ := $(PIPE_SRC:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libpodwire.a
+PIPE := $(BUILD)/libpodwire-pipe.a
+BOUNDARY := $(BUILD)/lib-boundary.tap
 BINS := $(PROGRAMS:%=$(BUILD)/bin/%)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -70,7 +81,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
-all: $(BINS)
+all: $(BINS) $(BOUNDARY)
 
 # The version lives in a header rewritten only when it changes, so -V is
 # never stale and nothing rebuilds when it is not.
@@ -79,19 +90,41 @@ $(VERSION_H): FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define PODWIRE_VERSION "$(VERSION)"' >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BUILD)/obj/common/cli.o: $(VERSION_H)
+$(BUILD)/obj/pipe/cli.o: $(VERSION_H)
 FORCE:
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/lib/%.o: lib/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(LIB_INC) -c -o $@ $<
 
-$(LIB): $(COMMON_OBJ)
+$(BUILD)/obj/pipe/%.o: pipe/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(PIPE_INC) -c -o $@ $<
+
+$(BUILD)/obj/cmds/%.o: cmds/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(CMD_INC) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/%: $(BUILD)/obj/cmds/%.o $(LIB)
+$(PIPE): $(PIPE_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# The library's promise, checked on every build: no object of it calls
+# anything that prints or exits, or touches a record, a stage or the CLI.
+$(BOUNDARY): $(LIB_OBJ) scripts/lib-boundary
+	$(call msg,CHECK,library boundary)
+	$(Q)scripts/lib-boundary $(LIB_OBJ) >$@.tmp || \
+		{ grep '^not ok' $@.tmp >&2; rm -f $@.tmp; exit 1; }
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmds/%.o $(PIPE) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -102,25 +135,36 @@ SHELL_CMDS := $(filter-out podwire,$(PROGRAMS))
 $(BUILD)/obj/multi/%.o: cmds/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -DPODWIRE_MULTICALL -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(CMD_INC) -DPODWIRE_MULTICALL -c -o $@ $<
 
 $(BUILD)/bin/podwire: $(BUILD)/obj/cmds/podwire.o \
-		$(SHELL_CMDS:%=$(BUILD)/obj/multi/%.o) $(LIB)
+		$(SHELL_CMDS:%=$(BUILD)/obj/multi/%.o) $(PIPE) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lreadline
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(PIPE) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(PIPE_INC) -Itests/unit $(LDFLAGS) -o $@ $< \
+		$(PIPE) $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+$(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PIPE) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(PIPE_INC) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(PIPE) $(LIB) $(LDLIBS)
 
-units: $(UNIT_BINS) $(FUZZ_REPLAY)
+# A front end of the library alone, as the CNI plugin and veth-prune will
+# be: it sees no pipeline header and links no pipeline object.
+$(BUILD)/tests/lib-pod: tests/lib/lib-pod.c $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LIB_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+LIB_TESTS := $(if $(wildcard tests/lib/lib-pod.c),$(BUILD)/tests/lib-pod)
+
+units: $(UNIT_BINS) $(FUZZ_REPLAY) $(LIB_TESTS)
 
 # ---- Checks -------------------------------------------------------------
 
@@ -145,12 +189,14 @@ lint-man:
 		if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; \
 	done
 
+FORMAT_FILES = cmds/*.c cmds/*.h lib/*.c lib/*.h pipe/*.c pipe/*.h \
+	$(wildcard tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/lib/*.c)
+
 format:
-	clang-format -i cmds/*.c common/*.c common/*.h tests/unit/*.c \
-		tests/unit/*.h tests/fuzz/*.c
+	clang-format -i $(FORMAT_FILES)
 
 format-check:
-	$(Q)clang-format --dry-run --Werror cmds/*.c common/*.c common/*.h
+	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
 
 analyze:
 	scan-build --status-bugs $(MAKE) BUILD=$(BUILD)/analyze all
@@ -165,7 +211,8 @@ fuzz: $(VERSION_H)
 		clang $(filter-out -MMD -MP -Wno-format-truncation,$(CFLAGS)) \
 			-O1 -g -fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=all \
-			-o $(BUILD)/fuzz/$$t $$src $(COMMON_SRC) $(LDLIBS) || exit 1; \
+			$(PIPE_INC) -o $(BUILD)/fuzz/$$t $$src $(LIB_SRC) \
+			$(PIPE_SRC) $(LDLIBS) || exit 1; \
 		echo "  FUZZ    $$t ($(FUZZ_SECONDS)s)"; \
 		$(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/$$t- \

@@ -24,10 +24,13 @@
 #include <string.h>
 
 #include "bridge.h"
+#include "bridge_rec.h"
 #include "cli.h"
 #include "cmds.h"
 #include "name.h"
 #include "ns.h"
+#include "ns_cache.h"
+#include "route_rec.h"
 #include "stage.h"
 
 enum {
@@ -66,12 +69,13 @@ static const struct cli_prog prog = {
 
 struct br_attach {
 	struct cli_common c;
-	struct bridge br;
+	struct bridge_spec br;
+	unsigned ifindex; /* the bridge's, once found or made */
+	/* Operands, not a pipeline: refusing to delete is then an error. */
+	bool positional;
 	struct pw_prefix gw[2]; /* IPv4 first when both */
-	size_t ngw;
 	bool no_route;
 	bool hairpin;
-	unsigned mtu;
 	/* -D: host ends this run saw go with their namespace. */
 	char **vanishing;
 	size_t nvanishing;
@@ -81,22 +85,21 @@ struct br_attach {
 
 static int take_gw(struct br_attach *ba, const char *text)
 {
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_prefix p;
 	struct pw_why why;
-	const char *bad = addr_parse_prefix(text, AF_UNSPEC, &p, &why);
+	bool ok = addr_parse_prefix(text, AF_UNSPEC, &p, &why) &&
+		  addr_iface_ok(&p, &why);
 
-	if (!bad)
-		bad = addr_iface_invalid(&p, &why);
-	if (!bad && ba->ngw && ba->gw[0].addr.family == p.addr.family)
-		bad = "is a second address of one family";
-	if (bad) {
-		pw_usage_err("invalid gateway '%s': it %s",
-			     stage_esc(text, esc), bad);
+	if (ok && ba->br.ngw && ba->gw[0].addr.family == p.addr.family)
+		ok = pw_why_not(&why, "is a second address of one family");
+	if (!ok) {
+		pw_usage_err("invalid gateway '%s': it %s", msg_esc(text, esc),
+			     why.text);
 		return -1;
 	}
-	ba->gw[ba->ngw++] = p;
-	if (ba->ngw == 2 && ba->gw[0].addr.family == AF_INET6) {
+	ba->gw[ba->br.ngw++] = p;
+	if (ba->br.ngw == 2 && ba->gw[0].addr.family == AF_INET6) {
 		ba->gw[1] = ba->gw[0];
 		ba->gw[0] = p;
 	}
@@ -106,20 +109,18 @@ static int take_gw(struct br_attach *ba, const char *text)
 static int take_option(int val, const char *arg, void *ctx)
 {
 	struct br_attach *ba = ctx;
-	char buf[2 * PW_ADDRSTRLEN + 2], *comma;
+	char buf[2 * PW_ADDRSTRLEN + 2];
+	const char *first, *second;
 	uint32_t mtu;
 
 	switch (val) {
 	case OPT_GW:
-		if (ba->ngw ||
-		    pw_strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf)) {
+		if (ba->br.ngw ||
+		    !cli_split_pair(arg, buf, sizeof(buf), &first, &second)) {
 			pw_usage_err("--gw takes ADDR/LEN[,ADDR6/LEN] once");
 			return -1;
 		}
-		comma = strchr(buf, ',');
-		if (comma)
-			*comma = '\0';
-		if (take_gw(ba, buf) || (comma && take_gw(ba, comma + 1)))
+		if (take_gw(ba, first) || (second && take_gw(ba, second)))
 			return -1;
 		return 0;
 	case OPT_NO_ROUTE:
@@ -136,7 +137,7 @@ static int take_option(int val, const char *arg, void *ctx)
 			pw_usage_err("invalid MTU '%s': give 68-65535", arg);
 			return -1;
 		}
-		ba->mtu = mtu;
+		ba->br.mtu = mtu;
 		return 0;
 	}
 	return -1;
@@ -157,22 +158,22 @@ static int check_addresses(const struct rec *r)
 		{ "gw", AF_INET, false },
 		{ "gw6", AF_INET6, false },
 	};
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_prefix p;
 	struct pw_why why;
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
 		const char *v = rec_get(r, keys[i].key);
-		const char *bad;
+		bool ok;
 
 		if (!v)
 			continue;
-		bad = keys[i].prefix ?
-			      addr_parse_prefix(v, keys[i].family, &p, &why) :
-			      addr_parse(v, keys[i].family, &p.addr, &why);
-		if (bad) {
+		ok = keys[i].prefix ?
+			     addr_parse_prefix(v, keys[i].family, &p, &why) :
+			     addr_parse(v, keys[i].family, &p.addr, &why);
+		if (!ok) {
 			stage_err(r, "invalid %s '%s': it %s", keys[i].key,
-				  stage_esc(v, esc), bad);
+				  msg_esc(v, esc), why.text);
 			return PW_EXIT_USAGE;
 		}
 	}
@@ -181,34 +182,30 @@ static int check_addresses(const struct rec *r)
 
 static int check_record(struct rec *r, void *ctx)
 {
-	static const char *const names[] = { "netns", "host_ifname" };
 	struct br_attach *ba = ctx;
-	char esc[STAGE_ESC_SIZE];
+	const char *netns = rec_get(r, "netns");
+	const char *host = rec_get(r, "host_ifname");
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
-	const char *bad, *v;
 
-	if (!rec_get(r, "host_ifname")) {
+	if (!host) {
 		stage_err(r, "record has no host_ifname= field (veth-link "
 			     "writes it)");
 		return PW_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < PW_ARRAY_SIZE(names); i++) {
-		v = rec_get(r, names[i]);
-		if (!v)
-			continue;
-		bad = i == 0 ? name_netns_invalid(v, &why) :
-			       name_ifname_invalid(v, &why);
-		if (bad) {
-			/* An operand is an interface to the user, not a key. */
-			stage_err(r, "invalid %s '%s': it %s",
-				  i == 0	    ? "netns" :
-				  ba->br.positional ? "interface name" :
-						      "host_ifname",
-				  stage_esc(v, esc), bad);
-			return PW_EXIT_USAGE;
-		}
+	if (netns && !name_netns_ok(netns, &why)) {
+		stage_err(r, "invalid netns '%s': it %s", msg_esc(netns, esc),
+			  why.text);
+		return PW_EXIT_USAGE;
 	}
-	if (!strcmp(rec_get(r, "host_ifname"), ba->br.name)) {
+	if (!name_ifname_ok(host, &why)) {
+		/* An operand is an interface to the user, not a key. */
+		stage_err(r, "invalid %s '%s': it %s",
+			  ba->positional ? "interface name" : "host_ifname",
+			  msg_esc(host, esc), why.text);
+		return PW_EXIT_USAGE;
+	}
+	if (!strcmp(host, ba->br.name)) {
 		stage_err(r, "'%s' is the bridge itself, not a port of it",
 			  ba->br.name);
 		return PW_EXIT_USAGE;
@@ -218,129 +215,26 @@ static int check_record(struct rec *r, void *ctx)
 
 /* ---- Attaching ---------------------------------------------------------- */
 
-/*
- * The gateway for a pod address: the --gw of its family inside the pod's
- * own subnet, the only gateway its route can reach.
- */
-static const struct pw_prefix *gateway_for(const struct br_attach *ba,
-					   const char *addr)
-{
-	struct pw_prefix p;
-	struct pw_why why;
-
-	if (!addr || addr_parse_prefix(addr, AF_UNSPEC, &p, &why))
-		return NULL;
-	for (size_t i = 0; i < ba->ngw; i++)
-		if (addr_prefix_contains(&p, &ba->gw[i].addr))
-			return &ba->gw[i];
-	return NULL;
-}
-
-/*
- * "default via GW" in the pod, unless it already has exactly that;
- * *added when this run made it.
- */
-static int add_route(const struct rec *r, struct ns_handle *pod,
-		     const struct pw_prefix *gw, bool *added)
-{
-	struct nl_route_req req = { .gateway = gw->addr };
-	char g[PW_ADDRSTRLEN], why[512];
-	int err;
-
-	req.dst.addr.family = gw->addr.family;
-	nl_put_route(pod->nl, true, &req);
-	err = nl_commit(pod->nl, NULL);
-	*added = !err;
-	if (err == -EEXIST)
-		err = nl_default_route_via(pod->nl, &gw->addr);
-	if (!err)
-		return PW_EXIT_OK;
-	addr_format(&gw->addr, g, sizeof(g));
-	if (err == -EEXIST)
-		stage_err(r,
-			  "namespace '%s' already has another default "
-			  "route; not replacing it with one via %s",
-			  rec_get(r, "netns"), g);
-	else
-		stage_err(r, "cannot add the default route via %s in '%s': %s",
-			  g, rec_get(r, "netns"),
-			  nl_why(pod->nl, err, why, sizeof(why)));
-	return PW_EXIT_FAIL;
-}
-
-static void del_route(struct ns_handle *pod, const struct pw_prefix *gw)
-{
-	struct nl_route_req req = { .gateway = gw->addr };
-
-	req.dst.addr.family = gw->addr.family;
-	if (!nl_put_route(pod->nl, false, &req))
-		nl_commit(pod->nl, NULL);
-}
-
-static int route_pod(struct br_attach *ba, struct rec *r)
-{
-	static const char *const keys[][2] = { { "addr", "gw" },
-					       { "addr6", "gw6" } };
-	const char *netns = rec_get(r, "netns");
-	const struct pw_prefix *made = NULL;
-	struct ns_handle pod;
-	int err;
-
-	if (ba->no_route || !netns ||
-	    (!gateway_for(ba, rec_get(r, "addr")) &&
-	     !gateway_for(ba, rec_get(r, "addr6"))))
-		return PW_EXIT_OK;
-	err = ns_get(netns, &pod);
-	if (err) {
-		stage_err(r, "cannot use namespace '%s': %s", netns,
-			  ns_strerror(err));
-		return PW_EXIT_FAIL;
-	}
-	if (ns_is_current(pod.fd)) {
-		stage_err(r,
-			  "refusing to set a default route in '%s': it is "
-			  "the namespace br-attach runs in",
-			  netns);
-		return PW_EXIT_FAIL;
-	}
-	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
-		const struct pw_prefix *gw =
-			gateway_for(ba, rec_get(r, keys[i][0]));
-		char text[PW_ADDRSTRLEN];
-		bool added;
-		int st;
-
-		if (!gw)
-			continue;
-		st = add_route(r, &pod, gw, &added);
-		if (st) {
-			/* Atomic per record: the IPv4 route made just now
-			 * goes again when the IPv6 one fails. */
-			if (i && made)
-				del_route(&pod, made);
-			return st;
-		}
-		made = added ? gw : NULL;
-		rec_set(r, keys[i][1],
-			addr_format(&gw->addr, text, sizeof(text)));
-	}
-	return PW_EXIT_OK;
-}
-
 static int attach_one(struct rec *r, void *ctx)
 {
 	struct br_attach *ba = ctx;
+	const char *host = rec_get(r, "host_ifname");
+	struct bridge_fail fail;
 	unsigned newly;
-	int st = bridge_attach(&ba->br, r, rec_get(r, "host_ifname"),
-			       ba->hairpin, &newly);
+	int st = PW_EXIT_OK;
+	int err =
+		bridge_port_add(ba->ifindex, host, ba->hairpin, &newly, &fail);
 
-	if (!st)
-		rec_set(r, "bridge", ba->br.name);
-	if (!st)
-		st = route_pod(ba, r);
+	if (err) {
+		bridge_rec_port_err(r, ba->br.name, host, true, &fail, err);
+		return PW_EXIT_FAIL;
+	}
+	rec_set(r, "bridge", ba->br.name);
+	if (!ba->no_route)
+		st = route_rec_add(r, ba->gw, ba->br.ngw);
 	/* Atomic per record: what this run attached goes again. */
 	if (st)
-		bridge_release(newly);
+		bridge_port_release(newly);
 	return st;
 }
 
@@ -353,50 +247,14 @@ static void remember_vanishing(struct br_attach *ba, const char *host)
 	ba->vanishing[ba->nvanishing++] = pw_xstrdup(host);
 }
 
-static bool is_vanishing(const struct br_attach *ba, const char *ifname)
+static bool vanishing(const char *ifname, void *arg)
 {
+	const struct br_attach *ba = arg;
+
 	for (size_t i = 0; i < ba->nvanishing; i++)
 		if (!strcmp(ba->vanishing[i], ifname))
 			return true;
 	return false;
-}
-
-/*
- * The gateway a record's pod was routed through: the gw/gw6 br-attach
- * wrote into it, else the --gw that covers its address.
- */
-static bool record_gateway(const struct br_attach *ba, const struct rec *r,
-			   int i, struct pw_addr *out)
-{
-	static const char *const gws[] = { "gw", "gw6" };
-	static const char *const addrs[] = { "addr", "addr6" };
-	const struct pw_prefix *gw = gateway_for(ba, rec_get(r, addrs[i]));
-	const char *v = rec_get(r, gws[i]);
-	struct pw_why why;
-
-	if (v && !addr_parse(v, i ? AF_INET6 : AF_INET, out, &why))
-		return true;
-	if (gw)
-		*out = gw->addr;
-	return gw != NULL;
-}
-
-static int unroute_pod(struct br_attach *ba, struct rec *r,
-		       struct ns_handle *pod)
-{
-	for (int i = 0; i < 2; i++) {
-		struct nl_route_req req = { 0 };
-
-		if (!record_gateway(ba, r, i, &req.gateway))
-			continue;
-		req.dst.addr.family = req.gateway.family;
-		nl_put_route(pod->nl, false, &req);
-		nl_tolerate(pod->nl, ESRCH);
-	}
-	/* A route that is gone is fine; so is anything else here, as the
-	 * pod is being taken apart. */
-	nl_commit(pod->nl, NULL);
-	return PW_EXIT_OK;
 }
 
 static int detach_one(struct rec *r, void *ctx)
@@ -404,12 +262,13 @@ static int detach_one(struct rec *r, void *ctx)
 	struct br_attach *ba = ctx;
 	const char *host = rec_get(r, "host_ifname");
 	const char *netns = rec_get(r, "netns");
+	struct bridge_fail fail;
 	struct ns_handle pod;
-	int err, st;
+	int err;
 
 	rec_set(r, "bridge", ba->br.name);
 	if (netns) {
-		err = ns_get(netns, &pod);
+		err = ns_peek(netns, &pod);
 		if (err == -ENOENT) {
 			/* The pod is gone; the kernel reaps its veth, which
 			 * leaves the bridge on its own. */
@@ -417,37 +276,94 @@ static int detach_one(struct rec *r, void *ctx)
 			return PW_EXIT_OK;
 		}
 		if (!err && !ns_is_current(pod.fd) && !ba->no_route)
-			unroute_pod(ba, r, &pod);
+			route_rec_del(r, ba->gw, ba->br.ngw, pod.nl);
 	}
-	st = bridge_detach(&ba->br, r, host);
-	return st;
+	err = bridge_port_del(ba->ifindex, host, &fail);
+	if (err)
+		bridge_rec_port_err(r, ba->br.name, host, false, &fail, err);
+	return err ? PW_EXIT_FAIL : PW_EXIT_OK;
 }
 
-static bool vanishing(const char *ifname, void *arg)
-{
-	return is_vanishing(arg, ifname);
-}
-
+/*
+ * Delete the bridge if podwire made it and every port left is going
+ * away.  In a pipeline, a bridge someone else made or others still use
+ * stays (exit 0); given as an operand, that is an error.
+ */
 static int finish_delete(void *ctx)
 {
+	static const int caps[] = { CAP_NET_ADMIN };
 	struct br_attach *ba = ctx;
+	const char *name = ba->br.name;
+	struct bridge_usage u;
+	struct bridge_fail fail;
+	int err = bridge_usage(name, vanishing, ba, &u, &fail);
 
-	return bridge_delete(&ba->br, vanishing, ba);
+	if (!err && !u.ifindex)
+		return PW_EXIT_OK;
+	if (!err && !u.ours) {
+		if (!ba->positional)
+			return PW_EXIT_OK;
+		pw_err("refusing to delete '%s': podwire did not make it (no "
+		       "podwire: bridge mark)",
+		       name);
+		return PW_EXIT_FAIL;
+	}
+	if (!err && u.staying) {
+		if (!ba->positional)
+			return PW_EXIT_OK;
+		pw_err("not deleting bridge '%s': %zu port%s left (%s); detach "
+		       "them first",
+		       name, u.staying, u.staying == 1 ? "" : "s", u.example);
+		return PW_EXIT_FAIL;
+	}
+	if (!err && !cli_require_caps("deleting a bridge", caps, 1))
+		return PW_EXIT_FAIL;
+	if (!err)
+		err = bridge_del(u.ifindex, &fail);
+	if (err)
+		bridge_rec_err(ba->br.name, &fail);
+	return err ? PW_EXIT_FAIL : PW_EXIT_OK;
 }
 
 /* ---- main --------------------------------------------------------------- */
 
 static int check_bridge_name(const char *name)
 {
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
-	const char *bad = name_ifname_invalid(name, &why);
 
-	if (!bad)
+	if (name_ifname_ok(name, &why))
 		return PW_EXIT_OK;
-	pw_usage_err("invalid bridge name '%s': it %s", stage_esc(name, esc),
-		     bad);
+	pw_usage_err("invalid bridge name '%s': it %s", msg_esc(name, esc),
+		     why.text);
 	return PW_EXIT_USAGE;
+}
+
+/* The bridge, made if missing, before the first record. */
+static int set_up_bridge(struct br_attach *ba)
+{
+	static const int caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
+	struct bridge_fail fail;
+
+	if (!cli_require_caps("setting up a bridge", caps, PW_ARRAY_SIZE(caps)))
+		return PW_EXIT_FAIL;
+	ba->br.gws = ba->gw;
+	if (bridge_ensure(&ba->br, &ba->ifindex, &fail)) {
+		bridge_rec_err(ba->br.name, &fail);
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
+}
+
+static int find_bridge(struct br_attach *ba)
+{
+	struct bridge_fail fail;
+
+	if (bridge_find(ba->br.name, &ba->ifindex, &fail)) {
+		bridge_rec_err(ba->br.name, &fail);
+		return PW_EXIT_FAIL;
+	}
+	return PW_EXIT_OK;
 }
 
 static int run(struct br_attach *ba, int argc, char **argv)
@@ -461,14 +377,12 @@ static int run(struct br_attach *ba, int argc, char **argv)
 		.caps = caps,
 		.ncaps = PW_ARRAY_SIZE(caps),
 	};
-	bool records;
 	struct rec *recs;
 	int st;
 
 	if (stage_dash_means_stdin(&s, argv + optind + 1, n))
 		n = 0;
-	records = !n && (s.force_stdin || rec_stdin_has_records());
-	ba->br.positional = !records;
+	ba->positional = n || !(s.force_stdin || rec_stdin_has_records());
 	recs = stage_records_from_args("host_ifname", argv + optind + 1, n);
 	for (size_t i = 0; i < n; i++) {
 		st = check_record(&recs[i], ba);
@@ -483,15 +397,11 @@ static int run(struct br_attach *ba, int argc, char **argv)
 		s.apply = detach_one;
 		/* With interfaces named, only they go; else the bridge too. */
 		s.finish = n ? NULL : finish_delete;
-		st = bridge_find(&ba->br);
+		st = find_bridge(ba);
 	} else {
-		/* The bridge is set up before the first record. */
 		s.what = "attaching to a bridge";
 		s.apply = attach_one;
-		st = cli_require_caps("setting up a bridge", caps,
-				      PW_ARRAY_SIZE(caps)) ?
-			     bridge_ensure(&ba->br, ba->gw, ba->ngw, ba->mtu) :
-			     PW_EXIT_FAIL;
+		st = set_up_bridge(ba);
 	}
 	if (!st)
 		st = stage_run(&s, recs, n);

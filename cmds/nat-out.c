@@ -9,7 +9,7 @@
  *   netns-new pod1 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 \
  *     --gw 10.244.0.1/24 | nat-out --bridge cni0
  *
- * One rule per subnet in podwire's own nftables table (see common/nft.h),
+ * One rule per subnet in podwire's own nftables table (see lib/nft.h),
  * written in one atomic batch.  Given subnets, writes one record per
  * subnet.  In a pipe without subnets it derives each record's subnet from
  * its addr/addr6, acts once per subnet, and passes every record through
@@ -24,7 +24,8 @@
 #include "cli.h"
 #include "cmds.h"
 #include "nft.h"
-#include "ns.h"
+#include "ns_cache.h"
+#include "sysctl.h"
 #include "stage.h"
 
 enum {
@@ -70,9 +71,8 @@ struct nat_out {
 static int take_option(int val, const char *arg, void *ctx)
 {
 	struct nat_out *no = ctx;
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
-	const char *bad;
 
 	switch (val) {
 	case OPT_LIST:
@@ -80,10 +80,9 @@ static int take_option(int val, const char *arg, void *ctx)
 		return 0;
 	case OPT_OUT:
 	case OPT_BRIDGE:
-		bad = name_ifname_invalid(arg, &why);
-		if (bad) {
+		if (!name_ifname_ok(arg, &why)) {
 			pw_usage_err("invalid interface name '%s': it %s",
-				     stage_esc(arg, esc), bad);
+				     msg_esc(arg, esc), why.text);
 			return -1;
 		}
 		*(val == OPT_OUT ? &no->out : &no->bridge) = arg;
@@ -94,61 +93,63 @@ static int take_option(int val, const char *arg, void *ctx)
 
 /* ---- Records ------------------------------------------------------------ */
 
-static const char *subnet_invalid(const char *text, struct pw_prefix *p,
-				  struct pw_why *why)
+static bool subnet_ok(const char *text, struct pw_prefix *p, struct pw_why *why)
 {
-	const char *bad = addr_parse_prefix(text, AF_UNSPEC, p, why);
-
-	return bad ? bad : addr_subnet_invalid(p, why);
+	return addr_parse_prefix(text, AF_UNSPEC, p, why) &&
+	       addr_subnet_ok(p, why);
 }
 
 /* Positional subnets: each must be a subnet, host bits clear. */
 static int check_subnet(struct rec *r, void *ctx)
 {
 	const char *v = rec_get(r, "subnet");
-	char esc[STAGE_ESC_SIZE], canon[PW_ADDRSTRLEN];
+	char esc[MSG_ESC_SIZE], canon[PW_ADDRSTRLEN];
 	struct pw_prefix p;
 	struct pw_why why;
-	const char *bad = subnet_invalid(v, &p, &why);
 
 	(void)ctx;
-	if (bad) {
-		stage_err(r, "invalid subnet '%s': it %s", stage_esc(v, esc),
-			  bad);
+	if (!subnet_ok(v, &p, &why)) {
+		stage_err(r, "invalid subnet '%s': it %s", msg_esc(v, esc),
+			  why.text);
 		return PW_EXIT_USAGE;
 	}
 	rec_set(r, "subnet", addr_format_prefix(&p, canon, sizeof(canon)));
 	return PW_EXIT_OK;
 }
 
+/*
+ * A record's address stands for its subnet, which must be one a rule may
+ * cover: addr=10.0.0.2/0 would masquerade everything.
+ */
+static bool passing_addr_ok(const char *v, int family, struct pw_why *why)
+{
+	struct pw_prefix p, net;
+
+	if (!addr_parse_prefix(v, family, &p, why))
+		return false;
+	net = addr_network(&p);
+	return addr_subnet_ok(&net, why);
+}
+
 /* Records in a pipe: addr/addr6 must be ADDR/LEN when present. */
 static int check_passing(struct rec *r, void *ctx)
 {
-	static const char *const keys[] = { "addr", "addr6" };
-	char esc[STAGE_ESC_SIZE];
-	struct pw_prefix p;
+	static const struct {
+		const char *key;
+		int family;
+	} keys[] = { { "addr", AF_INET }, { "addr6", AF_INET6 } };
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
 
 	(void)ctx;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
-		const char *v = rec_get(r, keys[i]);
-		const char *bad = v ? addr_parse_prefix(v,
-							i ? AF_INET6 : AF_INET,
-							&p, &why) :
-				      NULL;
+		const char *v = rec_get(r, keys[i].key);
 
-		if (!bad && v) {
-			/* The subnet it stands for must be one a rule may
-			 * cover: addr=10.0.0.2/0 would masquerade everything. */
-			struct pw_prefix net = addr_network(&p);
-
-			bad = addr_subnet_invalid(&net, &why);
-		}
-		if (bad) {
-			stage_err(r, "invalid %s '%s': it %s", keys[i],
-				  stage_esc(v, esc), bad);
-			return PW_EXIT_USAGE;
-		}
+		if (!v || passing_addr_ok(v, keys[i].family, &why))
+			continue;
+		stage_err(r, "invalid %s '%s': it %s", keys[i].key,
+			  msg_esc(v, esc), why.text);
+		return PW_EXIT_USAGE;
 	}
 	return PW_EXIT_OK;
 }
@@ -171,7 +172,7 @@ static int forwarding_on(struct nat_out *no, const struct rec *r, int family)
 
 	if (no->forwarding[i])
 		return PW_EXIT_OK;
-	err = ns_get(NULL, &h);
+	err = ns_peek(NULL, &h);
 	if (!err)
 		err = ns_sysctl_read(&h, keys[i], now, sizeof(now));
 	if (!err && strcmp(now, "1"))
@@ -247,10 +248,11 @@ static int apply_nothing(struct rec *r, void *ctx)
 }
 
 /*
- * Subnets given as operands: all checked first, then one batch for all of
- * them (RELIABILITY.md rule 6), then a record per subnet, or the records
- * on stdin passed through (an operand that is not a target does not stop
- * a program reading records, DESIGN.md).
+ * Subnets given as operands: all checked first, then one atomic batch for
+ * all of them, so the ruleset never holds half of a command, then a record
+ * per subnet, or the records on stdin passed through (the subnets are not
+ * targets, and an operand that is not a target does not stop a program
+ * reading records).
  */
 static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 		       size_t n)
@@ -263,12 +265,10 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 	int st = PW_EXIT_OK, err;
 
 	for (size_t i = 0; i < n && !st; i++) {
-		struct pw_why w;
-
 		st = check_subnet(&recs[i], no);
 		if (!st)
 			addr_parse_prefix(rec_get(&recs[i], "subnet"),
-					  AF_UNSPEC, &nets[i], &w);
+					  AF_UNSPEC, &nets[i], NULL);
 		fill_masq(no, &nets[i], &masqs[i]);
 	}
 	if (!st && !cli_require_caps(s->what, s->caps, s->ncaps))
@@ -337,10 +337,9 @@ static int apply_passing(struct rec *r, void *ctx)
 	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
 		const char *v = rec_get(r, keys[i]);
 		struct pw_prefix p, net;
-		struct pw_why why;
 		int st;
 
-		if (!v || addr_parse_prefix(v, AF_UNSPEC, &p, &why))
+		if (!v || !addr_parse_prefix(v, AF_UNSPEC, &p, NULL))
 			continue;
 		net = addr_network(&p);
 		if (seen_before(no, &net))

@@ -20,6 +20,7 @@
 #include "cmds.h"
 #include "name.h"
 #include "ns.h"
+#include "ns_cache.h"
 #include "stage.h"
 
 enum {
@@ -70,19 +71,17 @@ static int take_option(int val, const char *arg, void *ctx)
 static int check_record(struct rec *r, void *ctx)
 {
 	const char *name = rec_get(r, "netns");
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
-	const char *bad;
 
 	(void)ctx;
 	if (!name) {
 		stage_err(r, "record has no netns= field");
 		return PW_EXIT_USAGE;
 	}
-	bad = name_netns_invalid(name, &why);
-	if (bad) {
+	if (!name_netns_ok(name, &why)) {
 		stage_err(r, "invalid namespace name '%s': it %s",
-			  stage_esc(name, esc), bad);
+			  msg_esc(name, esc), why.text);
 		return PW_EXIT_USAGE;
 	}
 	return PW_EXIT_OK;

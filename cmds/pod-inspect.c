@@ -102,28 +102,25 @@ static int set_mode(struct pod_inspect *pi, enum mode m)
 static int take_option(int val, const char *arg, void *ctx)
 {
 	struct pod_inspect *pi = ctx;
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
 	uint32_t pid;
-	const char *bad;
 
 	switch (val) {
 	case OPT_PID:
 		/* 4194304 is PID_MAX_LIMIT; 0, signs and hex are refused. */
 		if (pw_parse_u32(arg, 4194304, &pid) || pid == 0) {
 			pw_usage_err("invalid PID '%s': give 1-4194304",
-				     stage_esc(arg, esc));
+				     msg_esc(arg, esc));
 			return -1;
 		}
 		pi->pid = (pid_t)pid;
 		return 0;
 	case OPT_TO:
-		bad = addr_parse(arg, AF_UNSPEC, &pi->to, &why);
-		if (!bad)
-			bad = addr_host_invalid(&pi->to, &why);
-		if (bad) {
+		if (!addr_parse(arg, AF_UNSPEC, &pi->to, &why) ||
+		    !addr_host_ok(&pi->to, &why)) {
 			pw_usage_err("invalid address '%s': it %s",
-				     stage_esc(arg, esc), bad);
+				     msg_esc(arg, esc), why.text);
 			return -1;
 		}
 		pi->has_to = true;
@@ -230,9 +227,8 @@ static int load_all(struct inspect_host *host, struct inspect_pod **pods,
 		} else {
 			inspect_pod_close(p);
 		}
-		free(names[i]);
 	}
-	free(names);
+	inspect_names_free(names, count);
 	inspect_procs_free(&procs);
 	return PW_EXIT_OK;
 }
@@ -372,9 +368,8 @@ static int run_exec(const struct pod_inspect *pi)
 
 static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 {
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
-	const char *bad;
 
 	if (nargs > 1) {
 		pw_usage_err("one target at a time");
@@ -385,13 +380,10 @@ static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 		pw_usage_err("a target or --pid, not both");
 		return PW_EXIT_USAGE;
 	}
-	if (pi->target) {
-		bad = ns_target_invalid(pi->target, &why);
-		if (bad) {
-			pw_usage_err("invalid target '%s': it %s",
-				     stage_esc(pi->target, esc), bad);
-			return PW_EXIT_USAGE;
-		}
+	if (pi->target && !ns_target_ok(pi->target, &why)) {
+		pw_usage_err("invalid target '%s': it %s",
+			     msg_esc(pi->target, esc), why.text);
+		return PW_EXIT_USAGE;
 	}
 	if ((pi->mode == MODE_CHECK || pi->mode == MODE_EXEC) && !pi->target &&
 	    !pi->pid) {

@@ -25,10 +25,12 @@
 #include "cmds.h"
 #include "endpoint.h"
 #include "ipam.h"
+#include "lease_rec.h"
 #include "name.h"
-#include "ns.h"
+#include "ns_cache.h"
 #include "stage.h"
 #include "veth.h"
+#include "veth_rec.h"
 
 enum {
 	OPT_MTU = CLI_LONG_ONLY,
@@ -81,29 +83,29 @@ struct veth_link {
 	const char *gw_arg;
 };
 
-/* ---- Options and records ------------------------------------------------ */
+/* ---- Options ------------------------------------------------------------ */
 
 static int take_option(int val, const char *arg, void *ctx)
 {
 	struct veth_link *vl = ctx;
-	uint32_t mtu;
+	uint32_t n;
 
 	switch (val) {
 	case OPT_MTU:
 		/* 68 is IPv4's minimum; 65535 the kernel's veth maximum. */
-		if (pw_parse_u32(arg, 65535, &mtu) || mtu < 68) {
+		if (pw_parse_u32(arg, 65535, &n) || n < 68) {
 			pw_usage_err("invalid MTU '%s': give 68-65535", arg);
 			return -1;
 		}
-		vl->mtu = mtu;
+		vl->mtu = n;
 		return 0;
 	case OPT_QUEUES:
-		if (pw_parse_u32(arg, VETH_QUEUES_MAX, &mtu) || mtu < 1) {
+		if (pw_parse_u32(arg, VETH_QUEUES_MAX, &n) || n < 1) {
 			pw_usage_err("invalid queue count '%s': give 1-%d", arg,
 				     VETH_QUEUES_MAX);
 			return -1;
 		}
-		vl->queues = mtu;
+		vl->queues = n;
 		return 0;
 	case OPT_IPAM:
 		vl->ipam_arg = arg;
@@ -115,45 +117,52 @@ static int take_option(int val, const char *arg, void *ctx)
 	return -1;
 }
 
-/* Check an optional name field; fills nothing. */
-static int check_name(const struct rec *r, const char *key, bool is_netns)
+/* ---- Records ------------------------------------------------------------ */
+
+/* The fields a record may carry, and what each must hold. */
+enum field_kind { FIELD_NETNS, FIELD_IFNAME, FIELD_ADDR4, FIELD_ADDR6 };
+
+static const struct {
+	const char *key;
+	enum field_kind kind;
+} fields[] = {
+	{ "netns", FIELD_NETNS },     { "host_netns", FIELD_NETNS },
+	{ "ifname", FIELD_IFNAME },   { "host_ifname", FIELD_IFNAME },
+	{ "addr", FIELD_ADDR4 },      { "addr6", FIELD_ADDR6 },
+	{ "host_addr", FIELD_ADDR4 }, { "host_addr6", FIELD_ADDR6 },
+};
+
+/* Check one field, if present; addresses are written back canonical. */
+static int check_field(struct rec *r, const char *key, enum field_kind kind)
 {
 	const char *v = rec_get(r, key);
-	char esc[STAGE_ESC_SIZE];
-	struct pw_why why;
-	const char *bad;
-
-	if (!v)
-		return PW_EXIT_OK;
-	bad = is_netns ? name_netns_invalid(v, &why) :
-			 name_ifname_invalid(v, &why);
-	if (!bad)
-		return PW_EXIT_OK;
-	stage_err(r, "invalid %s '%s': it %s", key, stage_esc(v, esc), bad);
-	return PW_EXIT_USAGE;
-}
-
-/* Check an optional address field of one family and canonicalise it. */
-static int check_addr(struct rec *r, const char *key, int family)
-{
-	const char *v = rec_get(r, key);
-	char esc[STAGE_ESC_SIZE], canon[PW_ADDRSTRLEN];
+	char esc[MSG_ESC_SIZE], canon[PW_ADDRSTRLEN];
 	struct pw_prefix p;
 	struct pw_why why;
-	const char *bad;
+	bool ok;
 
 	if (!v)
 		return PW_EXIT_OK;
-	bad = addr_parse_prefix(v, family, &p, &why);
-	if (!bad)
-		bad = addr_iface_invalid(&p, &why);
-	if (bad) {
-		stage_err(r, "invalid %s '%s': it %s", key, stage_esc(v, esc),
-			  bad);
-		return PW_EXIT_USAGE;
+	switch (kind) {
+	case FIELD_NETNS:
+		ok = name_netns_ok(v, &why);
+		break;
+	case FIELD_IFNAME:
+		ok = name_ifname_ok(v, &why);
+		break;
+	default:
+		ok = addr_parse_prefix(v,
+				       kind == FIELD_ADDR4 ? AF_INET : AF_INET6,
+				       &p, &why) &&
+		     addr_iface_ok(&p, &why);
+		if (ok)
+			rec_set(r, key,
+				addr_format_prefix(&p, canon, sizeof(canon)));
 	}
-	rec_set(r, key, addr_format_prefix(&p, canon, sizeof(canon)));
-	return PW_EXIT_OK;
+	if (ok)
+		return PW_EXIT_OK;
+	stage_err(r, "invalid %s '%s': it %s", key, msg_esc(v, esc), why.text);
+	return PW_EXIT_USAGE;
 }
 
 static bool same_namespace(const struct rec *r)
@@ -165,10 +174,6 @@ static bool same_namespace(const struct rec *r)
 
 static int check_record(struct rec *r, void *ctx)
 {
-	static const char *const names[] = { "netns", "host_netns", "ifname",
-					     "host_ifname" };
-	static const char *const addrs[] = { "addr", "addr6", "host_addr",
-					     "host_addr6" };
 	struct veth_link *vl = ctx;
 	char host[IFNAMSIZ];
 	int st;
@@ -177,21 +182,16 @@ static int check_record(struct rec *r, void *ctx)
 		stage_err(r, "record has no netns= field");
 		return PW_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < PW_ARRAY_SIZE(names); i++) {
-		st = check_name(r, names[i], i < 2);
-		if (st)
-			return st;
-	}
-	for (size_t i = 0; i < PW_ARRAY_SIZE(addrs); i++) {
-		st = check_addr(r, addrs[i], i % 2 ? AF_INET6 : AF_INET);
+	for (size_t i = 0; i < PW_ARRAY_SIZE(fields); i++) {
+		st = check_field(r, fields[i].key, fields[i].kind);
 		if (st)
 			return st;
 	}
 	if (!rec_get(r, "ifname"))
 		rec_set(r, "ifname", "eth0");
 	if (!rec_get(r, "host_ifname")) {
-		endpoint_host_ifname(rec_get(r, "netns"), rec_get(r, "ifname"),
-				     host);
+		veth_host_ifname(rec_get(r, "netns"), rec_get(r, "ifname"),
+				 host);
 		rec_set(r, "host_ifname", host);
 	}
 	if (same_namespace(r) &&
@@ -205,31 +205,82 @@ static int check_record(struct rec *r, void *ctx)
 
 /* ---- Acting ------------------------------------------------------------- */
 
+/* Addresses from the pools, into the record; an address it has is asked
+ * for by name. */
+static int lease_for(struct veth_link *vl, struct rec *r, struct lease *got)
+{
+	const struct lease_owner who = lease_rec_owner(r);
+	struct ipam_fail fail;
+	struct lease want;
+	int err;
+
+	lease_rec_read(&vl->ipam, r, &want);
+	err = ipam_assign(&vl->ipam, &who, &want, got, &fail);
+	if (err) {
+		lease_rec_err(r, &vl->ipam, &fail, err);
+		return PW_EXIT_FAIL;
+	}
+	lease_rec_write(&vl->ipam, got, r);
+	return PW_EXIT_OK;
+}
+
 static int link_one(struct rec *r, void *ctx)
 {
 	struct veth_link *vl = ctx;
-	const struct veth_opts vo = { .mtu = vl->mtu, .queues = vl->queues };
-	int st;
+	const struct lease_owner who = lease_rec_owner(r);
+	struct veth_spec spec;
+	struct veth_made made;
+	struct veth_fail fail;
+	struct lease got;
+	char mac[18];
+	int err;
 
-	if (vl->use_ipam) {
-		st = ipam_assign(&vl->ipam, r);
-		if (st)
-			return st;
+	if (vl->use_ipam && lease_for(vl, r, &got))
+		return PW_EXIT_FAIL;
+	veth_rec_spec(r, vl->mtu, vl->queues, &spec);
+	err = veth_pair_add(&spec, &made, &fail);
+	if (err) {
+		veth_rec_err(r, &spec, &fail);
+		if (vl->use_ipam)
+			ipam_unassign(&vl->ipam, &who, &got);
+		return PW_EXIT_FAIL;
 	}
-	st = veth_pair_up(r, &vo);
-	if (st && vl->use_ipam)
-		ipam_undo_assign(&vl->ipam, r);
-	return st;
+	if (made.has_mac) {
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 made.mac[0], made.mac[1], made.mac[2], made.mac[3],
+			 made.mac[4], made.mac[5]);
+		rec_set(r, "mac", mac);
+	}
+	return PW_EXIT_OK;
 }
 
 static int unlink_one(struct rec *r, void *ctx)
 {
 	struct veth_link *vl = ctx;
-	int st = veth_pair_down(r);
+	const struct lease_owner who = lease_rec_owner(r);
+	struct lease hint, released;
+	struct ipam_fail ifail;
+	struct veth_spec spec;
+	struct veth_fail fail;
+	int err;
 
-	if (!st && vl->use_ipam)
-		st = ipam_release(&vl->ipam, r);
-	return st;
+	veth_rec_spec(r, vl->mtu, vl->queues, &spec);
+	err = veth_pair_del(&spec, &fail);
+	if (err) {
+		veth_rec_err(r, &spec, &fail);
+		return PW_EXIT_FAIL;
+	}
+	if (!vl->use_ipam)
+		return PW_EXIT_OK;
+	/* The record's addresses say which lease, if the index lost it. */
+	lease_rec_read(&vl->ipam, r, &hint);
+	err = ipam_release(&vl->ipam, &who, &hint, &released, &ifail);
+	if (err) {
+		lease_rec_err(r, &vl->ipam, &ifail, err);
+		return PW_EXIT_FAIL;
+	}
+	lease_rec_write(&vl->ipam, &released, r);
+	return PW_EXIT_OK;
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -238,7 +289,7 @@ static int unlink_one(struct rec *r, void *ctx)
 static int endpoints_to_rec(int argc, char **argv, struct rec *r)
 {
 	static const char *const prefixes[] = { "", "host_" };
-	char esc[STAGE_ESC_SIZE];
+	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
 
 	if (argc > 2) {
@@ -251,7 +302,7 @@ static int endpoints_to_rec(int argc, char **argv, struct rec *r)
 
 		if (bad) {
 			pw_err("invalid endpoint '%s': it %s",
-			       stage_esc(argv[i], esc), bad);
+			       msg_esc(argv[i], esc), bad);
 			return PW_EXIT_USAGE;
 		}
 	}
@@ -290,10 +341,10 @@ int veth_link_main(int argc, char **argv)
 		goto out;
 	}
 	if (vl.ipam_arg || vl.gw_arg) {
-		st = ipam_setup(&vl.ipam, vl.ipam_arg, vl.gw_arg);
+		vl.use_ipam = true;
+		st = lease_rec_setup(&vl.ipam, vl.ipam_arg, vl.gw_arg);
 		if (st)
 			goto out;
-		vl.use_ipam = true;
 	}
 	st = cli_enter_netns(&vl.c);
 	if (st)

@@ -164,7 +164,8 @@ no_links() {
 
 # Retry a command until it succeeds.  Used only where the kernel finishes
 # work asynchronously (a deleted namespace's veths are reaped after the
-# delete returns, RELIABILITY.md); the bound is a count, not a deadline.
+# delete returns, often by a second with a hundred of them); the bound is
+# a count, not a deadline.
 eventually() {
 	local i
 	for ((i = 0; i < 300; i++)); do

@@ -118,8 +118,8 @@ load helpers
 }
 
 @test "a placeholder left by an interrupted ip netns add: -p explains, -D clears it" {
-	# What `kill -9` at the bind mount of `ip netns add` leaves
-	# (RELIABILITY.md): an empty file that is not a namespace.
+	# What `kill -9` at the bind mount of `ip netns add` leaves (strace
+	# -e inject=mount:signal=KILL): an empty file that is not a namespace.
 	sb sh -c ': > /run/netns/victim && chmod 000 /run/netns/victim'
 	run -1 --separate-stderr sb netns-new -p victim
 	assert_regex "$stderr" "namespace 'victim' exists but cannot be used: not a network namespace.*netns-new -D victim"

@@ -177,7 +177,7 @@ assert_cable() {
 			"$(link_json eth0 "$ns" | jq -r .address)"
 	done <<<"$records"
 	# Sysctls were written in the right namespace for every pod, across
-	# the renewals of the proc instance they go through (common/ns.c).
+	# the renewals of the proc instance they go through (lib/sysctl.c).
 	run -0 sb bash -c 'for p in pod{1..100}; do
 		nsenter --net=/run/netns/$p cat /proc/sys/net/ipv6/conf/eth0/accept_ra
 	done | sort | uniq -c'

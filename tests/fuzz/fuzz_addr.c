@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_addr.c - libFuzzer target for address and prefix parsing
- * (common/addr.c).
+ * (lib/addr.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
@@ -36,19 +36,21 @@ static void check_prefix(const char *s, const struct pw_prefix *p)
 	if ((p->addr.family != AF_INET && p->addr.family != AF_INET6) ||
 	    p->len > addr_bits(p->addr.family))
 		abort();
-	if (addr_parse_prefix(s, p->addr.family, &q, &why) || !same(p, &q))
+	if (!addr_parse_prefix(s, p->addr.family, &q, &why) || !same(p, &q))
 		abort();
-	if (!addr_parse_prefix(s, other, &q, &why))
+	if (addr_parse_prefix(s, other, &q, &why))
 		abort();
 
 	/* What podwire writes, it must read back. */
 	addr_format_prefix(p, text, sizeof(text));
-	if (addr_parse_prefix(text, AF_UNSPEC, &q, &why) || !same(p, &q))
+	if (!addr_parse_prefix(text, AF_UNSPEC, &q, &why) || !same(p, &q))
 		abort();
 
-	addr_iface_invalid(p, &why);
-	addr_subnet_invalid(p, &why);
-	addr_host_invalid(&p->addr, &why);
+	/* Each gives the same answer with and without a why to fill. */
+	if (addr_iface_ok(p, &why) != addr_iface_ok(p, NULL) ||
+	    addr_subnet_ok(p, &why) != addr_subnet_ok(p, NULL) ||
+	    addr_host_ok(&p->addr, &why) != addr_host_ok(&p->addr, NULL))
+		abort();
 
 	net = addr_network(p);
 	if (net.len != p->len || !addr_prefix_contains(&net, &p->addr) ||
@@ -56,7 +58,7 @@ static void check_prefix(const char *s, const struct pw_prefix *p)
 	    !addr_prefix_overlap(p, &net) || !addr_prefix_overlap(&net, p))
 		abort();
 	/* A good subnet has no host bits. */
-	if (!addr_subnet_invalid(p, &why) && !same(p, &net))
+	if (addr_subnet_ok(p, &why) && !same(p, &net))
 		abort();
 
 	span = addr_span(p);
@@ -84,18 +86,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 
-	if (!addr_parse_prefix(s, AF_UNSPEC, &p, &why))
+	if (addr_parse_prefix(s, AF_UNSPEC, &p, &why))
 		check_prefix(s, &p);
 
-	if (!addr_parse(s, AF_UNSPEC, &a, &why)) {
+	if (addr_parse(s, AF_UNSPEC, &a, &why)) {
 		char text[PW_ADDRSTRLEN];
 		struct pw_addr b;
 
 		if (a.family != AF_INET && a.family != AF_INET6)
 			abort();
-		addr_host_invalid(&a, &why);
+		addr_host_ok(&a, &why);
 		addr_format(&a, text, sizeof(text));
-		if (addr_parse(text, AF_UNSPEC, &b, &why) ||
+		if (!addr_parse(text, AF_UNSPEC, &b, &why) ||
 		    !addr_equal(&a, &b))
 			abort();
 	}

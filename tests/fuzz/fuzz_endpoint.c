@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_endpoint.c - libFuzzer target for [NETNS:]IFNAME[=ADDR/LEN,...]
- * endpoints (common/endpoint.c).
+ * endpoints (pipe/endpoint.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "endpoint.h"
 #include "name.h"
+#include "veth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,8 +30,7 @@ static void check_addr(const struct rec *r, const char *key, int family)
 
 	if (!v)
 		return;
-	if (addr_parse_prefix(v, family, &p, &why) ||
-	    addr_iface_invalid(&p, &why))
+	if (!addr_parse_prefix(v, family, &p, &why) || !addr_iface_ok(&p, &why))
 		abort();
 }
 
@@ -51,11 +51,11 @@ static void check(const char *s, const char *prefix)
 	}
 	snprintf(key, sizeof(key), "%sifname", prefix);
 	ifname = rec_get(&r, key);
-	if (!ifname || !name_ifname_ok(ifname))
+	if (!ifname || !name_ifname_ok(ifname, NULL))
 		abort();
 	snprintf(key, sizeof(key), "%snetns", prefix);
 	netns = rec_get(&r, key);
-	if (netns && !name_netns_ok(netns))
+	if (netns && !name_netns_ok(netns, NULL))
 		abort();
 	snprintf(key, sizeof(key), "%saddr", prefix);
 	check_addr(&r, key, AF_INET);
@@ -64,9 +64,9 @@ static void check(const char *s, const char *prefix)
 	if (r.n > 4)
 		abort();
 
-	endpoint_host_ifname(netns, ifname, host);
+	veth_host_ifname(netns, ifname, host);
 	if (strlen(host) != 12 || strncmp(host, "veth", 4) ||
-	    !name_ifname_ok(host))
+	    !name_ifname_ok(host, NULL))
 		abort();
 	rec_clear(&r);
 }

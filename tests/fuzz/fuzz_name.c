@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_name.c - libFuzzer target for the interface and namespace name
- * allow-lists (common/name.c).
+ * allow-lists (lib/name.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
@@ -56,24 +56,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 
-	bad = name_ifname_invalid(s, &why);
+	bad = name_ifname_ok(s, &why) ? NULL : why.text;
 	if (bad)
 		check_reason(bad);
 	else if (!allowed(s, PW_IFNAME_MAX) || !strcmp(s, "default"))
 		abort();
-	if (name_ifname_ok(s) != !bad)
+	if (name_ifname_ok(s, NULL) != !bad)
 		abort();
 
-	bad = name_netns_invalid(s, &why);
+	bad = name_netns_ok(s, &why) ? NULL : why.text;
 	if (bad)
 		check_reason(bad);
 	else if (!allowed(s, PW_NETNS_MAX))
 		abort();
-	if (name_netns_ok(s) != !bad)
+	if (name_netns_ok(s, NULL) != !bad)
 		abort();
 
 	/* Both lists are the same but for length and "default". */
-	if (name_ifname_ok(s) && !name_netns_ok(s))
+	if (name_ifname_ok(s, NULL) && !name_netns_ok(s, NULL))
 		abort();
 	free(s);
 	return 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_owner.c - libFuzzer target for the ownership mark (common/owner.c).
+ * fuzz_owner.c - libFuzzer target for the ownership mark (lib/owner.c).
  *
  * Copyright (C) 2026 The podwire developers
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_rec.c - libFuzzer target for the record parser (common/rec.c).
+ * fuzz_rec.c - libFuzzer target for the record parser (pipe/rec.c).
  *
  * Copyright (C) 2026 The podwire developers
  *

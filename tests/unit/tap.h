@@ -19,8 +19,8 @@
 
 static int tap_count, tap_failed;
 
-__attribute__((format(printf, 2, 3))) static bool ok(bool cond,
-						     const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static bool ok(bool cond, const char *fmt,
+						     ...)
 {
 	va_list ap;
 

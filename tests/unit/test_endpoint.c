@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_endpoint.c - unit tests for [NETNS:]IFNAME[=ADDR/LEN[,ADDR/LEN]]
- * endpoints (common/endpoint.c).
+ * endpoints (pipe/endpoint.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
  * endpoint_to_rec() with both key prefixes on good and bad endpoints, the
- * canonical form of the addresses it stores, and endpoint_host_ifname():
+ * canonical form of the addresses it stores, and veth_host_ifname():
  * stable, "veth" and 8 hex digits, different for different pods.
  */
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include "endpoint.h"
 #include "name.h"
 #include "tap.h"
+#include "veth.h"
 
 static const char *show(const char *s, char *buf, size_t size)
 {
@@ -203,7 +204,7 @@ static void test_stored_addresses_parse(void)
 		v = rec_get(&r, "addr6");
 		if (!v)
 			v = rec_get(&r, "addr");
-		good = good && v && !addr_parse_prefix(v, AF_UNSPEC, &p, &why);
+		good = good && v && addr_parse_prefix(v, AF_UNSPEC, &p, &why);
 		ok(good, "the address endpoint_to_rec(%s) stores (%s) parses",
 		   eps[i], v ? v : "none");
 		rec_clear(&r);
@@ -218,7 +219,7 @@ static bool is_host_ifname(const char *s)
 		if (!((s[i] >= '0' && s[i] <= '9') ||
 		      (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
-	return name_ifname_ok(s);
+	return name_ifname_ok(s, NULL);
 }
 
 static void test_host_ifname(void)
@@ -226,24 +227,24 @@ static void test_host_ifname(void)
 	char a[16], b[16], c[16], d[16], e[16], f[16];
 
 	memset(a, 'x', sizeof(a));
-	endpoint_host_ifname("pod1", "eth0", a);
-	endpoint_host_ifname("pod1", "eth0", b);
-	ok(!strcmp(a, b), "endpoint_host_ifname(pod1, eth0) is stable: %s", a);
+	veth_host_ifname("pod1", "eth0", a);
+	veth_host_ifname("pod1", "eth0", b);
+	ok(!strcmp(a, b), "veth_host_ifname(pod1, eth0) is stable: %s", a);
 	ok(is_host_ifname(a),
 	   "%s is \"veth\" and 8 lowercase hex digits, 12 bytes", a);
-	endpoint_host_ifname("pod2", "eth0", c);
+	veth_host_ifname("pod2", "eth0", c);
 	ok(strcmp(a, c) && is_host_ifname(c),
 	   "another netns gives another name: %s", c);
-	endpoint_host_ifname("pod1", "eth1", d);
+	veth_host_ifname("pod1", "eth1", d);
 	ok(strcmp(a, d) && is_host_ifname(d),
 	   "another ifname gives another name: %s", d);
-	endpoint_host_ifname(NULL, "eth0", e);
-	endpoint_host_ifname("", "eth0", f);
+	veth_host_ifname(NULL, "eth0", e);
+	veth_host_ifname("", "eth0", f);
 	ok(is_host_ifname(e) && strcmp(a, e) && !strcmp(e, f),
 	   "NULL netns works and is the same as \"\": %s", e);
 	/* The '/' between the two keeps "a"+"bc" apart from "ab"+"c". */
-	endpoint_host_ifname("a", "bc", e);
-	endpoint_host_ifname("ab", "c", f);
+	veth_host_ifname("a", "bc", e);
+	veth_host_ifname("ab", "c", f);
 	ok(strcmp(e, f), "(a, bc) and (ab, c) differ: %s %s", e, f);
 	/* FNV-1a of "pod1/eth0", so the name is the same on every machine. */
 	{

@@ -58,7 +58,7 @@ static void put_addr(struct nlmsghdr *nlh, uint16_t type, const char *text)
 	struct pw_addr a;
 	struct pw_why why;
 
-	if (addr_parse(text, AF_UNSPEC, &a, &why))
+	if (!addr_parse(text, AF_UNSPEC, &a, &why))
 		abort();
 	mnl_attr_put(nlh, type, addr_size(a.family), a.bytes);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_owner.c - unit tests for the ownership mark (common/owner.c) and
- * the owner of an IPAM lease (ipam_parse_lease() in common/ipam.c).
+ * test_owner.c - unit tests for the ownership mark (lib/owner.c) and
+ * the owner of an IPAM lease (ipam_parse_lease() in lib/ipam.c).
  *
  * Copyright (C) 2026 The podwire developers
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_rec.c - unit tests for the key=value records (common/rec.c).
+ * test_rec.c - unit tests for the key=value records (pipe/rec.c).
  *
  * Copyright (C) 2026 The podwire developers
  *

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge.h - a Linux bridge and its ports, in the namespace the program
+ * runs in.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * A bridge podwire makes carries the mark "podwire: bridge=NAME created=T"
+ * (owner.h) and a random locally administered MAC: without a MAC of its
+ * own a bridge takes the lowest MAC of its ports, and the pods' gateway
+ * would change address as pods come and go.  It is deleted only when it
+ * carries the mark and no port is left but those going away.
+ */
+#ifndef PODWIRE_BRIDGE_H
+#define PODWIRE_BRIDGE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "addr.h"
+#include "util.h"
+
+/* BR_MAX_PORTS is 1024 and port number 0 is reserved. */
+#define BRIDGE_PORTS_MAX 1023
+
+struct bridge_spec {
+	const char *name;
+	/* Made with multicast snooping on (the kernel's default); podwire's
+	 * default is off, see create() in bridge.c. */
+	bool mcast_snooping;
+	unsigned mtu; /* 0: keep */
+	const struct pw_prefix *gws; /* its addresses: the pods' gateways */
+	size_t ngw;
+};
+
+enum bridge_step {
+	BRIDGE_STEP_OPEN, /* no rtnetlink socket here */
+	BRIDGE_STEP_LOOKUP,
+	BRIDGE_STEP_CREATE,
+	BRIDGE_STEP_KIND, /* the name is another kind of link; why: which */
+	BRIDGE_STEP_SETUP, /* up, MTU, addresses */
+	BRIDGE_STEP_PORT, /* attaching or detaching a port */
+	BRIDGE_STEP_DELETE,
+};
+
+struct bridge_fail {
+	enum bridge_step step;
+	struct pw_why why;
+};
+
+/*
+ * Make it if missing; it must be a bridge; bring it up, with its MTU and
+ * each gateway address (added once; IPv6 without DAD).  Its index goes
+ * to *ifindex.
+ */
+int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
+		  struct bridge_fail *fail);
+
+/* The bridge's index, or 0 when there is no bridge of that name. */
+int bridge_find(const char *name, unsigned *ifindex, struct bridge_fail *fail);
+
+/*
+ * Make port a port of the bridge, up, in hairpin mode if asked.  *newly
+ * is its index when it was no port of this bridge before, else 0, so a
+ * later failure can bridge_port_release() it.  -ENODEV: no such link;
+ * -EINVAL: a bridge or the loopback; -EBUSY: a port of another device;
+ * -EXFULL: the bridge has BRIDGE_PORTS_MAX ports.  why says which.
+ */
+int bridge_port_add(unsigned bridge, const char *port, bool hairpin,
+		    unsigned *newly, struct bridge_fail *fail);
+/* Set a port free again (a rollback); best effort. */
+void bridge_port_release(unsigned ifindex);
+/* Make port no port of the bridge; gone, or not its port, is fine. */
+int bridge_port_del(unsigned bridge, const char *port,
+		    struct bridge_fail *fail);
+
+/* What deleting a bridge would do. */
+struct bridge_usage {
+	unsigned ifindex; /* 0: there is no such link */
+	bool ours; /* a bridge with podwire's mark for this name */
+	size_t staying; /* ports that are not going away */
+	char example[IFNAMSIZ]; /* one of them */
+};
+
+/*
+ * Look before deleting: leaving(ifname, arg) says which ports go away
+ * with their namespace (deleting a bridge sets its ports free, so those
+ * don't count).  Changes nothing.
+ */
+int bridge_usage(const char *name,
+		 bool (*leaving)(const char *ifname, void *arg), void *arg,
+		 struct bridge_usage *u, struct bridge_fail *fail);
+
+/* Delete it; gone is fine. */
+int bridge_del(unsigned ifindex, struct bridge_fail *fail);
+
+#endif

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * inspect.c - what pod-inspect reads.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inspect.h"
+
+/* ---- Host and pods ------------------------------------------------------ */
+
+int inspect_host_load(struct inspect_host *host)
+{
+	int err;
+
+	memset(host, 0, sizeof(*host));
+	err = ns_peek(NULL, &host->h);
+	if (!err)
+		err = nl_link_list(host->h.nl, &host->links, &host->nlinks);
+	if (!err)
+		err = nl_addr_list(host->h.nl, AF_UNSPEC, 0, &host->addrs,
+				   &host->naddrs);
+	return err;
+}
+
+void inspect_host_free(struct inspect_host *host)
+{
+	free(host->links);
+	free(host->addrs);
+	host->links = NULL;
+	host->addrs = NULL;
+}
+
+/* The /run/netns name of the namespace a pid or path target leads to. */
+static void find_name(struct inspect_pod *pod)
+{
+	struct stat target, st;
+	char **names;
+	size_t n;
+
+	if (fstat(pod->fd, &target) < 0 || inspect_netns_names(&names, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", PW_NETNS_RUN_DIR,
+			 names[i]);
+		/* lstat: a symlink under /run/netns is no name of it, as
+		 * ns_open() refuses to follow one. */
+		if (!pod->found_name[0] && lstat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_dev == target.st_dev &&
+		    st.st_ino == target.st_ino)
+			pw_strlcpy(pod->found_name, names[i],
+				   sizeof(pod->found_name));
+	}
+	inspect_names_free(names, n);
+}
+
+int inspect_pod_open(struct inspect_pod *pod, const char *target, pid_t pid)
+{
+	memset(pod, 0, sizeof(*pod));
+	pod->fd = -1;
+	pod->nsid = -1;
+	pod->procs = -1;
+	if (pid > 0) {
+		pod->pid = pid;
+		snprintf(pod->label, sizeof(pod->label), "pid %d", (int)pid);
+		pod->fd = ns_open_pid(pid);
+	} else {
+		if (strchr(target, '/'))
+			pw_strlcpy(pod->path, target, sizeof(pod->path));
+		else
+			pw_strlcpy(pod->name, target, sizeof(pod->name));
+		pw_strlcpy(pod->label, target, sizeof(pod->label));
+		pod->fd = ns_open(target);
+	}
+	if (pod->fd < 0)
+		return pod->fd;
+	if (!pod->name[0])
+		find_name(pod);
+	return ns_handle_open(pod->fd, &pod->h);
+}
+
+int inspect_pod_load(struct inspect_pod *pod, const struct inspect_host *host,
+		     bool full)
+{
+	struct nl *nl = pod->h.nl;
+	int err = nl_link_list(nl, &pod->links, &pod->nlinks);
+
+	if (!err)
+		err = nl_addr_list(nl, AF_UNSPEC, 0, &pod->addrs, &pod->naddrs);
+	if (!err && full)
+		err = nl_route_list(nl, AF_UNSPEC, &pod->routes, &pod->nroutes);
+	if (!err && full)
+		err = nl_neigh_list(nl, AF_UNSPEC, &pod->neighs, &pod->nneighs);
+	if (!err && !pod->h.own)
+		err = nl_netns_id(host->h.nl, pod->fd, &pod->nsid);
+	return err;
+}
+
+void inspect_pod_release(struct inspect_pod *pod)
+{
+	ns_handle_close(&pod->h);
+	if (pod->fd >= 0)
+		close(pod->fd);
+	pod->fd = -1;
+}
+
+void inspect_pod_close(struct inspect_pod *pod)
+{
+	inspect_pod_release(pod);
+	free(pod->links);
+	free(pod->addrs);
+	free(pod->routes);
+	free(pod->neighs);
+	memset(pod, 0, sizeof(*pod));
+	pod->fd = -1;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void inspect_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int inspect_netns_names(char ***names, size_t *n)
+{
+	DIR *d = opendir(PW_NETNS_RUN_DIR);
+	struct dirent *de;
+	bool oom = false;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (!name_netns_ok(de->d_name, NULL))
+			continue; /* '.', '..', and names podwire can't take */
+		if (*n == cap) {
+			char **more = reallocarray(*names, cap ? cap * 2 : 16,
+						   sizeof(**names));
+
+			if (!more) {
+				oom = true;
+				break;
+			}
+			*names = more;
+			cap = cap ? cap * 2 : 16;
+		}
+		(*names)[*n] = strdup(de->d_name);
+		if (!(*names)[*n]) {
+			oom = true;
+			break;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	if (oom) {
+		inspect_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return -ENOMEM;
+	}
+	if (*n)
+		qsort(*names, *n, sizeof(**names), cmp_names);
+	return 0;
+}
+
+/* ---- Processes ---------------------------------------------------------- */
+
+/* "net:[4026532247]" -> 4026532247. */
+static bool parse_ns_link(const char *text, ino_t *ino)
+{
+	unsigned long long v;
+	int end = 0;
+
+	if (sscanf(text, "net:[%llu]%n", &v, &end) != 1 || !end ||
+	    text[end] != '\0')
+		return false;
+	*ino = (ino_t)v;
+	return true;
+}
+
+/* false when memory ran out. */
+static bool count_inode(struct inspect_procs *p, ino_t ino)
+{
+	ino_t *inodes;
+	int *counts;
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->inodes[i] == ino) {
+			p->counts[i]++;
+			return true;
+		}
+	}
+	inodes = reallocarray(p->inodes, p->n + 1, sizeof(*p->inodes));
+	if (inodes)
+		p->inodes = inodes;
+	counts = reallocarray(p->counts, p->n + 1, sizeof(*p->counts));
+	if (counts)
+		p->counts = counts;
+	if (!inodes || !counts)
+		return false;
+	p->inodes[p->n] = ino;
+	p->counts[p->n++] = 1;
+	return true;
+}
+
+void inspect_procs_scan(struct inspect_procs *p)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	memset(p, 0, sizeof(*p));
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[64], link[64];
+		ssize_t n;
+		ino_t ino;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue; /* gone meanwhile, or hidden */
+		link[n] = '\0';
+		if (!parse_ns_link(link, &ino))
+			continue;
+		if (!count_inode(p, ino)) {
+			/* Counts missing some processes would lie: none. */
+			p->readable = false;
+			break;
+		}
+		p->readable = true;
+	}
+	closedir(d);
+}
+
+int inspect_procs_in(const struct inspect_procs *p, int netns_fd)
+{
+	struct stat st;
+
+	if (!p->readable || fstat(netns_fd, &st) < 0)
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->inodes[i] == st.st_ino)
+			return p->counts[i];
+	return 0;
+}
+
+void inspect_procs_free(struct inspect_procs *p)
+{
+	free(p->inodes);
+	free(p->counts);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- Lookups ------------------------------------------------------------ */
+
+const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
+				   unsigned ifindex)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == ifindex)
+			return &v[i];
+	return NULL;
+}
+
+const struct nl_link *inspect_link_named(const struct nl_link *v, size_t n,
+					 const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].ifname, name))
+			return &v[i];
+	return NULL;
+}
+
+static bool link_local(const struct nl_addr *a)
+{
+	return a->prefix.addr.family == AF_INET6 &&
+	       a->prefix.addr.bytes[0] == 0xfe &&
+	       (a->prefix.addr.bytes[1] & 0xc0) == 0x80;
+}
+
+const struct nl_addr *inspect_addr(const struct nl_addr *v, size_t n,
+				   unsigned ifindex, int family)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == ifindex && !link_local(&v[i]) &&
+		    (family == AF_UNSPEC || v[i].prefix.addr.family == family))
+			return &v[i];
+	return NULL;
+}
+
+const struct nl_link *inspect_host_end(const struct inspect_host *host,
+				       const struct inspect_pod *pod,
+				       const struct nl_link *pod_if)
+{
+	if (strcmp(pod_if->kind, "veth") || !pod_if->link)
+		return NULL;
+	/* A peer in the same namespace (IFLA_LINK_NETNSID absent) is on the
+	 * host only when the "pod" is the host itself. */
+	if (pod_if->link_netnsid < 0)
+		return pod->h.own ? inspect_link(host->links, host->nlinks,
+						 pod_if->link) :
+				    NULL;
+	if (pod->h.own || pod->nsid < 0)
+		return NULL; /* elsewhere, or the host has no id for it */
+	for (size_t i = 0; i < host->nlinks; i++) {
+		const struct nl_link *l = &host->links[i];
+
+		if (!strcmp(l->kind, "veth") && l->link == pod_if->ifindex &&
+		    l->link_netnsid == pod->nsid)
+			return l;
+	}
+	return NULL;
+}
+
+const struct nl_link *inspect_bridge_of(const struct inspect_host *host,
+					const struct nl_link *host_end)
+{
+	const struct nl_link *m;
+
+	if (!host_end || !host_end->master)
+		return NULL;
+	m = inspect_link(host->links, host->nlinks, host_end->master);
+	return m && !strcmp(m->kind, "bridge") ? m : NULL;
+}
+
+const char *inspect_operstate(uint8_t operstate)
+{
+	/* IF_OPER_* (RFC 2863), from <linux/if.h>, which cannot be
+	 * included next to <net/if.h>. */
+	static const char *const names[] = {
+		"unknown", "notpresent", "down", "lowerlayerdown",
+		"testing", "dormant",	 "up",
+	};
+
+	return operstate < PW_ARRAY_SIZE(names) ? names[operstate] : "unknown";
+}
+
+char *inspect_mac(const uint8_t m[6], char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+	return buf;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * inspect.h - what pod-inspect reads: the host's links and addresses, and
+ * a pod's links, addresses, routes and neighbours, with each pod veth
+ * traced to its end on the host.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * A veth's end on the host is found the way the kernel links them: the pod
+ * end's peer index (IFLA_LINK) is an index on the host, and the host end's
+ * peer index is the pod end's, with IFLA_LINK_NETNSID naming the pod's
+ * namespace by the id the host gives it (RTM_GETNSID).  That works for
+ * veths made by podwire, by ip or by the CNI plugins alike.  One dump of
+ * the host and one of each pod, never a dump per interface.
+ */
+#ifndef PODWIRE_INSPECT_H
+#define PODWIRE_INSPECT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "name.h"
+#include "nl.h"
+#include "ns.h"
+#include "ns_cache.h"
+
+struct inspect_host {
+	struct ns_handle h;
+	struct nl_link *links;
+	size_t nlinks;
+	struct nl_addr *addrs;
+	size_t naddrs;
+};
+
+struct inspect_pod {
+	char name[PW_NETNS_MAX + 1]; /* a /run/netns name, or "" */
+	char label[PATH_MAX]; /* what to call it: name, "pid N", a path */
+	pid_t pid; /* the --pid target, else 0 */
+	char path[PATH_MAX]; /* the path target, else "" */
+	/* For a pid or path target, its name under /run/netns if it has one
+	 * (for leases and for fixes that say ip -n NAME). */
+	char found_name[PW_NETNS_MAX + 1];
+	int fd; /* the namespace */
+	struct ns_handle h;
+	int nsid; /* the host's id for it; -1: none */
+	int procs; /* processes in it; -1: unknown */
+	struct nl_link *links;
+	size_t nlinks;
+	struct nl_addr *addrs;
+	size_t naddrs;
+	struct nl_route *routes;
+	size_t nroutes;
+	struct nl_neigh *neighs;
+	size_t nneighs;
+};
+
+/* The links and addresses of the namespace the program runs in. */
+int inspect_host_load(struct inspect_host *host);
+void inspect_host_free(struct inspect_host *host);
+
+/*
+ * Open a pod by target: a name, a path (with '/') or, with pid > 0, a
+ * process.  Prints nothing; returns 0 or -errno (see ns_strerror()).
+ */
+int inspect_pod_open(struct inspect_pod *pod, const char *target, pid_t pid);
+/* Read it; full adds routes and neighbours. */
+int inspect_pod_load(struct inspect_pod *pod, const struct inspect_host *host,
+		     bool full);
+void inspect_pod_close(struct inspect_pod *pod);
+/* Close its socket and namespace fd but keep what was read: a thousand
+ * pods must not hold two thousand descriptors. */
+void inspect_pod_release(struct inspect_pod *pod);
+
+/*
+ * Every name under /run/netns that podwire takes, sorted; free them with
+ * inspect_names_free().  -ENOMEM, -errno.
+ */
+int inspect_netns_names(char ***names, size_t *n);
+void inspect_names_free(char **names, size_t n);
+
+/*
+ * How many processes are in each namespace: one walk of /proc, keyed by
+ * the namespace's inode.  -1 when /proc says nothing (hidepid, not
+ * mounted).
+ */
+struct inspect_procs {
+	ino_t *inodes;
+	int *counts;
+	size_t n;
+	bool readable;
+};
+
+void inspect_procs_scan(struct inspect_procs *p);
+int inspect_procs_in(const struct inspect_procs *p, int netns_fd);
+void inspect_procs_free(struct inspect_procs *p);
+
+/* Lookups in arrays read above. */
+const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
+				   unsigned ifindex);
+const struct nl_link *inspect_link_named(const struct nl_link *v, size_t n,
+					 const char *name);
+/* The first address of a family on a link (AF_UNSPEC: any), no link-local. */
+const struct nl_addr *inspect_addr(const struct nl_addr *v, size_t n,
+				   unsigned ifindex, int family);
+
+/* The host end of a pod's veth, or NULL when it is not on the host. */
+const struct nl_link *inspect_host_end(const struct inspect_host *host,
+				       const struct inspect_pod *pod,
+				       const struct nl_link *pod_if);
+/* Its bridge, when its master is one. */
+const struct nl_link *inspect_bridge_of(const struct inspect_host *host,
+					const struct nl_link *host_end);
+
+/* "up", "down", "dormant" ...: IF_OPER_* as ip shows it, lower-case. */
+const char *inspect_operstate(uint8_t operstate);
+/* A MAC as text. */
+char *inspect_mac(const uint8_t mac[6], char *buf, size_t size);
+
+#endif

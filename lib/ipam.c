@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ipam.c - address leases from a pool.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipam.h"
+#include "kv.h"
+#include "name.h"
+#include "statedir.h"
+
+/* A scan longer than this means a pool too crowded to search. */
+#define IPAM_SCAN_MAX (UINT64_C(1) << 20)
+#define LEASE_TMP ".lease.tmp"
+
+/* ---- Pools -------------------------------------------------------------- */
+
+void ipam_init(struct ipam *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	for (size_t i = 0; i < IPAM_POOLS_MAX; i++)
+		ip->pools[i].dirfd = ip->pools[i].lockfd = -1;
+}
+
+void ipam_close(struct ipam *ip)
+{
+	for (size_t i = 0; i < ip->npools; i++) {
+		if (ip->pools[i].lockfd >= 0)
+			close(ip->pools[i].lockfd);
+		if (ip->pools[i].dirfd >= 0)
+			close(ip->pools[i].dirfd);
+	}
+	ipam_init(ip);
+}
+
+bool ipam_pool_ok(const struct pw_prefix *net, struct pw_why *why)
+{
+	if (!addr_subnet_ok(net, why))
+		return false;
+	if (net->addr.family == AF_INET && net->len > 30)
+		return pw_why_not(why, "is smaller than a /30 (no room for a "
+				       "gateway and a pod)");
+	if (net->addr.family == AF_INET6 && net->len < 64)
+		return pw_why_not(why, "is larger than a /64 (podwire leases "
+				       "from the last 64 bits)");
+	if (net->addr.family == AF_INET6 && net->len > 126)
+		return pw_why_not(why, "is smaller than a /126");
+	return true;
+}
+
+static bool offset_usable(const struct ipam_pool *p, uint64_t off)
+{
+	struct pw_addr a;
+
+	if (off < p->first || off > p->last)
+		return false;
+	a = addr_nth(&p->net, off);
+	return !addr_equal(&a, &p->gateway);
+}
+
+int ipam_add_pool(struct ipam *ip, const struct pw_prefix *net,
+		  struct pw_why *why)
+{
+	struct ipam_pool *p;
+	unsigned host_bits = addr_bits(net->addr.family) - net->len;
+
+	if (!ipam_pool_ok(net, why))
+		return -EINVAL;
+	if (ip->npools == IPAM_POOLS_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < ip->npools; i++)
+		if (ip->pools[i].net.addr.family == net->addr.family)
+			return -EEXIST;
+	/* IPv4 first: a pool's index is then the same for every caller. */
+	if (net->addr.family == AF_INET && ip->npools)
+		ip->pools[1] = ip->pools[0];
+	p = &ip->pools[net->addr.family == AF_INET ? 0 : ip->npools];
+	memset(p, 0, sizeof(*p));
+	p->net = *net;
+	p->dirfd = p->lockfd = -1;
+	/* IPv4 keeps its network and broadcast addresses out; IPv6 its
+	 * subnet-router anycast address (offset 0). */
+	p->first = 1;
+	p->last = host_bits >= 64 ? UINT64_MAX - 1 : addr_span(net) - 1;
+	if (net->addr.family == AF_INET)
+		p->last--;
+	p->gateway = addr_nth(net, 1);
+	ip->npools++;
+	return 0;
+}
+
+int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
+		     struct pw_why *why)
+{
+	if (!addr_host_ok(gw, why))
+		return -EINVAL;
+	for (size_t i = 0; i < ip->npools; i++) {
+		struct ipam_pool *p = &ip->pools[i];
+
+		if (p->net.addr.family != gw->family)
+			continue;
+		if (!addr_prefix_contains(&p->net, gw))
+			return pw_why_not(why, "is outside the pool"), -EINVAL;
+		if (!offset_usable(p, addr_offset(&p->net, gw)))
+			return pw_why_not(why, "is the network or broadcast "
+					       "address"),
+			       -EINVAL;
+		p->gateway = *gw;
+		return 0;
+	}
+	pw_why_not(why, "matches no pool's family");
+	return -EINVAL;
+}
+
+/* ---- The store ---------------------------------------------------------- */
+
+/* Opened on first use, so a user without root hears that first. */
+static int pool_open(struct ipam_pool *p)
+{
+	static const char *const subdirs[] = { "addr", "pod" };
+	char name[PW_ADDRSTRLEN], *slash;
+	const char *parts[2] = { "ipam", name };
+	int fd;
+
+	if (p->dirfd >= 0)
+		return 0;
+	addr_format_prefix(&p->net, name, sizeof(name));
+	slash = strchr(name, '/');
+	*slash = '_';
+	p->dirfd = statedir_open(parts, PW_ARRAY_SIZE(parts));
+	if (p->dirfd < 0) {
+		int err = p->dirfd;
+
+		p->dirfd = -1;
+		return err;
+	}
+	for (size_t i = 0; i < PW_ARRAY_SIZE(subdirs); i++) {
+		fd = statedir_open_private(p->dirfd, subdirs[i]);
+		if (fd < 0)
+			return fd;
+		close(fd);
+	}
+	return 0;
+}
+
+/* ---- Leases ------------------------------------------------------------- */
+
+bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
+		      size_t isize)
+{
+	size_t len = strlen(text);
+	struct kv kv;
+
+	/* As written: one line, with its newline. */
+	if (len && text[len - 1] == '\n')
+		len--;
+	return kv_split(text, len, &kv, NULL) &&
+	       kv_copy(&kv, "ifname", ifname, isize) == 0 &&
+	       kv_copy(&kv, "netns", netns, nsize) != -ENAMETOOLONG;
+}
+
+static void owner_key(const struct lease_owner *who, char *buf, size_t size)
+{
+	/* '@' is in no name, so netns@ifname is never ambiguous. */
+	snprintf(buf, size, "pod/%s@%s", who->netns ? who->netns : "",
+		 who->ifname);
+}
+
+static void lease_path(const struct pw_addr *a, char *buf, size_t size)
+{
+	char text[PW_ADDRSTRLEN];
+
+	snprintf(buf, size, "addr/%s", addr_format(a, text, sizeof(text)));
+}
+
+/* Does the lease for a belong to who? */
+static bool lease_is(const struct ipam_pool *p, const struct pw_addr *a,
+		     const struct lease_owner *who)
+{
+	char path[PATH_MAX], text[256];
+	char lns[PW_NETNS_MAX + 1], lif[PW_IFNAME_MAX + 1];
+
+	lease_path(a, path, sizeof(path));
+	return statedir_read(p->dirfd, path, text, sizeof(text)) == 0 &&
+	       ipam_parse_lease(text, lns, sizeof(lns), lif, sizeof(lif)) &&
+	       !strcmp(lns, who->netns ? who->netns : "") &&
+	       !strcmp(lif, who->ifname);
+}
+
+/*
+ * The address who holds in this pool, from pod/.  With prune (lock held),
+ * an index entry whose lease is gone or someone else's is removed.
+ */
+static bool find_held(const struct ipam_pool *p, const struct lease_owner *who,
+		      struct pw_addr *out, bool prune)
+{
+	char path[PATH_MAX], text[PW_ADDRSTRLEN];
+
+	owner_key(who, path, sizeof(path));
+	if (statedir_read(p->dirfd, path, text, sizeof(text)) ||
+	    !addr_parse(text, p->net.addr.family, out, NULL) ||
+	    !addr_prefix_contains(&p->net, out))
+		return false;
+	if (lease_is(p, out, who))
+		return true;
+	if (prune)
+		unlinkat(p->dirfd, path, 0); /* a stale index entry */
+	return false;
+}
+
+static uint64_t read_cursor(const struct ipam_pool *p)
+{
+	char text[32];
+	uint64_t v;
+
+	if (statedir_read(p->dirfd, "cursor", text, sizeof(text)) ||
+	    pw_parse_u64(text, p->last, &v) || v < p->first)
+		return p->last; /* start from the beginning */
+	return v;
+}
+
+/* Link the written temporary lease to the address: -EEXIST if taken. */
+static int claim(const struct ipam_pool *p, const struct pw_addr *a)
+{
+	char path[PATH_MAX];
+
+	lease_path(a, path, sizeof(path));
+	return linkat(p->dirfd, LEASE_TMP, p->dirfd, path, 0) < 0 ? -errno : 0;
+}
+
+/*
+ * Next fit from the cursor: O(1) while addresses are handed out in order;
+ * a full pool is scanned once to find that out.
+ */
+static int claim_next(const struct ipam_pool *p, struct pw_addr *out,
+		      uint64_t *off_out)
+{
+	uint64_t span = p->last - p->first + 1;
+	uint64_t off = read_cursor(p);
+
+	for (uint64_t tried = 0; tried < span && tried < IPAM_SCAN_MAX;
+	     tried++) {
+		int err;
+
+		off = off >= p->last ? p->first : off + 1;
+		if (!offset_usable(p, off))
+			continue;
+		*out = addr_nth(&p->net, off);
+		err = claim(p, out);
+		if (err != -EEXIST) {
+			*off_out = off;
+			return err;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Take a free address (or the one asked for) for who (lock held). */
+static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
+		     const struct pw_addr *want, struct pw_addr *got)
+{
+	char text[256], path[PATH_MAX], cur[32], a[PW_ADDRSTRLEN];
+	uint64_t off = 0;
+	int err;
+
+	snprintf(text, sizeof(text), "%s%s%sifname=%s created=%" PRId64 "\n",
+		 who->netns ? "netns=" : "", who->netns ? who->netns : "",
+		 who->netns ? " " : "", who->ifname, pw_now());
+	err = statedir_write_tmp(p->dirfd, LEASE_TMP, text);
+	if (!err && want) {
+		*got = *want;
+		err = claim(p, got);
+	} else if (!err) {
+		err = claim_next(p, got, &off);
+	}
+	unlinkat(p->dirfd, LEASE_TMP, 0);
+	if (err)
+		return err;
+	owner_key(who, path, sizeof(path));
+	err = statedir_write_replace(p->dirfd, path,
+				     addr_format(got, a, sizeof(a)));
+	if (!err && !want) {
+		snprintf(cur, sizeof(cur), "%" PRIu64, off);
+		err = statedir_write_replace(p->dirfd, "cursor", cur);
+	}
+	if (err) {
+		lease_path(got, path, sizeof(path));
+		unlinkat(p->dirfd, path, 0);
+	}
+	return err;
+}
+
+/* Is want an address this pool can lease? */
+static bool leasable(const struct ipam_pool *p, const struct pw_prefix *want)
+{
+	return want->addr.family == p->net.addr.family &&
+	       addr_prefix_contains(&p->net, &want->addr) &&
+	       want->len == p->net.len &&
+	       offset_usable(p, addr_offset(&p->net, &want->addr));
+}
+
+static int lock_pool(struct ipam_pool *p, struct ipam_fail *fail)
+{
+	int err = pool_open(p);
+
+	fail->step = IPAM_STEP_OPEN;
+	if (!err) {
+		fail->step = IPAM_STEP_LOCK;
+		err = statedir_lock(p->dirfd, "lock", &p->lockfd);
+	}
+	if (!err)
+		fail->step = IPAM_STEP_LEASE;
+	return err;
+}
+
+static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
+		       const struct pw_prefix *want, struct pw_prefix *got,
+		       bool *fresh, struct ipam_fail *fail)
+{
+	int err;
+
+	*fresh = false;
+	got->len = p->net.len;
+	fail->step = IPAM_STEP_LEASE;
+	if (want && !leasable(p, want))
+		return -EADDRNOTAVAIL;
+	err = lock_pool(p, fail);
+	if (err)
+		return err;
+	if (find_held(p, who, &got->addr, true)) {
+		if (want && !addr_equal(&want->addr, &got->addr)) {
+			fail->addr = got->addr;
+			err = -EBUSY;
+		}
+	} else {
+		err = lease_new(p, who, want ? &want->addr : NULL, &got->addr);
+		if (err == -EEXIST)
+			fail->addr = want->addr;
+		*fresh = !err;
+	}
+	statedir_unlock(p->lockfd);
+	return err;
+}
+
+/* Drop who's lease (lock held); true with it in *released if it had one. */
+static bool lease_drop(const struct ipam_pool *p, const struct lease_owner *who,
+		       const struct pw_addr *hint, struct pw_addr *released)
+{
+	char path[PATH_MAX];
+	struct pw_addr a;
+
+	if (!find_held(p, who, &a, true)) {
+		/* No index entry: the address given, if its lease is who's. */
+		if (!hint || !lease_is(p, hint, who))
+			return false;
+		a = *hint;
+	}
+	lease_path(&a, path, sizeof(path));
+	unlinkat(p->dirfd, path, 0);
+	owner_key(who, path, sizeof(path));
+	unlinkat(p->dirfd, path, 0);
+	*released = a;
+	return true;
+}
+
+static int pool_release(struct ipam_pool *p, const struct lease_owner *who,
+			const struct pw_prefix *hint, struct pw_prefix *rel,
+			bool *had, struct ipam_fail *fail)
+{
+	bool use_hint = hint && hint->addr.family == p->net.addr.family &&
+			addr_prefix_contains(&p->net, &hint->addr);
+	int err = lock_pool(p, fail);
+
+	*had = false;
+	if (err)
+		return err;
+	rel->len = p->net.len;
+	*had = lease_drop(p, who, use_hint ? &hint->addr : NULL, &rel->addr);
+	statedir_unlock(p->lockfd);
+	return 0;
+}
+
+int ipam_assign(struct ipam *ip, const struct lease_owner *who,
+		const struct lease *want, struct lease *got,
+		struct ipam_fail *fail)
+{
+	memset(got, 0, sizeof(*got));
+	memset(fail, 0, sizeof(*fail));
+	for (size_t i = 0; i < ip->npools; i++) {
+		int err = pool_assign(&ip->pools[i], who,
+				      want && want->has[i] ? &want->addr[i] :
+							     NULL,
+				      &got->addr[i], &got->fresh[i], fail);
+
+		if (err) {
+			fail->pool = i;
+			/* All pools or none: give back what this call took. */
+			ipam_unassign(ip, who, got);
+			memset(got, 0, sizeof(*got));
+			return err;
+		}
+		got->has[i] = true;
+	}
+	return 0;
+}
+
+void ipam_unassign(struct ipam *ip, const struct lease_owner *who,
+		   const struct lease *got)
+{
+	for (size_t i = 0; i < ip->npools; i++) {
+		struct ipam_fail ignored;
+		struct pw_prefix rel;
+		bool had;
+
+		if (got->fresh[i])
+			pool_release(&ip->pools[i], who, &got->addr[i], &rel,
+				     &had, &ignored);
+	}
+}
+
+int ipam_release(struct ipam *ip, const struct lease_owner *who,
+		 const struct lease *hint, struct lease *released,
+		 struct ipam_fail *fail)
+{
+	memset(released, 0, sizeof(*released));
+	memset(fail, 0, sizeof(*fail));
+	for (size_t i = 0; i < ip->npools; i++) {
+		int err = pool_release(
+			&ip->pools[i], who,
+			hint && hint->has[i] ? &hint->addr[i] : NULL,
+			&released->addr[i], &released->has[i], fail);
+
+		if (err) {
+			fail->pool = i;
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- Lookup ------------------------------------------------------------- */
+
+/* A pool directory's name back to its prefix: "10.244.0.0_24". */
+static bool pool_from_dirname(const char *name, struct pw_prefix *p)
+{
+	char text[PW_ADDRSTRLEN], *us;
+
+	if (pw_strlcpy(text, name, sizeof(text)) >= sizeof(text))
+		return false;
+	us = strrchr(text, '_');
+	if (!us)
+		return false;
+	*us = '/';
+	return addr_parse_prefix(text, AF_UNSPEC, p, NULL);
+}
+
+bool ipam_lookup(const struct lease_owner *who, int family,
+		 struct pw_prefix *out)
+{
+	DIR *d = opendir(IPAM_DIR);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		struct ipam_pool p = { .dirfd = -1, .lockfd = -1 };
+		struct pw_addr a;
+
+		if (de->d_name[0] == '.' ||
+		    !pool_from_dirname(de->d_name, &p.net) ||
+		    p.net.addr.family != family)
+			continue;
+		p.dirfd =
+			openat(dirfd(d), de->d_name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (p.dirfd < 0)
+			continue;
+		if (find_held(&p, who, &a, false)) {
+			out->addr = a;
+			out->len = p.net.len;
+			found = true;
+		}
+		close(p.dirfd);
+	}
+	closedir(d);
+	return found;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ipam.h - address leases from a pool.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Store layout, one directory per pool (the pool's text with '/' as '_'):
+ *
+ *   /run/podwire/ipam/10.244.0.0_24/
+ *       lock               flock(2)ed around every read-modify-write
+ *       cursor             offset of the address handed out last
+ *       addr/10.244.0.2    a lease: "netns=pod1 ifname=eth0 created=T"
+ *       pod/pod1@eth0      the same lease found by its owner: "10.244.0.2"
+ *
+ * A lease file is written whole to a temporary name, fsync()ed and then
+ * link()ed to its address, which fails if the address is taken: a lease
+ * is never half-written and never overwritten.  The next address is looked
+ * for after the cursor, so handing out a pool's addresses one after another
+ * costs O(1) each; only a full pool is scanned, once, to say so.  A re-run
+ * for the same pod finds its lease through pod/ and gets the same address.
+ *
+ * /run is a tmpfs: leases vanish at reboot with the namespaces they name.
+ */
+#ifndef PODWIRE_IPAM_H
+#define PODWIRE_IPAM_H
+
+#include <stdbool.h>
+
+#include "addr.h"
+
+#define IPAM_DIR "/run/podwire/ipam"
+#define IPAM_POOLS_MAX 2
+
+struct ipam_pool {
+	struct pw_prefix net;
+	struct pw_addr gateway; /* never handed out */
+	uint64_t first, last; /* offsets handed out: [first, last] */
+	int dirfd; /* the pool's directory, -1 until first used */
+	int lockfd; /* its lock file, -1 until first locked */
+};
+
+/* At most one pool per family, IPv4 first. */
+struct ipam {
+	struct ipam_pool pools[IPAM_POOLS_MAX];
+	size_t npools;
+};
+
+void ipam_init(struct ipam *ip);
+void ipam_close(struct ipam *ip);
+
+/*
+ * Can podwire lease from net?  A subnet, IPv4 no smaller than a /30 (a
+ * gateway and a pod), IPv6 from /64 (podwire counts in the last 64 bits)
+ * to /126.  false with the reason in why.
+ */
+bool ipam_pool_ok(const struct pw_prefix *net, struct pw_why *why);
+
+/*
+ * Add a pool, its gateway the first host.  -EINVAL with why when it is
+ * no pool (ipam_pool_ok()), -E2BIG when there are two already, -EEXIST
+ * when there is one of its family.
+ */
+int ipam_add_pool(struct ipam *ip, const struct pw_prefix *net,
+		  struct pw_why *why);
+
+/*
+ * Make gw the gateway of the pool of its family.  -EINVAL with why: not a
+ * host address, outside the pool, the network or broadcast address, or
+ * of a family no pool has.
+ */
+int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
+		     struct pw_why *why);
+
+/* Whose lease: the pod end's namespace (NULL: none) and interface. */
+struct lease_owner {
+	const char *netns;
+	const char *ifname;
+};
+
+/* An address per pool, indexed as ipam.pools. */
+struct lease {
+	struct pw_prefix addr[IPAM_POOLS_MAX];
+	bool has[IPAM_POOLS_MAX];
+	bool fresh[IPAM_POOLS_MAX]; /* leased just now, not found again */
+};
+
+enum ipam_step {
+	IPAM_STEP_OPEN, /* the store: -EPERM when not ours or writable */
+	IPAM_STEP_LOCK,
+	IPAM_STEP_LEASE,
+};
+
+/* Where an assign or release stopped. */
+struct ipam_fail {
+	enum ipam_step step;
+	size_t pool; /* index of the pool */
+	struct pw_addr addr; /* -EEXIST: the taken one; -EBUSY: the held one */
+};
+
+/*
+ * Give the owner an address from every pool, into got; an address in
+ * want->addr[i] is asked for by name.  All pools or none: on failure what
+ * this call newly leased is given back.  Errors, with fail filled:
+ * -ENOSPC the pool is full, -EEXIST the address asked for is another
+ * pod's, -EADDRNOTAVAIL the address asked for is not one the pool leases
+ * (outside it, another length, its gateway, network or broadcast
+ * address), -EBUSY the owner already holds another address of the pool,
+ * -errno the store.
+ */
+int ipam_assign(struct ipam *ip, const struct lease_owner *who,
+		const struct lease *want, struct lease *got,
+		struct ipam_fail *fail);
+
+/* Give back what got says ipam_assign() newly leased (a rollback). */
+void ipam_unassign(struct ipam *ip, const struct lease_owner *who,
+		   const struct lease *got);
+
+/*
+ * Release the owner's lease in every pool, into released (has[i] when
+ * there was one).  hint->addr[i] is tried when the owner's index entry
+ * is gone, and released only if its lease names the owner.  Nothing
+ * leased is fine.
+ */
+int ipam_release(struct ipam *ip, const struct lease_owner *who,
+		 const struct lease *hint, struct lease *released,
+		 struct ipam_fail *fail);
+
+/*
+ * The address an owner holds in any pool of the store, with its pool's
+ * prefix length; read-only and lock-free, for a diagnosis.  false when it
+ * holds none of that family.
+ */
+bool ipam_lookup(const struct lease_owner *who, int family,
+		 struct pw_prefix *out);
+
+/* The owner named by the text of a lease file (strings copied out). */
+bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
+		      size_t isize);
+
+#endif

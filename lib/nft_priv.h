@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nft_priv.h - what nft.c, nft_rule.c and ruleset.c share.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Private to lib/: nft.c reads and writes podwire's own table, nft_rule.c
+ * builds its rule, ruleset.c reads anyone's; the readers walk the same
+ * NFT_MSG_NEW* replies into growing arrays.  Defined in nft.c but for
+ * nft_masq_build().  Nothing here prints, and an allocation
+ * that fails is -ENOMEM (NULL from nft_room_for()), never an abort: only
+ * the program knows what it was doing, so only it reports the failure.
+ */
+#ifndef PODWIRE_NFT_PRIV_H
+#define PODWIRE_NFT_PRIV_H
+
+#include <linux/netlink.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nftnl_rule;
+struct nft_masq;
+
+/* The netlink message type of an nf_tables message (NFT_MSG_*). */
+uint16_t nft_type(uint16_t msg);
+
+/*
+ * Room for element n of a growing array of *cap elements of size bytes:
+ * returns the array, maybe moved, or NULL when it cannot grow, in which
+ * case v is still allocated and *cap unchanged.  (Returning the array
+ * rather than writing through a void ** keeps the typed pointer out of
+ * aliasing trouble.)
+ */
+void *nft_room_for(void *v, size_t n, size_t *cap, size_t size);
+
+/*
+ * The rule a dump message carries, in *out; *out is NULL for a message
+ * that is not a rule or does not parse, which a dump skips.  0 or -ENOMEM.
+ */
+int nft_rule_from(const struct nlmsghdr *nlh, struct nftnl_rule **out);
+
+/*
+ * What a failed nftnl_*_nlmsg_parse() means, read from errno (cleared
+ * before the parse): -ENOMEM when libnftnl ran out of memory, for then a
+ * reply the caller needed is lost and its answer would be wrong; else 0,
+ * and the message, one libnftnl can't read, is skipped.
+ */
+int nft_parse_error(void);
+
+/*
+ * Put text as the comment (user data of the given type) of a table
+ * (is_rule false) or rule.  0, or -ENOMEM: the comment was not set.
+ */
+int nft_set_comment(void *obj, bool is_rule, uint8_t type, const char *text);
+
+/*
+ * Fill r, a rule of our chain, with the expressions of m and its marking
+ * comment.  0, -ENOMEM, or -ENAMETOOLONG when the comment can't hold m.
+ */
+int nft_masq_build(const struct nft_masq *m, struct nftnl_rule *r);
+
+#endif

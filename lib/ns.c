@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ns.c - named network namespaces, as iproute2 makes them.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "name.h"
+#include "nl.h"
+#include "ns.h"
+#include "ns_cache.h"
+
+bool ns_target_ok(const char *target, struct pw_why *why)
+{
+	if (!strchr(target, '/'))
+		return name_netns_ok(target, why);
+	if (target[0] != '/')
+		return pw_why_not(why, "is a relative path (give a name or an "
+				       "absolute path)");
+	if (strnlen(target, PATH_MAX) >= PATH_MAX)
+		return pw_why_not(why, "is too long for a path");
+	for (const unsigned char *p = (const unsigned char *)target; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return pw_why_not(why, "holds whitespace, a control "
+					       "byte or non-ASCII");
+	return true;
+}
+
+int ns_run_path(const char *name, char *path, size_t size)
+{
+	int n = snprintf(path, size, "%s/%s", PW_NETNS_RUN_DIR, name);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * Make /run/netns a shared mount point once, as iproute2 netns_add() does,
+ * so that a namespace unmounted in one mount namespace is unmounted in all
+ * and can be freed.  The flock keeps parallel creators from stacking
+ * mounts on it (Debian bug 949235); like ip, carry on if it can't be had.
+ */
+static int prepare_run_dir(void)
+{
+	static bool prepared;
+	bool made_mount = false;
+	int lock, err = 0;
+
+	if (prepared)
+		return 0;
+	if (mkdir(PW_NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	lock = open(PW_NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	while (mount("", PW_NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+		if (errno != EINVAL || made_mount) {
+			err = -errno;
+			break;
+		}
+		if (mount(PW_NETNS_RUN_DIR, PW_NETNS_RUN_DIR, "none",
+			  MS_BIND | MS_REC, NULL)) {
+			err = -errno;
+			break;
+		}
+		made_mount = true;
+	}
+	if (lock >= 0)
+		close(lock);
+	prepared = err == 0;
+	return err;
+}
+
+/* Bring lo up in the namespace the program is in right now. */
+static int lo_up_here(void)
+{
+	const struct nl_link_change up = { .up = NL_ON };
+	struct nl *nl;
+	int err = nl_open(&nl, -1);
+
+	if (err)
+		return err;
+	/* A new namespace's loopback is always ifindex 1 (LOOPBACK_IFINDEX). */
+	err = nl_put_link_set(nl, 1, NULL, &up);
+	if (!err)
+		err = nl_commit(nl, NULL);
+	nl_close(nl);
+	return err;
+}
+
+/* In a new namespace: bind it onto path and bring lo up. */
+static int bind_new_namespace(const char *path, bool lo_up)
+{
+	int err;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	if (mount(PW_SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
+		return -errno;
+	err = lo_up ? lo_up_here() : 0;
+	if (err)
+		umount2(path, MNT_DETACH);
+	return err;
+}
+
+int ns_create(const char *name, bool lo_up)
+{
+	char path[PATH_MAX];
+	int fd, here, err;
+
+	err = ns_run_path(name, path, sizeof(path));
+	if (!err)
+		err = prepare_run_dir();
+	if (err)
+		return err;
+	/* Mode 0 like ip: the file only carries the bind mount. */
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		  0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0) {
+		err = -errno;
+		unlink(path);
+		return err;
+	}
+	err = bind_new_namespace(path, lo_up);
+	pw_netns_return(here);
+	close(here);
+	if (err)
+		unlink(path);
+	return err;
+}
+
+int ns_delete(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int err = ns_run_path(name, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (lstat(path, &st) < 0)
+		return -errno;
+	/* A namespace file is a regular file; refuse to unlink anything else
+	 * someone put there. */
+	if (!S_ISREG(st.st_mode))
+		return -ENOTNAM;
+	/* EINVAL: not mounted, a placeholder left by a killed create; it goes
+	 * all the same, as `ip netns del` clears it. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+		return -errno;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	ns_forget(name);
+	return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * PID 1's network namespace is the machine's own, and podwire refuses to
+ * reach into the host's namespace from anywhere else.  A program already running in it may act there
+ * -- that is its own namespace -- but none reaches into it from elsewhere
+ * (-n /proc/1/ns/net from a sandbox, a /run/netns entry bound to it).
+ * With /proc/1 out of sight (hidepid) there is nothing to compare.
+ */
+static bool is_init_netns_elsewhere(int fd)
+{
+	struct stat target, init, self;
+
+	if (fstat(fd, &target) < 0 || stat("/proc/1/ns/net", &init) < 0 ||
+	    !same_file(&target, &init))
+		return false;
+	return stat(PW_SELF_NETNS, &self) < 0 || !same_file(&self, &target);
+}
+
+static int vet_netns_fd(int fd);
+
+int ns_open(const char *target)
+{
+	char path[PATH_MAX];
+	bool by_name = !strchr(target, '/');
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	int fd, err;
+
+	if (by_name) {
+		err = ns_run_path(target, path, sizeof(path));
+		if (err)
+			return err;
+		/* A symlink in /run/netns could point at any namespace, the
+		 * host's included (/proc/1/ns/net). */
+		flags |= O_NOFOLLOW;
+	} else {
+		pw_strlcpy(path, target, sizeof(path));
+	}
+	/* O_NONBLOCK: a FIFO planted under the name must not hang us. */
+	fd = open(path, flags);
+	if (fd < 0)
+		return -errno;
+	return vet_netns_fd(fd);
+}
+
+/* After opening: a network namespace, and not PID 1's from elsewhere. */
+static int vet_netns_fd(int fd)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC ||
+	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		close(fd);
+		return -ENOTNAM;
+	}
+	if (is_init_netns_elsewhere(fd)) {
+		close(fd);
+		return -EXDEV;
+	}
+	return fd;
+}
+
+static int open_self(void *arg)
+{
+	int fd = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+
+	(void)arg;
+	return fd < 0 ? -errno : fd;
+}
+
+int ns_open_pid(pid_t pid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd;
+
+	if (pidfd < 0)
+		return -errno;
+	/* setns() on a pidfd enters that very process's namespace, which
+	 * is then ours to keep by its namespace file. */
+	fd = pw_in_netns(pidfd, open_self, NULL);
+	close(pidfd);
+	return fd < 0 ? fd : vet_netns_fd(fd);
+}
+
+bool ns_is_current(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(PW_SELF_NETNS, &b) == 0 &&
+	       same_file(&a, &b);
+}
+
+int ns_enter_fd(int fd)
+{
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return -errno;
+	ns_cache_clear(); /* its "own namespace" entries are another's now */
+	return 0;
+}
+
+int ns_enter_target(const char *target)
+{
+	int fd = ns_open(target);
+	int err;
+
+	if (fd < 0)
+		return fd;
+	err = ns_enter_fd(fd);
+	close(fd);
+	return err;
+}
+
+const char *ns_strerror(int err)
+{
+	switch (-err) {
+	case ENOENT:
+		return "no such namespace";
+	case ESRCH:
+		return "no such process (or it has exited)";
+	case ENOTNAM:
+		return "not a network namespace (a placeholder left by an "
+		       "interrupted create, or another kind of file)";
+	case ELOOP:
+		return "is a symlink, which podwire does not follow";
+	case EXDEV:
+		return "it is the network namespace of PID 1, the host's own; "
+		       "podwire does not reach into it from elsewhere";
+	default:
+		return strerror(-err);
+	}
+}

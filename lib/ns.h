@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ns.h - named network namespaces, as iproute2 makes them: made, deleted,
+ * opened and entered.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * A named namespace is a file /run/netns/NAME with the namespace bind-
+ * mounted on it, exactly as `ip netns add` leaves it, so `ip netns list`
+ * and `ip netns exec` see what podwire made and podwire sees what ip made.
+ * A target is a name (a file in /run/netns) or, when it holds a '/', a
+ * path such as /proc/PID/ns/net.  Opening one checks that it really is a
+ * network namespace (the file is on nsfs, NSFS_MAGIC, and NS_GET_NSTYPE
+ * says CLONE_NEWNET): a name may lead to a placeholder, a directory or a
+ * namespace of another kind, and setns() on those does something else.
+ */
+#ifndef PODWIRE_NS_H
+#define PODWIRE_NS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+#define PW_NETNS_RUN_DIR "/run/netns"
+
+/* Is target a valid namespace name or an absolute path?  Why not in why. */
+bool ns_target_ok(const char *target, struct pw_why *why);
+
+/* PW_NETNS_RUN_DIR/NAME into path: 0 or -ENAMETOOLONG. */
+int ns_run_path(const char *name, char *path, size_t size);
+
+/*
+ * Create /run/netns/NAME holding a new network namespace, with lo up
+ * unless lo_up is false.  Returns 0, -EEXIST when the name is taken, or
+ * -errno.  A failure leaves nothing behind.
+ */
+int ns_create(const char *name, bool lo_up);
+/* Unmount and remove /run/netns/NAME.  0, -ENOENT when absent, -errno. */
+int ns_delete(const char *name);
+
+/*
+ * Open a target for setns()/IFLA_NET_NS_FD.  Returns an O_CLOEXEC fd, or
+ * -ENOENT (no such namespace), -ENOTNAM (the file is not a network
+ * namespace: a placeholder left by an interrupted create, a mount
+ * namespace, a directory ...), -ELOOP (a symlink), -EXDEV (PID 1's
+ * namespace, the host's, while the program runs elsewhere), -errno.
+ */
+int ns_open(const char *target);
+
+/*
+ * Open the network namespace of process pid through a pidfd
+ * (pidfd_open(2), then setns(2) on the pidfd to read the namespace), so a
+ * PID recycled meanwhile cannot lead anywhere else.  The same checks as
+ * ns_open() follow.  -ESRCH: no such process, or it has exited.
+ */
+int ns_open_pid(pid_t pid);
+
+/* True when fd is the namespace the program is running in. */
+bool ns_is_current(int fd);
+
+/* Move the program into target for good (the -n option). */
+int ns_enter_target(const char *target);
+/* The same for a namespace already open (pod-inspect --exec). */
+int ns_enter_fd(int fd);
+
+/* A readable reason for the errors of ns_open(). */
+const char *ns_strerror(int err);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * owner.h - the mark podwire leaves on what it makes.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Every veth end and bridge podwire creates carries an interface alias
+ * (IFLA_IFALIAS) that starts "podwire:" and continues as a record:
+ *
+ *   podwire: netns=pod1 ifname=eth0 peer_ifname=veth46b112b9 created=T
+ *   podwire: netns=red ifname=a peer_netns=blue peer_ifname=b created=T
+ *   podwire: bridge=cni0 created=T
+ *
+ * Both ends of a pair carry the same mark.  netns/ifname name the pod end
+ * (the first endpoint of a cable), peer_netns/peer_ifname the other end; a
+ * missing netns means the namespace veth-link ran in.  created is seconds
+ * since the epoch.  Cleanup never touches an interface without this mark,
+ * and -D proves a pair is the one a record names
+ * by finding either of the record's ends in it.
+ */
+#ifndef PODWIRE_OWNER_H
+#define PODWIRE_OWNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "name.h"
+
+#define OWNER_PREFIX "podwire:"
+
+struct owner {
+	char netns[PW_NETNS_MAX + 1]; /* "" for a veth with no pod namespace */
+	char ifname[PW_IFNAME_MAX + 1];
+	char peer_netns[PW_NETNS_MAX + 1];
+	char peer_ifname[PW_IFNAME_MAX + 1]; /* "" in marks before peers */
+	char bridge[PW_IFNAME_MAX + 1]; /* set for a bridge's mark */
+	int64_t created;
+};
+
+/* Writes the alias; returns 0 or -ENAMETOOLONG. */
+int owner_format(const struct owner *o, char *buf, size_t size);
+/* Parses an alias; false when it is not a podwire mark. */
+bool owner_parse(const char *alias, struct owner *o);
+/* Does a veth mark name the end netns/ifname (NULL netns: ours)? */
+bool owner_names_end(const struct owner *o, const char *netns,
+		     const char *ifname);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * statedir.c - private directories, atomic files and locks under
+ * /run/podwire.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "statedir.h"
+
+int statedir_open_private(int parent, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(parent, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* Step from dir (closed) into its private subdirectory name. */
+static int step_into(int dir, const char *name)
+{
+	int next = statedir_open_private(dir, name);
+
+	close(dir);
+	return next;
+}
+
+int statedir_open(const char *const *parts, size_t nparts)
+{
+	int dir = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dir < 0)
+		return -errno;
+	dir = step_into(dir, "podwire");
+	for (size_t i = 0; i < nparts && dir >= 0; i++)
+		dir = step_into(dir, parts[i]);
+	return dir;
+}
+
+int statedir_read(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int statedir_write_tmp(int dirfd, const char *tmp, const char *text)
+{
+	int fd = openat(dirfd, tmp,
+			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			0644);
+	size_t len = strlen(text);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		err = errno ? -errno : -EIO;
+	close(fd);
+	if (err)
+		unlinkat(dirfd, tmp, 0);
+	return err;
+}
+
+int statedir_write_replace(int dirfd, const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	int err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	err = statedir_write_tmp(dirfd, tmp, text);
+	if (!err && renameat(dirfd, tmp, dirfd, path) < 0) {
+		err = -errno;
+		unlinkat(dirfd, tmp, 0);
+	}
+	return err;
+}
+
+int statedir_lock(int dirfd, const char *name, int *lockfd)
+{
+	if (*lockfd < 0) {
+		*lockfd = openat(dirfd, name,
+				 O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				 0644);
+		if (*lockfd < 0) {
+			int err = -errno;
+
+			*lockfd = -1;
+			return err;
+		}
+	}
+	while (flock(*lockfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+void statedir_unlock(int lockfd)
+{
+	flock(lockfd, LOCK_UN);
+}

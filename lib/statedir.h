@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * statedir.h - podwire's own files under /run/podwire: private
+ * directories, files written whole or not at all, and the locks around
+ * them.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Every path is opened from a directory already checked, never by a
+ * string from the root: openat() with O_NOFOLLOW, so a symlink planted
+ * in the store leads nowhere.  A directory must belong to the user
+ * podwire runs as and be writable by nobody else, or another user could
+ * forge or steal what it holds.  Lock files are never unlinked: a lock
+ * unlinked while someone waits on it would let a third process lock a
+ * new file of the same name, and two would be inside at once.
+ */
+#ifndef PODWIRE_STATEDIR_H
+#define PODWIRE_STATEDIR_H
+
+#include <stddef.h>
+
+#define STATEDIR_ROOT "/run/podwire"
+
+/*
+ * Open the directory name under parent, making it (0755) if missing.
+ * Returns an O_DIRECTORY fd, or -EPERM when it is not ours or is group-
+ * or world-writable, or -errno.
+ */
+int statedir_open_private(int parent, const char *name);
+
+/*
+ * Open STATEDIR_ROOT/parts[0]/parts[1]/..., each step a private directory
+ * made if missing and opened from the one before.
+ */
+int statedir_open(const char *const *parts, size_t nparts);
+
+/*
+ * Read a small regular file under dirfd into buf, its trailing newline
+ * dropped.  -EINVAL for anything but a regular file (a FIFO planted there
+ * must not hang the reader), -errno.
+ */
+int statedir_read(int dirfd, const char *path, char *buf, size_t size);
+
+/*
+ * Write text to tmp under dirfd, whole, and fsync() it, for a caller
+ * that then publishes it with rename() or link().  On failure nothing
+ * is left.
+ */
+int statedir_write_tmp(int dirfd, const char *tmp, const char *text);
+
+/* Replace path with text atomically: write, fsync, rename. */
+int statedir_write_replace(int dirfd, const char *path, const char *text);
+
+/*
+ * Take the exclusive flock on the lock file name under dirfd, opening
+ * (making) it the first time and keeping the fd in *lockfd (-1 before):
+ * a program streaming records locks and unlocks per record on one fd.
+ */
+int statedir_lock(int dirfd, const char *name, int *lockfd);
+void statedir_unlock(int lockfd);
+
+#endif

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * veth.c - a veth pair: made or found, configured, rolled back, deleted.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nl.h"
+#include "ns.h"
+#include "ns_cache.h"
+#include "owner.h"
+#include "sysctl.h"
+#include "veth.h"
+
+/* One end, as it is configured after the create. */
+struct end {
+	const struct veth_end *spec;
+	struct ns_handle h; /* borrowed from the cache */
+	bool has_v6;
+	struct nl_link link; /* read back, when need_link */
+	bool need_link;
+	/*
+	 * An end in the program's own namespace with no address at all: a
+	 * port for a bridge, where IPv6 has no use.  It gets IPv6 disabled,
+	 * not just quiet: each end with IPv6 on adds routes the kernel walks
+	 * whenever a link comes up, and with a thousand ports that walk is a
+	 * third of the cost of bringing one up.
+	 */
+	bool l2_port;
+};
+
+static void end_init(struct end *e, const struct veth_end *spec, bool is_peer)
+{
+	memset(e, 0, sizeof(*e));
+	e->spec = spec;
+	for (size_t i = 0; i < spec->naddrs; i++)
+		e->has_v6 |= spec->addrs[i].addr.family == AF_INET6;
+	e->need_link = spec->naddrs > 0;
+	e->l2_port = is_peer && !spec->netns && !spec->naddrs;
+}
+
+static int fail_at(struct veth_fail *fail, enum veth_step step,
+		   const char *name, const struct veth_end *end, int err)
+{
+	fail->step = step;
+	fail->name = name;
+	fail->end = end;
+	return err;
+}
+
+static int open_end(struct end *e, struct veth_fail *fail)
+{
+	int err = ns_peek(e->spec->netns, &e->h);
+
+	if (err) {
+		pw_strlcpy(fail->why.text, ns_strerror(err),
+			   sizeof(fail->why.text));
+		return fail_at(fail, VETH_STEP_NETNS, e->spec->netns, e->spec,
+			       err);
+	}
+	return 0;
+}
+
+/*
+ * IPv6 for an end that has no IPv6 address: no router advertisements.
+ * Address generation is turned off by netlink; accept_ra has no netlink
+ * setter.  A kernel without IPv6 has no such file, which is fine.
+ */
+static int quiet_ipv6(const struct end *e)
+{
+	char key[80];
+	int err;
+
+	if (e->has_v6)
+		return 0;
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra",
+		 e->spec->ifname);
+	err = ns_sysctl_write(&e->h, key, "0");
+	if (!err && e->l2_port) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6",
+			 e->spec->ifname);
+		err = ns_sysctl_write(&e->h, key, "1");
+	}
+	return err == -ENOENT ? 0 : err;
+}
+
+/*
+ * Alias and address generation, up, then addresses, as one batch.
+ *  - Address generation goes before up: RTM_SETLINK applies IFLA_AF_SPEC
+ *    after the flags, and a link-local address made in between would be
+ *    announced to every port of the bridge.
+ *  - Addresses go after up: an IPv6 address added to a link that is down
+ *    stays unusable for about two seconds after it comes up (measured on
+ *    6.18 with plain ip: 2048 ms against 3 ms).
+ */
+static int configure_end(struct end *e, const char *alias, unsigned mtu)
+{
+	struct nl_link_change first = {
+		.alias = alias,
+		.addrgen_none = !e->has_v6,
+		.mtu = mtu, /* made with it; a re-run applies it */
+	};
+	const struct nl_link_change up = { .up = NL_ON };
+	struct nl *nl = e->h.nl;
+	const char *name = e->spec->ifname;
+	unsigned idx = 0;
+	int err;
+
+	if (e->need_link) {
+		err = nl_link_get(nl, 0, name, &e->link);
+		if (err)
+			return err;
+		idx = e->link.ifindex;
+	}
+	err = quiet_ipv6(e);
+	if (err)
+		return err;
+	if (first.alias || first.addrgen_none || first.mtu)
+		nl_put_link_set(nl, idx, name, &first);
+	nl_put_link_set(nl, idx, name, &up);
+	for (size_t i = 0; i < e->spec->naddrs; i++) {
+		const struct pw_prefix *a = &e->spec->addrs[i];
+		/* IPAM or the user vouch for uniqueness; waiting out DAD
+		 * would leave the address unusable for a second. */
+		uint32_t flags = a->addr.family == AF_INET6 ? IFA_F_NODAD : 0;
+
+		nl_put_addr(nl, true, idx, a, flags);
+		nl_tolerate(nl, EEXIST);
+	}
+	return nl_commit(nl, NULL);
+}
+
+enum existing {
+	EXISTING_OURS, /* this pod's pair, complete */
+	EXISTING_STALE, /* this pod's mark, its peer not in the pod: stale */
+	EXISTING_REFUSED, /* not ours, or the pod's name is taken */
+};
+
+/* Does a mark name the pod end netns/ifname (netns "" for none)? */
+static bool marks_pod(const struct owner *o, const struct veth_end *pod)
+{
+	return !strcmp(o->netns, pod->netns ? pod->netns : "") &&
+	       !strcmp(o->ifname, pod->ifname);
+}
+
+/*
+ * The create found a name taken.  Is the host end, with its peer, this
+ * pod's pair?  A host end marked for this pod whose peer is not the
+ * pod's interface is left from an earlier pod of the same name, still
+ * being reaped with its namespace (a teardown followed at once by a
+ * setup): it is ours to replace.
+ */
+static enum existing check_existing(struct end *pod, struct end *host,
+				    struct veth_fail *fail, int *err)
+{
+	const struct veth_end *ps = pod->spec, *hs = host->spec;
+	struct nl_link hl, pl;
+	struct owner o;
+	int lookup = nl_link_get(host->h.nl, 0, hs->ifname, &hl);
+
+	if (lookup == -ENODEV) {
+		pw_why_not(&fail->why, "'%s' already exists in %s%s",
+			   ps->ifname, ps->netns ? "namespace " : "",
+			   ps->netns ? ps->netns : "this namespace");
+		*err = fail_at(fail, VETH_STEP_TAKEN, ps->ifname, ps, -EEXIST);
+		return EXISTING_REFUSED;
+	}
+	if (lookup) {
+		pw_strlcpy(fail->why.text, strerror(-lookup),
+			   sizeof(fail->why.text));
+		*err = fail_at(fail, VETH_STEP_LOOKUP, hs->ifname, hs, lookup);
+		return EXISTING_REFUSED;
+	}
+	if (strcmp(hl.kind, "veth") || !owner_parse(hl.alias, &o) ||
+	    !marks_pod(&o, ps)) {
+		pw_why_not(&fail->why,
+			   "'%s' already exists and is not this pod's veth",
+			   hs->ifname);
+		*err = fail_at(fail, VETH_STEP_TAKEN, hs->ifname, hs, -EEXIST);
+		return EXISTING_REFUSED;
+	}
+	if (nl_link_get(pod->h.nl, 0, ps->ifname, &pl) ||
+	    strcmp(pl.kind, "veth") || pl.ifindex != hl.link)
+		return EXISTING_STALE;
+	return EXISTING_OURS;
+}
+
+static int create_once(const struct veth_spec *s, struct end *pod,
+		       struct end *host)
+{
+	struct nl_veth v = {
+		.ifname = host->spec->ifname,
+		.peer_ifname = pod->spec->ifname,
+		.peer_netns_fd = pod->h.fd,
+		.mtu = s->mtu,
+		.queues = s->queues,
+	};
+	int err = nl_put_veth(host->h.nl, &v);
+
+	return err ? err : nl_commit(host->h.nl, NULL);
+}
+
+/* Replace a stale pair of this pod's (once). */
+static int replace_stale(const struct veth_spec *s, struct end *pod,
+			 struct end *host)
+{
+	int err = nl_put_link_del(host->h.nl, 0, host->spec->ifname);
+
+	nl_tolerate(host->h.nl, ENODEV);
+	err = err ? err : nl_commit(host->h.nl, NULL);
+	return err ? err : create_once(s, pod, host);
+}
+
+static int create_pair(const struct veth_spec *s, struct end *pod,
+		       struct end *host, bool *existed, struct veth_fail *fail)
+{
+	int err = create_once(s, pod, host);
+
+	*existed = false;
+	if (err == -EEXIST) {
+		switch (check_existing(pod, host, fail, &err)) {
+		case EXISTING_OURS:
+			*existed = true;
+			return 0;
+		case EXISTING_REFUSED:
+			return err;
+		case EXISTING_STALE:
+			err = replace_stale(s, pod, host);
+			if (err == -EEXIST &&
+			    check_existing(pod, host, fail, &err) ==
+				    EXISTING_REFUSED)
+				return err;
+			break;
+		}
+	}
+	if (err) {
+		nl_why(host->h.nl, err, fail->why.text, sizeof(fail->why.text));
+		return fail_at(fail, VETH_STEP_CREATE, host->spec->ifname,
+			       host->spec, err);
+	}
+	return 0;
+}
+
+static void delete_pair(struct end *host)
+{
+	if (!nl_put_link_del(host->h.nl, 0, host->spec->ifname))
+		nl_commit(host->h.nl, NULL);
+}
+
+static void make_mark(const struct veth_spec *s, char *alias, size_t size)
+{
+	struct owner o = { .created = pw_now() };
+
+	pw_strlcpy(o.netns, s->pod.netns ? s->pod.netns : "", sizeof(o.netns));
+	pw_strlcpy(o.ifname, s->pod.ifname, sizeof(o.ifname));
+	pw_strlcpy(o.peer_netns, s->peer.netns ? s->peer.netns : "",
+		   sizeof(o.peer_netns));
+	pw_strlcpy(o.peer_ifname, s->peer.ifname, sizeof(o.peer_ifname));
+	owner_format(&o, alias, size);
+}
+
+static int configure_pair(const struct veth_spec *s, struct end *pod,
+			  struct end *host, bool existed,
+			  struct veth_fail *fail)
+{
+	char alias[NL_ALIAS_MAX];
+	const char *use_alias = NULL;
+	struct end *failed = pod;
+	int err;
+
+	/* A pair found again keeps the mark it was made with. */
+	if (!existed) {
+		make_mark(s, alias, sizeof(alias));
+		use_alias = alias;
+	}
+	pod->need_link = true; /* for its MAC */
+	err = configure_end(pod, use_alias, s->mtu);
+	if (!err) {
+		failed = host;
+		err = configure_end(host, use_alias, s->mtu);
+	}
+	if (!err)
+		return 0;
+	nl_why(failed->h.nl, err, fail->why.text, sizeof(fail->why.text));
+	return fail_at(fail, VETH_STEP_CONFIGURE, failed->spec->ifname,
+		       failed->spec, err);
+}
+
+int veth_pair_add(const struct veth_spec *s, struct veth_made *out,
+		  struct veth_fail *fail)
+{
+	struct end pod, host;
+	bool existed;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	memset(fail, 0, sizeof(*fail));
+	end_init(&pod, &s->pod, false);
+	end_init(&host, &s->peer, true);
+	err = open_end(&pod, fail);
+	err = err ? err : open_end(&host, fail);
+	err = err ? err : create_pair(s, &pod, &host, &existed, fail);
+	if (err)
+		return err;
+	err = configure_pair(s, &pod, &host, existed, fail);
+	if (err) {
+		if (!existed)
+			delete_pair(&host);
+		return err;
+	}
+	out->existed = existed;
+	out->has_mac = pod.link.has_mac;
+	memcpy(out->mac, pod.link.mac, sizeof(out->mac));
+	return 0;
+}
+
+/* ---- Deleting ----------------------------------------------------------- */
+
+/*
+ * Delete the pair through the end named name in h, if it is there and is
+ * a veth whose mark names the pod end: as the pair's pod end, or as its
+ * peer when the spec names a cable by its other end (-D blue:b red:a).  A
+ * host name alone proves nothing: it may be derived, or another pod's.
+ * 1: done or refused (err says which), 0: not there.
+ */
+static int delete_through(const struct veth_spec *s, struct ns_handle *h,
+			  const char *name, struct veth_fail *fail, int *err)
+{
+	struct nl_link l;
+	struct owner o;
+
+	*err = nl_link_get(h->nl, 0, name, &l);
+	if (*err == -ENODEV) {
+		*err = 0;
+		return 0;
+	}
+	if (*err) {
+		nl_why(h->nl, *err, fail->why.text, sizeof(fail->why.text));
+		fail_at(fail, VETH_STEP_DELETE, name, NULL, *err);
+		return 1;
+	}
+	*err = -EPERM;
+	if (strcmp(l.kind, "veth"))
+		pw_why_not(&fail->why, "it is not a veth");
+	else if (!owner_parse(l.alias, &o) || o.bridge[0])
+		pw_why_not(&fail->why,
+			   "podwire did not make it (no podwire: mark)");
+	else if (!owner_names_end(&o, s->pod.netns, s->pod.ifname))
+		pw_why_not(&fail->why, "it is the pair of %s%s%s", o.netns,
+			   o.netns[0] ? ":" : "", o.ifname);
+	else
+		*err = 0;
+	if (*err) {
+		fail_at(fail, VETH_STEP_REFUSED, name, NULL, *err);
+		return 1;
+	}
+	*err = nl_put_link_del(h->nl, l.ifindex, NULL);
+	if (!*err)
+		*err = nl_commit(h->nl, NULL);
+	if (*err == -ENODEV)
+		*err = 0;
+	if (*err) {
+		nl_why(h->nl, *err, fail->why.text, sizeof(fail->why.text));
+		fail_at(fail, VETH_STEP_DELETE, name, NULL, *err);
+	}
+	return 1;
+}
+
+int veth_pair_del(const struct veth_spec *s, struct veth_fail *fail)
+{
+	struct ns_handle pod, host;
+	const char *netns = s->pod.netns;
+	int err;
+
+	memset(fail, 0, sizeof(*fail));
+	/*
+	 * The pod's namespace is gone (netns-new -D ran first in the
+	 * teardown pipeline): the kernel reaps both ends with it, in one
+	 * batch, far faster than a delete per pair.
+	 */
+	err = ns_peek(netns, &pod);
+	if (!err) {
+		netns = s->peer.netns;
+		err = ns_peek(netns, &host);
+	}
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		pw_strlcpy(fail->why.text, ns_strerror(err),
+			   sizeof(fail->why.text));
+		return fail_at(fail, VETH_STEP_NETNS, netns, NULL, err);
+	}
+	if (!delete_through(s, &host, s->peer.ifname, fail, &err))
+		delete_through(s, &pod, s->pod.ifname, fail, &err);
+	return err;
+}
+
+void veth_host_ifname(const char *netns, const char *ifname, char out[IFNAMSIZ])
+{
+	/* FNV-1a, 32 bits: short, stable across versions and machines. */
+	uint32_t h = 2166136261u;
+	const char *parts[] = { netns ? netns : "", "/", ifname };
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(parts); i++)
+		for (const unsigned char *p = (const void *)parts[i]; *p; p++)
+			h = (h ^ *p) * 16777619u;
+	snprintf(out, IFNAMSIZ, "veth%08x", h);
+}

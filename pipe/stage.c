@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stage.c - one program as a stage of a pipeline: records in, records out.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stage.h"
+
+void stage_err(const struct rec *r, const char *fmt, ...)
+{
+	char msg[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r && r->line)
+		pw_err("line %lu: %s", r->line, msg);
+	else
+		pw_err("%s", msg);
+}
+
+struct rec *stage_records_from_args(const char *key, char **args, size_t n)
+{
+	struct rec *recs = pw_xcalloc(n, sizeof(*recs));
+
+	for (size_t i = 0; i < n; i++) {
+		rec_init(&recs[i]);
+		recs[i].f[0].key = pw_xstrdup(key);
+		recs[i].f[0].val = pw_xstrdup(args[i]);
+		recs[i].n = 1;
+	}
+	return recs;
+}
+
+void stage_records_free(struct rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rec_clear(&recs[i]);
+	free(recs);
+}
+
+bool stage_dash_means_stdin(struct stage *s, char **args, size_t n)
+{
+	if (n != 1 || strcmp(args[0], "-"))
+		return false;
+	s->force_stdin = true;
+	return true;
+}
+
+struct run {
+	const struct stage *s;
+	bool caps_checked;
+	bool failed;
+	bool stop; /* stdout is gone: nobody reads what we do */
+	int status;
+};
+
+/* Apply one checked record and write it; returns false to stop. */
+static bool apply_one(struct run *run, struct rec *r)
+{
+	const struct stage *s = run->s;
+	int st;
+
+	if (!run->caps_checked) {
+		run->caps_checked = true;
+		if (!cli_require_caps(s->what, s->caps, s->ncaps)) {
+			run->failed = true;
+			run->status = PW_EXIT_FAIL;
+			return false;
+		}
+	}
+	st = s->apply(r, s->ctx);
+	if (st != PW_EXIT_OK) {
+		run->failed = true;
+		run->status = st;
+		return s->c->keep_going;
+	}
+	if (!s->c->quiet) {
+		int err = rec_write(stdout, r, cli_format(s->c));
+
+		if (err == -EPIPE) {
+			run->stop = true;
+			return false;
+		}
+		if (err) {
+			stage_err(r, "cannot write the record: %s",
+				  err == -E2BIG ?
+					  "it would be longer than 4096 "
+					  "bytes" :
+					  strerror(-err));
+			run->failed = true;
+			run->status = PW_EXIT_FAIL;
+			return false;
+		}
+	}
+	return true;
+}
+
+static int check_one(const struct stage *s, struct rec *r)
+{
+	return s->check ? s->check(r, s->ctx) : PW_EXIT_OK;
+}
+
+static void run_positional(struct run *run, struct rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int st = check_one(run->s, &recs[i]);
+
+		if (st != PW_EXIT_OK) {
+			run->failed = true;
+			run->status = st;
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!apply_one(run, &recs[i]))
+			return;
+}
+
+static void run_stdin(struct run *run)
+{
+	const struct stage *s = run->s;
+	struct rec_reader rd;
+	struct rec r;
+
+	rec_init(&r);
+	rec_reader_init(&rd, stdin);
+	for (;;) {
+		struct pw_why why;
+		const char *bad;
+		int got = rec_read(&rd, &r, &bad, &why);
+		int st;
+
+		if (got == 0)
+			break;
+		if (got == -EINVAL) {
+			pw_err("line %lu: malformed record: it %s", rd.line,
+			       bad);
+			run->failed = true;
+			run->status = PW_EXIT_USAGE;
+			if (!s->c->keep_going)
+				break;
+			continue;
+		}
+		if (got < 0) {
+			pw_err("cannot read records from stdin: %s",
+			       strerror(-got));
+			run->failed = true;
+			run->status = PW_EXIT_FAIL;
+			break;
+		}
+		st = check_one(s, &r);
+		if (st != PW_EXIT_OK) {
+			run->failed = true;
+			run->status = st;
+			if (!s->c->keep_going)
+				break;
+			continue;
+		}
+		if (!apply_one(run, &r))
+			break;
+	}
+	rec_clear(&r);
+}
+
+int stage_run(const struct stage *s, struct rec *recs, size_t n)
+{
+	struct run run = { .s = s, .status = PW_EXIT_OK };
+
+	if (n)
+		run_positional(&run, recs, n);
+	else if (s->force_stdin || rec_stdin_has_records())
+		run_stdin(&run);
+	/* Bad operands: nothing was done, whatever --keep-going says. */
+	if (n && run.status == PW_EXIT_USAGE)
+		return PW_EXIT_USAGE;
+	if (!run.failed && !run.stop && s->finish) {
+		int st = s->finish(s->ctx);
+
+		if (st != PW_EXIT_OK) {
+			run.failed = true;
+			run.status = st;
+		}
+	}
+	/* --keep-going carries on and exits 1 at the end, whatever failed. */
+	if (run.failed && s->c->keep_going)
+		return PW_EXIT_FAIL;
+	return run.failed ? run.status : PW_EXIT_OK;
+}
