@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nl.h"
@@ -134,7 +135,10 @@ int nl_open_proto(struct nl **out, int netns_fd, int protocol)
 
 	if (!nl)
 		return -ENOMEM;
-	nl->seq = (uint32_t)getpid() << 12; /* only needs to move forward */
+	/* As iproute2 seeds it.  Replies are matched by port and number, so
+	 * the start only has to differ from nothing; the numbers wrap at
+	 * 2^32, which nl_seq_in() counts with. */
+	nl->seq = (uint32_t)time(NULL);
 	err = netns_fd >= 0 ? open_in(nl, netns_fd, protocol) :
 			      open_here(nl, protocol);
 	if (err) {
@@ -290,10 +294,12 @@ struct acks {
 	int first_err;
 };
 
+/* Keep the first failure in sending order, which wraps with the numbers. */
 static void note_failure(struct acks *st, uint32_t seq, int err,
 			 const char *msg)
 {
-	if (st->first_err && seq >= st->failed_seq)
+	if (st->first_err &&
+	    (uint32_t)(seq - st->lo) >= (uint32_t)(st->failed_seq - st->lo))
 		return;
 	st->failed_seq = seq;
 	st->first_err = err;
@@ -304,14 +310,14 @@ static int ack_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct acks *st = arg;
 	uint32_t seq = nlh->nlmsg_seq;
-	size_t i = seq - st->first;
+	uint32_t i = seq - st->first; /* its place among the acked ones */
 	char msg[NL_EXTACK_MAX];
 	int err;
 
 	if (nlh->nlmsg_type != NLMSG_ERROR)
 		return 0; /* nothing we asked to echo */
 	err = nl_decode_error(nlh, msg, sizeof(msg));
-	if (seq < st->first || i >= st->count) {
+	if (i >= st->count) {
 		if (err) {
 			st->aborted = true;
 			note_failure(st, seq, err, msg);

@@ -47,8 +47,8 @@ int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
 
 		if (mlen < sizeof(*nlh) || mlen > left || step > left)
 			return -EBADMSG;
-		if (nlh->nlmsg_pid == portid && nlh->nlmsg_seq >= seq_lo &&
-		    nlh->nlmsg_seq <= seq_hi) {
+		if (nlh->nlmsg_pid == portid &&
+		    nl_seq_in(nlh->nlmsg_seq, seq_lo, seq_hi)) {
 			if (count < INT32_MAX)
 				count++;
 			r = fn(nlh, arg);

@@ -77,6 +77,16 @@ int nl_walk(const void *buf, size_t len, uint32_t portid, uint32_t seq_lo,
 	    uint32_t seq_hi, int (*fn)(const struct nlmsghdr *nlh, void *arg),
 	    void *arg);
 
+/*
+ * Is seq in [lo, hi], counting up from lo?  Sequence numbers are 32 bits
+ * and wrap: a batch numbered from 0xfffffffe runs on to 0, 1, ..., and
+ * `seq >= lo && seq <= hi` would refuse every ACK after the wrap.
+ */
+static inline bool nl_seq_in(uint32_t seq, uint32_t lo, uint32_t hi)
+{
+	return (uint32_t)(seq - lo) <= (uint32_t)(hi - lo);
+}
+
 /* Decode an NLMSG_ERROR: its errno (<= 0) and its extack text into msg. */
 int nl_decode_error(const struct nlmsghdr *nlh, char *msg, size_t size);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_nl.c - libFuzzer target for received rtnetlink datagrams
- * (nl_walk() and nl_decode_*() in common/nl_decode.c).
+ * (nl_walk() and nl_decode_*() in lib/nl_decode.c).
  *
  * Copyright (C) 2026 The podwire developers
  *

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_nl.c - unit tests for walking and decoding received rtnetlink
- * datagrams (nl_walk() and nl_decode_*() in common/nl_decode.c).
+ * datagrams (nl_walk() and nl_decode_*() in lib/nl_decode.c).
  *
  * Copyright (C) 2026 The podwire developers
  *
@@ -764,6 +764,47 @@ static size_t dgram_four(void)
 	return len;
 }
 
+/*
+ * A batch numbered across 2^32: its ACKs are numbered 0xffffffff, 0, 1.
+ * Counted from the first number, all three are in the batch's range.
+ */
+static void test_walk_wrap(void)
+{
+	static const uint32_t sent[] = { 0xfffffffeu, 0xffffffffu, 0, 1, 2 };
+	static const struct {
+		uint32_t seq, lo, hi;
+		bool in;
+	} ranges[] = {
+		{ 0xffffffffu, 0xffffffffu, 1, true },
+		{ 0, 0xffffffffu, 1, true },
+		{ 1, 0xffffffffu, 1, true },
+		{ 2, 0xffffffffu, 1, false },
+		{ 0xfffffffeu, 0xffffffffu, 1, false },
+		{ 5, 5, 5, true },
+		{ 4, 5, 5, false },
+		{ 0, 0, UINT32_MAX, true },
+	};
+	struct walk w;
+	size_t len = 0;
+	int ret;
+
+	memset(&mb, 0, sizeof(mb));
+	for (size_t i = 0; i < PW_ARRAY_SIZE(sent); i++)
+		dgram_add(&len, NLMSG_ERROR, 1234, sent[i],
+			  sizeof(struct nlmsgerr));
+	memset(&w, 0, sizeof(w));
+	ret = nl_walk(mb.c, len, 1234, 0xffffffffu, 1, walk_cb, &w);
+	ok(ret == 3 && w.calls == 3 && w.seqs[0] == 0xffffffffu &&
+		   w.seqs[1] == 0 && w.seqs[2] == 1,
+	   "nl_walk over [0xffffffff, 1] takes the ACKs across the wrap: %d",
+	   ret);
+	for (size_t i = 0; i < PW_ARRAY_SIZE(ranges); i++)
+		ok(nl_seq_in(ranges[i].seq, ranges[i].lo, ranges[i].hi) ==
+			   ranges[i].in,
+		   "nl_seq_in(%#x, [%#x, %#x]) is %s", ranges[i].seq,
+		   ranges[i].lo, ranges[i].hi, ranges[i].in ? "true" : "false");
+}
+
 static void test_walk(void)
 {
 	struct walk w;
@@ -792,6 +833,9 @@ static void test_walk(void)
 	ok(ret == 0 && w.calls == 0, "nl_walk with seq range [13, 20]: %d",
 	   ret);
 
+	test_walk_wrap();
+
+	len = dgram_four();
 	memset(&w, 0, sizeof(w));
 	w.fail_at = 2;
 	ret = nl_walk(mb.c, len, 1234, 0, UINT32_MAX, walk_cb, &w);
