@@ -119,8 +119,13 @@ static int create_one(struct rec *r, void *ctx)
 		return PW_EXIT_FAIL;
 	}
 	if (err) {
+		char why[128];
+
 		stage_err(r, "cannot create namespace '%s': %s", name,
-			  strerror(-err));
+			  err == -ETIMEDOUT ? msg_locked(PW_NETNS_RUN_DIR,
+							 ns_run_dir_holder(),
+							 why, sizeof(why)) :
+					      strerror(-err));
 		return PW_EXIT_FAIL;
 	}
 	return PW_EXIT_OK;

@@ -15,12 +15,13 @@
 
 #include "ipam.h"
 #include "kv.h"
+#include "lock.h"
 #include "name.h"
 #include "statedir.h"
 
 /* A scan longer than this means a pool too crowded to search. */
 #define IPAM_SCAN_MAX (UINT64_C(1) << 20)
-#define LEASE_TMP ".lease.tmp"
+#define LEASE_TMP ".lease" STATEDIR_TMP
 
 /* ---- Pools -------------------------------------------------------------- */
 
@@ -123,19 +124,38 @@ int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
 
 /* ---- The store ---------------------------------------------------------- */
 
+/* The pool's directory name: its text with '/' as '_'. */
+static void pool_dirname(const struct ipam_pool *p, char *buf, size_t size)
+{
+	char *slash;
+
+	addr_format_prefix(&p->net, buf, size);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '_';
+}
+
+void ipam_pool_path(const struct ipam_pool *p, const char *file, char *buf,
+		    size_t size)
+{
+	char name[PW_ADDRSTRLEN];
+
+	pool_dirname(p, name, sizeof(name));
+	snprintf(buf, size, "%s/%s%s%s", IPAM_DIR, name, file ? "/" : "",
+		 file ? file : "");
+}
+
 /* Opened on first use, so a user without root hears that first. */
 static int pool_open(struct ipam_pool *p)
 {
 	static const char *const subdirs[] = { "addr", "pod" };
-	char name[PW_ADDRSTRLEN], *slash;
+	char name[PW_ADDRSTRLEN];
 	const char *parts[2] = { "ipam", name };
 	int fd;
 
 	if (p->dirfd >= 0)
 		return 0;
-	addr_format_prefix(&p->net, name, sizeof(name));
-	slash = strchr(name, '/');
-	*slash = '_';
+	pool_dirname(p, name, sizeof(name));
 	p->dirfd = statedir_open(parts, PW_ARRAY_SIZE(parts));
 	if (p->dirfd < 0) {
 		int err = p->dirfd;
@@ -315,7 +335,9 @@ static int lock_pool(struct ipam_pool *p, struct ipam_fail *fail)
 	fail->step = IPAM_STEP_OPEN;
 	if (!err) {
 		fail->step = IPAM_STEP_LOCK;
-		err = statedir_lock(p->dirfd, "lock", &p->lockfd);
+		err = statedir_lock(p->dirfd, IPAM_LOCK, &p->lockfd);
+		if (err == -ETIMEDOUT)
+			fail->holder = lock_holder(p->lockfd);
 	}
 	if (!err)
 		fail->step = IPAM_STEP_LEASE;

@@ -25,11 +25,14 @@
 #define PODWIRE_IPAM_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "addr.h"
+#include "statedir.h"
 
-#define IPAM_DIR "/run/podwire/ipam"
+#define IPAM_DIR STATEDIR_ROOT "/ipam"
 #define IPAM_POOLS_MAX 2
+#define IPAM_LOCK "lock"
 
 struct ipam_pool {
 	struct pw_prefix net;
@@ -71,6 +74,10 @@ int ipam_add_pool(struct ipam *ip, const struct pw_prefix *net,
 int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
 		     struct pw_why *why);
 
+/* The path of a file in the pool's directory (file NULL: the directory). */
+void ipam_pool_path(const struct ipam_pool *p, const char *file, char *buf,
+		    size_t size);
+
 /* Whose lease: the pod end's namespace (NULL: none) and interface. */
 struct lease_owner {
 	const char *netns;
@@ -95,6 +102,7 @@ struct ipam_fail {
 	enum ipam_step step;
 	size_t pool; /* index of the pool */
 	struct pw_addr addr; /* -EEXIST: the taken one; -EBUSY: the held one */
+	pid_t holder; /* -ETIMEDOUT: who holds the pool's lock; 0: unknown */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "name.h"
 #include "nl.h"
 #include "ns.h"
@@ -54,7 +55,10 @@ int ns_run_path(const char *name, char *path, size_t size)
  * Make /run/netns a shared mount point once, as iproute2 netns_add() does,
  * so that a namespace unmounted in one mount namespace is unmounted in all
  * and can be freed.  The flock keeps parallel creators from stacking
- * mounts on it (Debian bug 949235); like ip, carry on if it can't be had.
+ * mounts on it (Debian bug 949235); like ip, carry on if the directory
+ * can't be opened to lock it.  Anyone can open /run/netns and hold that
+ * lock, so it is waited for LOCK_WAIT_MS and no longer: -ETIMEDOUT, and
+ * ns_run_dir_holder() says who has it.
  */
 static int prepare_run_dir(void)
 {
@@ -67,8 +71,10 @@ static int prepare_run_dir(void)
 	if (mkdir(PW_NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	lock = open(PW_NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock >= 0)
-		flock(lock, LOCK_EX);
+	if (lock >= 0 && lock_wait(lock) == -ETIMEDOUT) {
+		close(lock);
+		return -ETIMEDOUT;
+	}
 	while (mount("", PW_NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
 		if (errno != EINVAL || made_mount) {
 			err = -errno;
@@ -85,6 +91,18 @@ static int prepare_run_dir(void)
 		close(lock);
 	prepared = err == 0;
 	return err;
+}
+
+pid_t ns_run_dir_holder(void)
+{
+	int fd = open(PW_NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	pid_t pid;
+
+	if (fd < 0)
+		return 0;
+	pid = lock_holder(fd);
+	close(fd);
+	return pid;
 }
 
 /* Bring lo up in the namespace the program is in right now. */

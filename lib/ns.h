@@ -33,10 +33,13 @@ int ns_run_path(const char *name, char *path, size_t size);
 
 /*
  * Create /run/netns/NAME holding a new network namespace, with lo up
- * unless lo_up is false.  Returns 0, -EEXIST when the name is taken, or
+ * unless lo_up is false.  Returns 0, -EEXIST when the name is taken,
+ * -ETIMEDOUT when /run/netns stayed locked (see ns_run_dir_holder()), or
  * -errno.  A failure leaves nothing behind.
  */
 int ns_create(const char *name, bool lo_up);
+/* Who holds the lock on /run/netns, in our PID namespace; 0: unknown. */
+pid_t ns_run_dir_holder(void);
 /* Unmount and remove /run/netns/NAME.  0, -ENOENT when absent, -errno. */
 int ns_delete(const char *name);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "statedir.h"
 
 int statedir_open_private(int parent, const char *name)
@@ -21,7 +22,7 @@ int statedir_open_private(int parent, const char *name)
 	struct stat st;
 	int fd;
 
-	if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+	if (mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	fd = openat(parent, name,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -31,6 +32,13 @@ int statedir_open_private(int parent, const char *name)
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		close(fd);
 		return -EPERM;
+	}
+	/* Made 0755 by an older podwire: nobody else needs to look in. */
+	if ((st.st_mode & 0077) && fchmod(fd, 0700) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
 	}
 	return fd;
 }
@@ -102,7 +110,8 @@ int statedir_write_replace(int dirfd, const char *path, const char *text)
 	char tmp[PATH_MAX];
 	int err;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s" STATEDIR_TMP, path) >=
+	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	err = statedir_write_tmp(dirfd, tmp, text);
 	if (!err && renameat(dirfd, tmp, dirfd, path) < 0) {
@@ -112,23 +121,34 @@ int statedir_write_replace(int dirfd, const char *path, const char *text)
 	return err;
 }
 
+/* The lock file, 0600: whoever can open it can flock it. */
+static int open_lock(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			0600);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || ((st.st_mode & 0077) && fchmod(fd, 0600))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 int statedir_lock(int dirfd, const char *name, int *lockfd)
 {
 	if (*lockfd < 0) {
-		*lockfd = openat(dirfd, name,
-				 O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-				 0644);
-		if (*lockfd < 0) {
-			int err = -errno;
+		int fd = open_lock(dirfd, name);
 
-			*lockfd = -1;
-			return err;
-		}
+		if (fd < 0)
+			return fd;
+		*lockfd = fd;
 	}
-	while (flock(*lockfd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	return lock_wait(*lockfd);
 }
 
 void statedir_unlock(int lockfd)

@@ -10,7 +10,9 @@
  * string from the root: openat() with O_NOFOLLOW, so a symlink planted
  * in the store leads nowhere.  A directory must belong to the user
  * podwire runs as and be writable by nobody else, or another user could
- * forge or steal what it holds.  Lock files are never unlinked: a lock
+ * forge or steal what it holds; podwire makes its directories 0700 and
+ * its lock files 0600, since anyone who can open a lock file can hold
+ * its lock.  Lock files are never unlinked: a lock
  * unlinked while someone waits on it would let a third process lock a
  * new file of the same name, and two would be inside at once.
  */
@@ -22,9 +24,18 @@
 #define STATEDIR_ROOT "/run/podwire"
 
 /*
- * Open the directory name under parent, making it (0755) if missing.
- * Returns an O_DIRECTORY fd, or -EPERM when it is not ours or is group-
- * or world-writable, or -errno.
+ * What a temporary file's name ends with.  '~' is in no interface or
+ * namespace name, so a file named after one (pod/NETNS@IFNAME) is never
+ * another's temporary: with ".tmp", writing the entry of eth0 went
+ * through the entry of an interface named eth0.tmp.
+ */
+#define STATEDIR_TMP "~"
+
+/*
+ * Open the directory name under parent, making it (0700) if missing, and
+ * closing it to others if it was open to them.  Returns an O_DIRECTORY
+ * fd, or -EPERM when it is not ours or is group- or world-writable, or
+ * -errno.
  */
 int statedir_open_private(int parent, const char *name);
 
@@ -48,13 +59,18 @@ int statedir_read(int dirfd, const char *path, char *buf, size_t size);
  */
 int statedir_write_tmp(int dirfd, const char *tmp, const char *text);
 
-/* Replace path with text atomically: write, fsync, rename. */
+/*
+ * Replace path with text atomically: write to path STATEDIR_TMP, fsync,
+ * rename.
+ */
 int statedir_write_replace(int dirfd, const char *path, const char *text);
 
 /*
  * Take the exclusive flock on the lock file name under dirfd, opening
  * (making) it the first time and keeping the fd in *lockfd (-1 before):
  * a program streaming records locks and unlocks per record on one fd.
+ * -ETIMEDOUT when someone holds it for longer than LOCK_WAIT_MS
+ * (lock_holder(*lockfd) says who).
  */
 int statedir_lock(int dirfd, const char *name, int *lockfd);
 void statedir_unlock(int lockfd);

@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -132,7 +133,13 @@ void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		       err == -EPERM ? "it is not root's or is writable by "
 				       "others" :
 				       strerror(-err));
-	else if (f->step == IPAM_STEP_LOCK)
+	else if (f->step == IPAM_STEP_LOCK && err == -ETIMEDOUT) {
+		char what[PATH_MAX], why[PATH_MAX + 64];
+
+		ipam_pool_path(p, IPAM_LOCK, what, sizeof(what));
+		stage_err(r, "cannot lock the lease store: %s",
+			  msg_locked(what, f->holder, why, sizeof(why)));
+	} else if (f->step == IPAM_STEP_LOCK)
 		stage_err(r, "cannot lock the lease store: %s", strerror(-err));
 	else if (err == -ENOSPC)
 		stage_err(r, "no free address in pool %s: it is full", pool);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock.h"
 #include "msg.h"
 
 const char *pw_prog(void)
@@ -101,4 +102,15 @@ const char *msg_esc(const char *s, char buf[MSG_ESC_SIZE])
 	/* Long values are cut: the line must stay one readable line. */
 	pw_strlcpy(raw, s ? s : "", sizeof(raw));
 	return pw_escape(raw, buf, MSG_ESC_SIZE);
+}
+
+const char *msg_locked(const char *what, pid_t holder, char *buf, size_t size)
+{
+	if (holder > 0)
+		snprintf(buf, size, "%s stayed locked for %d s, by PID %d",
+			 what, LOCK_WAIT_MS / 1000, (int)holder);
+	else
+		snprintf(buf, size, "%s stayed locked for %d s", what,
+			 LOCK_WAIT_MS / 1000);
+	return buf;
 }

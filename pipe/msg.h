@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -53,5 +54,11 @@ char *pw_xstrdup(const char *s);
 /* A user's or the kernel's text, escaped and cut for an error message. */
 #define MSG_ESC_SIZE PW_ESCAPED_SIZE(80)
 const char *msg_esc(const char *s, char buf[MSG_ESC_SIZE]);
+
+/*
+ * Why a lock was not had (-ETIMEDOUT): "WHAT stayed locked for 5 s, by
+ * PID N", the PID when it is known.
+ */
+const char *msg_locked(const char *what, pid_t holder, char *buf, size_t size);
 
 #endif

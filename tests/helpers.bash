@@ -93,6 +93,29 @@ make_wan() {
 	eventually sb ip netns exec wan sh -c 'ss -Hltn sport = :7000 | grep -q LISTEN'
 }
 
+# Hold an flock on PATH inside the sandbox, as any process may, until
+# release_lock; USER (default root) is who holds it.  Sets LOCK_HOLDER to
+# the PID that took the lock, the one /proc/locks names.
+hold_lock() {
+	local path=$1 user=${2:-root} pidfile=$BATS_TEST_TMPDIR/holder.pid
+	rm -f "$pidfile"
+	# sh writes its PID and becomes flock (exec, through setpriv), so
+	# that PID holds the lock; -o keeps the lock from flock's child.
+	sb sh -c 'echo $$ >"$1" && exec setpriv --reuid="$3" --regid="$3" \
+		--clear-groups flock -o "$2" sleep infinity' \
+		holder "$pidfile" "$path" "$user" 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually test -s "$pidfile"
+	LOCK_HOLDER=$(cat "$pidfile")
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $LOCK_HOLDER"
+	eventually bash -c "! nsenter --target $SB_PID --net --mount flock -n '$path' true"
+}
+
+# Let go of the lock hold_lock took: its sleep ends, and flock with it.
+release_lock() {
+	pkill -P "$LOCK_HOLDER"
+}
+
 # ---- Oracles ---------------------------------------------------------------
 
 # ip -j -d link show DEV [in NETNS]: one JSON object.

@@ -153,3 +153,54 @@ pod_addrs() {
 	assert_equal "$(wc -l <<<"$addrs")" 8
 	assert_equal "$(sort -u <<<"$addrs" | wc -l)" 8
 }
+
+@test "an interface named like a temporary file keeps its lease (eth0.tmp, then eth0)" {
+	# Writing pod1@eth0's index entry must not go through pod1@eth0.tmp's:
+	# if it did, eth0.tmp would lose its entry and a re-run would lease
+	# it a second address.
+	run -0 sb netns-new pod1
+	run -0 sb veth-link --ipam 10.9.0.0/24 pod1:eth0.tmp
+	first=$(field addr)
+	assert_equal "$first" 10.9.0.2/24
+	run -0 sb veth-link --ipam 10.9.0.0/24 pod1:eth0
+	assert_equal "$(field addr)" 10.9.0.3/24
+	run -0 sb veth-link --ipam 10.9.0.0/24 pod1:eth0.tmp
+	assert_equal "$(field addr)" "$first"
+	assert_equal "$(addrs_of eth0.tmp pod1)" 10.9.0.2/24
+	run -0 sb cat "$STORE/10.9.0.0_24/pod/pod1@eth0.tmp"
+	assert_equal "$output" 10.9.0.2
+	assert_equal "$(sb ls "$STORE/10.9.0.0_24/addr" | wc -l)" 2
+}
+
+@test "the lease store is root's alone: directories 0700, lock files 0600" {
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24'
+	for dir in /run/podwire /run/podwire/ipam "$STORE/10.9.0.0_24" \
+		"$STORE/10.9.0.0_24/addr" "$STORE/10.9.0.0_24/pod"; do
+		assert_equal "$dir $(sb stat -c %a "$dir")" "$dir 700"
+	done
+	assert_equal "$(sb stat -c %a "$STORE/10.9.0.0_24/lock")" 600
+	# Another local user cannot even open the lock to sit on it.
+	run -1 --separate-stderr sb setpriv --reuid=65534 --regid=65534 \
+		--clear-groups cat "$STORE/10.9.0.0_24/lock"
+	assert_regex "$stderr" "Permission denied"
+}
+
+@test "a lock file left 0644 by an older podwire is closed to others on first use" {
+	run -0 sb bash -c 'mkdir -p -m 0755 /run/podwire/ipam/10.9.0.0_24 &&
+		install -m 0644 /dev/null /run/podwire/ipam/10.9.0.0_24/lock'
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$(sb stat -c %a "$STORE/10.9.0.0_24/lock")" 600
+	assert_equal "$(sb stat -c %a "$STORE/10.9.0.0_24")" 700
+}
+
+@test "a lease store someone holds locked: exit 1 after a bounded wait, naming the holder" {
+	local lock=$STORE/10.9.0.0_24/lock
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24'
+	hold_lock "$lock"
+	run -1 --separate-stderr sb bash -c 'echo pod2 | netns-new | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$stderr" "veth-link: line 1: cannot lock the lease store: $lock stayed locked for 5 s, by PID $LOCK_HOLDER"
+	run -1 link_exists eth0 pod2
+	release_lock
+	run -0 sb bash -c 'echo pod2 | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$(field addr)" 10.9.0.3/24
+}

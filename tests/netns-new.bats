@@ -148,3 +148,15 @@ load helpers
 	run -2 --separate-stderr sb netns-new </dev/null
 	assert_equal "$stderr" $'netns-new: no namespace names given\nTry \'netns-new --help\' for more information.'
 }
+
+@test "/run/netns held locked by another user: exit 1 after a bounded wait, naming the holder" {
+	# Anyone can open /run/netns, and so hold its lock.
+	hold_lock /run/netns 65534
+	run -1 --separate-stderr sb netns-new pod1
+	assert_equal "$stderr" "netns-new: cannot create namespace 'pod1': /run/netns stayed locked for 5 s, by PID $LOCK_HOLDER"
+	run -1 sb test -e /run/netns/pod1
+	release_lock
+	run -0 sb netns-new pod1
+	run -0 netns_list
+	assert_output pod1
+}
