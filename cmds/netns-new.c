@@ -25,6 +25,7 @@
 
 enum {
 	OPT_NO_LO = CLI_LONG_ONLY,
+	OPT_FORCE,
 };
 
 static const struct cli_opt opts[] = {
@@ -32,6 +33,8 @@ static const struct cli_opt opts[] = {
 	  "succeed when a namespace already exists" },
 	{ "no-lo", OPT_NO_LO, no_argument, NULL,
 	  "leave the loopback interface down" },
+	{ "force", OPT_FORCE, no_argument, NULL,
+	  "with -D: delete namespaces podwire did not make, or in use" },
 	{ 0 },
 };
 
@@ -43,13 +46,14 @@ static const struct cli_prog prog = {
 		   "with lo up.",
 	.opts = opts,
 	.shared = CLI_DELETE | CLI_JSON | CLI_QUIET | CLI_KEEP_GOING,
-	.delete_help = "delete the namespaces; absent ones are fine",
+	.delete_help = "delete the namespaces netns-new made; absent is fine",
 };
 
 struct netns_new {
 	struct cli_common c;
 	bool exist_ok;
 	bool lo_up;
+	bool force;
 };
 
 static int take_option(int val, const char *arg, void *ctx)
@@ -63,6 +67,9 @@ static int take_option(int val, const char *arg, void *ctx)
 		return 0;
 	case OPT_NO_LO:
 		nn->lo_up = false;
+		return 0;
+	case OPT_FORCE:
+		nn->force = true;
 		return 0;
 	}
 	return -1;
@@ -131,12 +138,59 @@ static int create_one(struct rec *r, void *ctx)
 	return PW_EXIT_OK;
 }
 
+/* "123, 456 and 3 more" */
+static void list_pids(const struct ns_del_fail *f, char *buf, size_t size)
+{
+	size_t shown = f->npids < NS_PIDS_SHOWN ? f->npids : NS_PIDS_SHOWN;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < shown && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%d",
+					i ? ", " : "", (int)f->pids[i]);
+	if (f->npids > shown && len < size)
+		snprintf(buf + len, size - len, " and %zu more",
+			 f->npids - shown);
+}
+
+static void refused(const struct rec *r, const char *name,
+		    const struct ns_del_fail *f, int err)
+{
+	char pids[128];
+
+	if (err == -EBUSY) {
+		list_pids(f, pids, sizeof(pids));
+		stage_err(r,
+			  "refusing to delete namespace '%s': process%s %s "
+			  "still run%s in it (its veths would stay behind); "
+			  "--force deletes it anyway",
+			  name, f->npids == 1 ? "" : "es", pids,
+			  f->npids == 1 ? "s" : "");
+	} else if (f->owner == NS_OWNER_REPLACED) {
+		stage_err(r,
+			  "refusing to delete namespace '%s': it is not the "
+			  "one netns-new made under that name; --force "
+			  "deletes it anyway",
+			  name);
+	} else {
+		stage_err(r,
+			  "refusing to delete namespace '%s': podwire did not "
+			  "make it; --force deletes it anyway",
+			  name);
+	}
+}
+
 static int delete_one(struct rec *r, void *ctx)
 {
+	struct netns_new *nn = ctx;
 	const char *name = rec_get(r, "netns");
-	int err = ns_delete(name);
+	struct ns_del_fail fail;
+	int err = ns_delete(name, nn->force, &fail);
 
-	(void)ctx;
+	if (err == -EPERM || err == -EBUSY) {
+		refused(r, name, &fail, err);
+		return PW_EXIT_FAIL;
+	}
 	if (err && err != -ENOENT) {
 		stage_err(r, "cannot delete namespace '%s': %s", name,
 			  ns_strerror(err));

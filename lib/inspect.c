@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "procs.h"
 
 /* ---- Host and pods ------------------------------------------------------ */
 
@@ -86,6 +87,9 @@ int inspect_pod_open(struct inspect_pod *pod, const char *target, pid_t pid)
 		return pod->fd;
 	if (!pod->name[0])
 		find_name(pod);
+	if (pod->name[0] || pod->found_name[0])
+		pod->owner = ns_owner_of(
+			pod->name[0] ? pod->name : pod->found_name, pod->fd);
 	return ns_handle_open(pod->fd, &pod->h);
 }
 
@@ -183,19 +187,6 @@ int inspect_netns_names(char ***names, size_t *n)
 
 /* ---- Processes ---------------------------------------------------------- */
 
-/* "net:[4026532247]" -> 4026532247. */
-static bool parse_ns_link(const char *text, ino_t *ino)
-{
-	unsigned long long v;
-	int end = 0;
-
-	if (sscanf(text, "net:[%llu]%n", &v, &end) != 1 || !end ||
-	    text[end] != '\0')
-		return false;
-	*ino = (ino_t)v;
-	return true;
-}
-
 /* false when memory ran out. */
 static bool count_inode(struct inspect_procs *p, ino_t ino)
 {
@@ -221,36 +212,24 @@ static bool count_inode(struct inspect_procs *p, ino_t ino)
 	return true;
 }
 
+static bool count_one(pid_t pid, ino_t netns, void *arg)
+{
+	struct inspect_procs *p = arg;
+
+	(void)pid;
+	if (count_inode(p, netns))
+		return true;
+	p->oom = true;
+	return false;
+}
+
 void inspect_procs_scan(struct inspect_procs *p)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
+	size_t seen;
 
 	memset(p, 0, sizeof(*p));
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char path[64], link[64];
-		ssize_t n;
-		ino_t ino;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue; /* gone meanwhile, or hidden */
-		link[n] = '\0';
-		if (!parse_ns_link(link, &ino))
-			continue;
-		if (!count_inode(p, ino)) {
-			/* Counts missing some processes would lie: none. */
-			p->readable = false;
-			break;
-		}
-		p->readable = true;
-	}
-	closedir(d);
+	/* Counts missing some processes would lie: then none. */
+	p->readable = !procs_each_netns(count_one, p, &seen) && seen && !p->oom;
 }
 
 int inspect_procs_in(const struct inspect_procs *p, int netns_fd)

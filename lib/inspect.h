@@ -42,6 +42,8 @@ struct inspect_pod {
 	/* For a pid or path target, its name under /run/netns if it has one
 	 * (for leases and for fixes that say ip -n NAME). */
 	char found_name[PW_NETNS_MAX + 1];
+	/* By podwire's records, for a pod with a name (NONE: no name). */
+	enum ns_owner owner;
 	int fd; /* the namespace */
 	struct ns_handle h;
 	int nsid; /* the host's id for it; -1: none */
@@ -90,6 +92,7 @@ struct inspect_procs {
 	int *counts;
 	size_t n;
 	bool readable;
+	bool oom; /* memory ran out while counting */
 };
 
 void inspect_procs_scan(struct inspect_procs *p);

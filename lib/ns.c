@@ -27,6 +27,7 @@
 #include "nl.h"
 #include "ns.h"
 #include "ns_cache.h"
+#include "procs.h"
 
 bool ns_target_ok(const char *target, struct pw_why *why)
 {
@@ -122,23 +123,36 @@ static int lo_up_here(void)
 	return err;
 }
 
-/* In a new namespace: bind it onto path and bring lo up. */
-static int bind_new_namespace(const char *path, bool lo_up)
+/*
+ * In a new namespace: record it, bind it onto path (which publishes it)
+ * and bring lo up.  The namespace file stays open from the record to the
+ * mount, so both see one nsfs inode, with one ctime.
+ */
+static int bind_new_namespace(const char *name, const char *path, bool lo_up,
+			      int64_t created)
 {
-	int err;
+	int self, err;
 
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
-	if (mount(PW_SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
+	self = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (self < 0)
 		return -errno;
-	err = lo_up ? lo_up_here() : 0;
-	if (err)
-		umount2(path, MNT_DETACH);
+	err = ns_record_made(name, self, created);
+	if (!err && mount(PW_SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
+		err = -errno;
+	close(self);
+	if (!err && lo_up) {
+		err = lo_up_here();
+		if (err)
+			umount2(path, MNT_DETACH);
+	}
 	return err;
 }
 
 int ns_create(const char *name, bool lo_up)
 {
+	int64_t created = pw_now();
 	char path[PATH_MAX];
 	int fd, here, err;
 
@@ -153,34 +167,69 @@ int ns_create(const char *name, bool lo_up)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
-	if (here < 0) {
+	err = ns_record_intent(name, created);
+	here = err ? -1 : open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (!err && here < 0)
 		err = -errno;
-		unlink(path);
-		return err;
+	if (!err) {
+		err = bind_new_namespace(name, path, lo_up, created);
+		pw_netns_return(here);
 	}
-	err = bind_new_namespace(path, lo_up);
-	pw_netns_return(here);
-	close(here);
-	if (err)
+	if (here >= 0)
+		close(here);
+	if (err) {
 		unlink(path);
+		ns_record_drop(name);
+	}
 	return err;
 }
 
-int ns_delete(const char *name)
+/* May name be deleted?  0, or -EPERM / -EBUSY / -errno with fail set. */
+static int deletable(const char *name, struct ns_del_fail *fail)
+{
+	int fd = ns_open(name);
+	int err = 0;
+
+	/* A placeholder holds no namespace: nobody's to lose. */
+	if (fd == -ENOTNAM)
+		return 0;
+	if (fd < 0)
+		return fd;
+	fail->owner = ns_owner_of(name, fd);
+	if (fail->owner != NS_OWNER_PODWIRE)
+		err = -EPERM;
+	if (!err)
+		err = procs_in_netns(fd, fail->pids, NS_PIDS_SHOWN,
+				     &fail->npids);
+	if (!err && fail->npids)
+		err = -EBUSY;
+	close(fd);
+	return err;
+}
+
+int ns_delete(const char *name, bool force, struct ns_del_fail *fail)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	int err = ns_run_path(name, path, sizeof(path));
 
+	memset(fail, 0, sizeof(*fail));
 	if (err)
 		return err;
-	if (lstat(path, &st) < 0)
-		return -errno;
+	if (lstat(path, &st) < 0) {
+		err = -errno;
+		if (err == -ENOENT)
+			ns_record_drop(
+				name); /* of a namespace gone otherwise */
+		return err;
+	}
 	/* A namespace file is a regular file; refuse to unlink anything else
 	 * someone put there. */
 	if (!S_ISREG(st.st_mode))
 		return -ENOTNAM;
+	err = force ? 0 : deletable(name, fail);
+	if (err)
+		return err;
 	/* EINVAL: not mounted, a placeholder left by a killed create; it goes
 	 * all the same, as `ip netns del` clears it. */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
@@ -188,6 +237,7 @@ int ns_delete(const char *name)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	ns_forget(name);
+	ns_record_drop(name);
 	return 0;
 }
 

@@ -19,11 +19,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util.h"
 
 #define PW_NETNS_RUN_DIR "/run/netns"
+/* podwire's records of the namespaces it made, under /run/podwire. */
+#define NS_RECORD_DIR "netns"
 
 /* Is target a valid namespace name or an absolute path?  Why not in why. */
 bool ns_target_ok(const char *target, struct pw_why *why);
@@ -33,15 +36,44 @@ int ns_run_path(const char *name, char *path, size_t size);
 
 /*
  * Create /run/netns/NAME holding a new network namespace, with lo up
- * unless lo_up is false.  Returns 0, -EEXIST when the name is taken,
- * -ETIMEDOUT when /run/netns stayed locked (see ns_run_dir_holder()), or
- * -errno.  A failure leaves nothing behind.
+ * unless lo_up is false, and record it as podwire's (ns_owner_of()).
+ * Returns 0, -EEXIST when the name is taken, -ETIMEDOUT when /run/netns
+ * stayed locked (see ns_run_dir_holder()), or -errno.  A failure leaves
+ * nothing behind.
  */
 int ns_create(const char *name, bool lo_up);
 /* Who holds the lock on /run/netns, in our PID namespace; 0: unknown. */
 pid_t ns_run_dir_holder(void);
-/* Unmount and remove /run/netns/NAME.  0, -ENOENT when absent, -errno. */
-int ns_delete(const char *name);
+
+/* Whose a named namespace is, by podwire's records. */
+enum ns_owner {
+	NS_OWNER_NONE, /* no record: ip netns add, a container runtime ... */
+	NS_OWNER_PODWIRE, /* ns_create() made the namespace the name holds */
+	NS_OWNER_REPLACED, /* it made one of that name; this is another */
+};
+
+/* The owner of fd, the namespace opened by the name name. */
+enum ns_owner ns_owner_of(const char *name, int fd);
+
+/* Processes named in a refusal, at most. */
+#define NS_PIDS_SHOWN 8
+
+/* Why ns_delete() refused. */
+struct ns_del_fail {
+	enum ns_owner owner; /* -EPERM: not PODWIRE */
+	pid_t pids[NS_PIDS_SHOWN]; /* -EBUSY: the first of them */
+	size_t npids; /* -EBUSY: how many processes are inside */
+};
+
+/*
+ * Unmount and remove /run/netns/NAME, and podwire's record of it.  Unless
+ * force, only a namespace podwire made (-EPERM otherwise) and that no
+ * process is in (-EBUSY): deleting the name of a namespace a process
+ * still holds leaves the namespace, and its veths, behind.  A placeholder
+ * an interrupted create left (no namespace on it) is removed, as
+ * `ip netns del` removes it.  0, -ENOENT when absent, -errno.
+ */
+int ns_delete(const char *name, bool force, struct ns_del_fail *fail);
 
 /*
  * Open a target for setns()/IFLA_NET_NS_FD.  Returns an O_CLOEXEC fd, or
@@ -70,5 +102,10 @@ int ns_enter_fd(int fd);
 
 /* A readable reason for the errors of ns_open(). */
 const char *ns_strerror(int err);
+
+/* For ns.c: the record's two steps, around the namespace's birth. */
+int ns_record_intent(const char *name, int64_t created);
+int ns_record_made(const char *name, int fd, int64_t created);
+void ns_record_drop(const char *name);
 
 #endif

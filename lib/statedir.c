@@ -64,6 +64,36 @@ int statedir_open(const char *const *parts, size_t nparts)
 	return dir;
 }
 
+/* Step from dir (closed) into its subdirectory name, as it is. */
+static int look_into(int dir, const char *name)
+{
+	int next = openat(dir, name,
+			  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	close(dir);
+	if (next < 0)
+		return -errno;
+	if (fstat(next, &st) < 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(next);
+		return -EPERM;
+	}
+	return next;
+}
+
+int statedir_find(const char *const *parts, size_t nparts)
+{
+	int dir = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dir < 0)
+		return -errno;
+	dir = look_into(dir, "podwire");
+	for (size_t i = 0; i < nparts && dir >= 0; i++)
+		dir = look_into(dir, parts[i]);
+	return dir;
+}
+
 int statedir_read(int dirfd, const char *path, char *buf, size_t size)
 {
 	int fd = openat(dirfd, path,

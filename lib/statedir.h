@@ -46,6 +46,12 @@ int statedir_open_private(int parent, const char *name);
 int statedir_open(const char *const *parts, size_t nparts);
 
 /*
+ * The same for a reader: nothing is made or changed; -ENOENT when a
+ * step is missing.
+ */
+int statedir_find(const char *const *parts, size_t nparts);
+
+/*
  * Read a small regular file under dirfd into buf, its trailing newline
  * dropped.  -EINVAL for anything but a regular file (a FIFO planted there
  * must not hang the reader), -errno.

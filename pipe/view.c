@@ -101,6 +101,10 @@ int view_overview(const struct view *v, const struct inspect_host *host,
 		if ((l && (l->flags & IFF_LOOPBACK)) || (!l && any))
 			continue;
 		view_target(&r, pod);
+		if (pod->name[0])
+			rec_set(&r, "owner",
+				pod->owner == NS_OWNER_PODWIRE ? "podwire" :
+								 "other");
 		if (pod->procs >= 0) {
 			snprintf(count, sizeof(count), "%d", pod->procs);
 			rec_set(&r, "procs", count);

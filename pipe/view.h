@@ -7,10 +7,13 @@
  * The overview is one record per pod interface (one for a namespace with
  * none but lo):
  *
- *   netns=pod1 procs=1 ifname=eth0 state=up mac=.. addr=10.244.0.2/24
- *     host_ifname=veth46b112b9 host_state=up bridge=cni0 bridge_state=up
+ *   netns=pod1 owner=podwire procs=1 ifname=eth0 state=up mac=..
+ *     addr=10.244.0.2/24 host_ifname=veth46b112b9 host_state=up
+ *     bridge=cni0 bridge_state=up
  *
- * which a teardown pipeline can read.  The detail is one record per link,
+ * which a teardown pipeline can read; owner= says whether netns-new made
+ * the namespace (podwire) or something else did (other), as netns-new -D
+ * will judge it.  The detail is one record per link,
  * address, route and neighbour, told apart by object=:
  *
  *   netns=pod1 object=link ifname=eth0 ifindex=2 kind=veth state=up ...

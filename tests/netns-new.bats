@@ -40,11 +40,68 @@ load helpers
 	run -0 link_exists mark0 red
 }
 
-@test "namespaces made by ip netns add are accepted by -p and deleted by -D" {
+@test "namespaces made by ip netns add: -p accepts them, -D refuses them, --force deletes them" {
 	sb ip netns add made-by-ip
 	run -0 sb netns-new -p made-by-ip
-	run -0 sb netns-new -D made-by-ip
+	run -1 --separate-stderr sb netns-new -D made-by-ip
+	assert_equal "$stderr" "netns-new: refusing to delete namespace 'made-by-ip': podwire did not make it; --force deletes it anyway"
+	assert_equal "$(netns_list)" made-by-ip
+	run -0 sb netns-new -D --force made-by-ip
 	assert_equal "$(netns_list)" ""
+}
+
+@test "netns-new records what it made, before the namespace is published" {
+	run -0 sb netns-new pod1
+	run -0 sb cat /run/podwire/netns/pod1
+	assert_regex "$output" "^netns=pod1 ino=$(sb stat -L -c %i /run/netns/pod1) dev=[0-9]+ ctime=[0-9]+\.[0-9]{9} created=[0-9]+$"
+	assert_equal "$(sb stat -c %a /run/podwire/netns)" 700
+	# The record is in place by the bind mount that publishes the name.
+	run -0 sb strace -f -qq -e trace=mount,rename,renameat,renameat2 -o "$BATS_TEST_TMPDIR/trace" netns-new pod2
+	run -0 grep -n -E 'rename.*netns/pod2|/run/netns/pod2' "$BATS_TEST_TMPDIR/trace"
+	assert_regex "${lines[-1]}" 'mount\('
+	run -0 sb netns-new -D pod1 pod2
+	run -1 sb test -e /run/podwire/netns/pod1
+}
+
+@test "a namespace still in use is not deleted: the PIDs are named, --force deletes it" {
+	local pid
+	run -0 sb netns-new pod1 pod2
+	sb ip netns exec pod1 sleep 600 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually test -n "$(sb ip netns pids pod1)"
+	pid=$(sb ip netns pids pod1)
+	run -1 --separate-stderr sb netns-new -D pod1 pod2
+	assert_equal "$stderr" "netns-new: refusing to delete namespace 'pod1': process $pid still runs in it (its veths would stay behind); --force deletes it anyway"
+	# The refusal stops the command, as any failure does ...
+	assert_equal "$(netns_list)" $'pod1\npod2'
+	# ... unless told to go on.
+	run -1 sb netns-new -D --keep-going pod1 pod2
+	assert_equal "$(netns_list)" pod1
+	run -0 sb netns-new -D --force pod1
+	assert_equal "$(netns_list)" ""
+	# The process goes on, in its namespace, with no name for it.
+	run -0 sb kill -0 "$pid"
+}
+
+@test "a name podwire used, now holding someone else's namespace, is refused" {
+	run -0 sb netns-new pod1
+	sb ip netns del pod1
+	sb ip netns add pod1
+	run -1 --separate-stderr sb netns-new -D pod1
+	assert_equal "$stderr" "netns-new: refusing to delete namespace 'pod1': it is not the one netns-new made under that name; --force deletes it anyway"
+	assert_equal "$(netns_list)" pod1
+}
+
+@test "in a pipe, each refused namespace is an error of its own; --keep-going goes on" {
+	run -0 sb netns-new pod1 pod3
+	sb ip netns add pod2
+	run -1 --separate-stderr sb bash -c 'printf "pod1\npod2\npod3\n" | netns-new -D'
+	assert_equal "$stderr" "netns-new: line 2: refusing to delete namespace 'pod2': podwire did not make it; --force deletes it anyway"
+	assert_output netns=pod1
+	assert_equal "$(netns_list)" $'pod2\npod3'
+	run -1 --separate-stderr sb bash -c 'printf "pod2\npod3\n" | netns-new -D --keep-going'
+	assert_output netns=pod3
+	assert_equal "$(netns_list)" pod2
 }
 
 @test "netns-new -D deletes, and deleting what is gone succeeds" {

@@ -168,7 +168,7 @@ sleep_in_pod1() {
 	assert_line --regexp '^ok    eth0 has an IPv4 address: 10.244.0.2/24$'
 	# The overview counts the process in pod1.
 	run -0 sb pod-inspect
-	assert_line --regexp '^netns=pod1 procs=1 ifname=eth0 '
+	assert_line --regexp '^netns=pod1 owner=podwire procs=1 ifname=eth0 '
 	run -0 sb pod-inspect --pid "$pid" --exec ip -j addr show dev eth0
 	assert_equal "$(jq -r '.[0].addr_info[0].local' <<<"$output")" 10.244.0.2
 }
@@ -216,7 +216,7 @@ sleep_in_pod1() {
 	assert_equal "$(grep -c execve "$BATS_TEST_TMPDIR/trace")" 1
 	run -1 grep -E 'clone|fork' "$BATS_TEST_TMPDIR/trace"
 	run -0 sb pod-inspect
-	assert_line --regexp '^netns=pod42 procs=0 ifname=eth0 state=[a-z]+ mac=[0-9a-f:]{17} addr=10.244.0.43/24 host_ifname=veth[0-9a-f]{8} host_state=[a-z]+ bridge=cni0 bridge_state=up$'
+	assert_line --regexp '^netns=pod42 owner=podwire procs=0 ifname=eth0 state=[a-z]+ mac=[0-9a-f:]{17} addr=10.244.0.43/24 host_ifname=veth[0-9a-f]{8} host_state=[a-z]+ bridge=cni0 bridge_state=up$'
 	# The overview feeds the teardown.
 	run -0 sb bash -c 'pod-inspect | netns-new -D | veth-link -D --ipam 10.244.0.0/24 | br-attach -D cni0 | wc -l'
 	assert_equal "$output" 100
@@ -336,4 +336,20 @@ sleep_in_pod1() {
 	assert_equal "$stderr" "pod-inspect: looking into namespaces needs root (CAP_SYS_ADMIN is missing)"
 	run -2 sb pod-inspect --tree -j
 	run -2 sb pod-inspect --dot -q
+}
+
+@test "the overview marks whose each namespace is; the man page's teardown leaves others' alone" {
+	run -0 sb bash -c 'seq -f pod%g 3 | netns-new | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 >/dev/null'
+	sb ip netns add cni-1234
+	run -0 sb pod-inspect
+	assert_line 'netns=cni-1234 owner=other procs=0'
+	assert_line --regexp '^netns=pod2 owner=podwire procs=0 ifname=eth0 '
+	run -0 sb bash -c 'pod-inspect | grep owner=podwire | netns-new -D | veth-link -D --ipam 10.244.0.0/24 | br-attach -D cni0 | wc -l'
+	assert_output 3
+	assert_equal "$(netns_list)" cni-1234
+	eventually no_links veth
+	# Without the filter, netns-new refuses it, and says so.
+	run -1 --separate-stderr sb bash -c 'pod-inspect | netns-new -D'
+	assert_equal "$stderr" "netns-new: line 1: refusing to delete namespace 'cni-1234': podwire did not make it; --force deletes it anyway"
+	assert_equal "$(netns_list)" cni-1234
 }

@@ -158,6 +158,7 @@ static int down(const char *netns, const char *pool, const char *bridge)
 	struct bridge_fail bfail;
 	struct veth_fail vfail;
 	struct ipam_fail ifail;
+	struct ns_del_fail nsfail;
 	struct lease released;
 	char host[IFNAMSIZ];
 	struct ipam ip;
@@ -179,7 +180,7 @@ static int down(const char *netns, const char *pool, const char *bridge)
 		err = bridge_del(usage.ifindex, &bfail);
 	if (err)
 		return failed("bridge", err, bfail.why.text);
-	err = ns_delete(netns);
+	err = ns_delete(netns, false, &nsfail);
 	if (err && err != -ENOENT)
 		return failed("ns_delete", err, NULL);
 	ipam_close(&ip);

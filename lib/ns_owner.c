@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ns_owner.c - which named namespaces podwire made: one record each,
+ * under /run/podwire/netns/.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ *   /run/podwire/netns/pod1   "netns=pod1 ino=4026532247 dev=4
+ *                              ctime=1796020955.782404722 created=T"
+ *
+ * The namespace is known by its nsfs inode and device, and by the ctime
+ * of that inode: nsfs hands a freed namespace's inode number to a new
+ * one, but a new one gets a new inode, with its own ctime.  The record is
+ * written before the namespace is bound under /run/netns, so no
+ * namespace podwire published is ever without one; a create killed on
+ * the way leaves a record for a placeholder, or for nothing, which
+ * ns_delete() clears.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kv.h"
+#include "name.h"
+#include "ns.h"
+#include "statedir.h"
+
+static const char *const record_path[] = { NS_RECORD_DIR };
+
+static int write_record(const char *name, const char *text)
+{
+	int dir = statedir_open(record_path, PW_ARRAY_SIZE(record_path));
+	int err;
+
+	if (dir < 0)
+		return dir;
+	err = statedir_write_replace(dir, name, text);
+	close(dir);
+	return err;
+}
+
+int ns_record_intent(const char *name, int64_t created)
+{
+	char text[PW_NETNS_MAX + 64];
+
+	snprintf(text, sizeof(text), "netns=%s created=%" PRId64 "\n", name,
+		 created);
+	return write_record(name, text);
+}
+
+int ns_record_made(const char *name, int fd, int64_t created)
+{
+	char text[PW_NETNS_MAX + 160];
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	snprintf(text, sizeof(text),
+		 "netns=%s ino=%llu dev=%llu ctime=%lld.%09ld created=%" PRId64
+		 "\n",
+		 name, (unsigned long long)st.st_ino,
+		 (unsigned long long)st.st_dev, (long long)st.st_ctim.tv_sec,
+		 st.st_ctim.tv_nsec, created);
+	return write_record(name, text);
+}
+
+void ns_record_drop(const char *name)
+{
+	int dir = statedir_find(record_path, PW_ARRAY_SIZE(record_path));
+
+	if (dir < 0)
+		return;
+	unlinkat(dir, name, 0);
+	close(dir);
+}
+
+/* Does the record's text name the namespace st is? */
+static bool record_matches(const char *text, const struct stat *st)
+{
+	char ino[24], dev[24], ctime[32], want[32];
+	uint64_t i, d;
+	struct kv kv;
+
+	if (!kv_split(text, strlen(text), &kv, NULL) ||
+	    kv_copy(&kv, "ino", ino, sizeof(ino)) ||
+	    kv_copy(&kv, "dev", dev, sizeof(dev)) ||
+	    kv_copy(&kv, "ctime", ctime, sizeof(ctime)) ||
+	    pw_parse_u64(ino, UINT64_MAX, &i) ||
+	    pw_parse_u64(dev, UINT64_MAX, &d))
+		return false;
+	snprintf(want, sizeof(want), "%lld.%09ld",
+		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+	return i == st->st_ino && d == st->st_dev && !strcmp(ctime, want);
+}
+
+enum ns_owner ns_owner_of(const char *name, int fd)
+{
+	char text[PW_NETNS_MAX + 160];
+	struct stat st;
+	int dir, err;
+
+	if (fstat(fd, &st) < 0)
+		return NS_OWNER_NONE;
+	dir = statedir_find(record_path, PW_ARRAY_SIZE(record_path));
+	if (dir < 0)
+		return NS_OWNER_NONE;
+	err = statedir_read(dir, name, text, sizeof(text));
+	close(dir);
+	if (err)
+		return NS_OWNER_NONE;
+	return record_matches(text, &st) ? NS_OWNER_PODWIRE : NS_OWNER_REPLACED;
+}
