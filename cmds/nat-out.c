@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "inuse.h"
 #include "nft.h"
 #include "ns_cache.h"
 #include "sysctl.h"
@@ -32,6 +33,7 @@ enum {
 	OPT_OUT = CLI_LONG_ONLY,
 	OPT_BRIDGE,
 	OPT_LIST,
+	OPT_FORCE,
 };
 
 static const struct cli_opt opts[] = {
@@ -40,6 +42,8 @@ static const struct cli_opt opts[] = {
 	{ "bridge", OPT_BRIDGE, required_argument, "<bridge>",
 	  "not traffic that stays on this bridge" },
 	{ "list", OPT_LIST, no_argument, NULL, "print one record per rule" },
+	{ "force", OPT_FORCE, no_argument, NULL,
+	  "with -D: remove the rule even while pods use it" },
 	{ 0 },
 };
 
@@ -53,7 +57,7 @@ static const struct cli_prog prog = {
 	.opts = opts,
 	.shared = CLI_DELETE | CLI_NETNS | CLI_JSON | CLI_QUIET |
 		  CLI_KEEP_GOING,
-	.delete_help = "remove the subnet's rule; absent is fine",
+	.delete_help = "remove the subnet's rule once no pod uses it",
 };
 
 struct nat_out {
@@ -61,6 +65,7 @@ struct nat_out {
 	const char *out;
 	const char *bridge;
 	bool list;
+	bool force;
 	struct nft *nft;
 	/* Subnets a pipe has already been through, to act once on each. */
 	struct pw_prefix *seen;
@@ -77,6 +82,9 @@ static int take_option(int val, const char *arg, void *ctx)
 	switch (val) {
 	case OPT_LIST:
 		no->list = true;
+		return 0;
+	case OPT_FORCE:
+		no->force = true;
 		return 0;
 	case OPT_OUT:
 	case OPT_BRIDGE:
@@ -209,34 +217,59 @@ static void fill_masq(const struct nat_out *no, const struct pw_prefix *net,
 		pw_strlcpy(m->bridge, no->bridge, sizeof(m->bridge));
 }
 
-/* Make (or with -D remove) the rule for one subnet. */
-static int sync_subnet(struct nat_out *no, const struct rec *r,
-		       const struct pw_prefix *net)
+/* Make the rule for one subnet (a setup pipe, the first record of it). */
+static int set_up_subnet(struct nat_out *no, const struct rec *r,
+			 const struct pw_prefix *net)
 {
 	char why[512], text[PW_ADDRSTRLEN];
 	struct nft_masq m;
 	bool changed;
+	int st = forwarding_on(no, r, net->addr.family);
 	int err;
 
-	if (!no->c.del) {
-		int st = forwarding_on(no, r, net->addr.family);
-
-		if (st)
-			return st;
-	}
+	if (st)
+		return st;
 	if (open_nft(no))
 		return PW_EXIT_FAIL;
 	fill_masq(no, net, &m);
-	err = no->c.del ? nft_masq_sync(no->nft, NULL, 0, net, 1, &changed) :
-			  nft_masq_sync(no->nft, &m, 1, NULL, 0, &changed);
+	err = nft_masq_sync(no->nft, &m, 1, NULL, 0, &changed);
 	if (err) {
-		stage_err(r, "cannot %s masquerading for %s: %s",
-			  no->c.del ? "remove" : "set up",
+		stage_err(r, "cannot set up masquerading for %s: %s",
 			  addr_format_prefix(net, text, sizeof(text)),
 			  nft_why(no->nft, err, why, sizeof(why)));
 		return PW_EXIT_FAIL;
 	}
 	return PW_EXIT_OK;
+}
+
+/*
+ * The subnets of nets that pods still use, said for each; none used is
+ * PW_EXIT_OK.  --force skips the question.
+ */
+static int refuse_used(const struct nat_out *no, const struct pw_prefix *nets,
+		       size_t n)
+{
+	int st = PW_EXIT_OK;
+
+	for (size_t i = 0; i < n && !no->force; i++) {
+		char text[PW_ADDRSTRLEN];
+		struct inuse u;
+		int err = inuse_subnet(&nets[i], &u);
+
+		addr_format_prefix(&nets[i], text, sizeof(text));
+		if (err) {
+			pw_err("cannot tell whether pods still use %s: %s",
+			       text, strerror(-err));
+			st = PW_EXIT_FAIL;
+		} else if (u.used) {
+			pw_err("not removing masquerading for %s: %s still "
+			       "uses it; take its pods down first, or "
+			       "--force",
+			       text, u.example);
+			st = PW_EXIT_FAIL;
+		}
+	}
+	return st;
 }
 
 /* Records pass through untouched when the subnets were given. */
@@ -273,6 +306,9 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 	}
 	if (!st && !cli_require_caps(s->what, s->caps, s->ncaps))
 		st = PW_EXIT_FAIL;
+	/* All or nothing: one subnet still in use and none is removed. */
+	if (!st && no->c.del)
+		st = refuse_used(no, nets, n);
 	for (size_t i = 0; i < n && !st && !no->c.del; i++)
 		st = forwarding_on(no, NULL, nets[i].addr.family);
 	if (!st && open_nft(no))
@@ -344,11 +380,56 @@ static int apply_passing(struct rec *r, void *ctx)
 		net = addr_network(&p);
 		if (seen_before(no, &net))
 			continue;
-		st = sync_subnet(no, r, &net);
+		/* A teardown decides at the end, once every pod of the
+		 * pipe is down: finish_passing(). */
+		if (no->c.del)
+			continue;
+		st = set_up_subnet(no, r, &net);
 		if (st)
 			return st;
 	}
 	return PW_EXIT_OK;
+}
+
+/*
+ * The end of a teardown pipe: the rules of the subnets it went through
+ * that no pod uses any more go, in one batch.  A subnet still in use
+ * keeps its rule, as a bridge with ports keeps its bridge.
+ */
+static int finish_passing(void *ctx)
+{
+	struct nat_out *no = ctx;
+	struct pw_prefix *unused = pw_xcalloc(no->nseen, sizeof(*unused));
+	char why[512], text[PW_ADDRSTRLEN];
+	size_t n = 0;
+	bool changed;
+	int err = 0;
+
+	for (size_t i = 0; i < no->nseen && !err; i++) {
+		struct inuse u;
+
+		err = no->force ? 0 : inuse_subnet(&no->seen[i], &u);
+		if (err)
+			pw_err("cannot tell whether pods still use %s: %s",
+			       addr_format_prefix(&no->seen[i], text,
+						  sizeof(text)),
+			       strerror(-err));
+		else if (no->force || !u.used)
+			unused[n++] = no->seen[i];
+	}
+	if (!err && n && !open_nft(no)) {
+		err = nft_masq_sync(no->nft, NULL, 0, unused, n, &changed);
+		if (err)
+			pw_err("cannot remove masquerading for %s%s: %s",
+			       addr_format_prefix(&unused[0], text,
+						  sizeof(text)),
+			       n > 1 ? " and others" : "",
+			       nft_why(no->nft, err, why, sizeof(why)));
+	} else if (!err && n) {
+		err = -EIO; /* open_nft() said why */
+	}
+	free(unused);
+	return err ? PW_EXIT_FAIL : PW_EXIT_OK;
 }
 
 /* ---- --list ------------------------------------------------------------- */
@@ -418,6 +499,10 @@ static int run(struct nat_out *no, int argc, char **argv)
 		pw_usage_err("no subnet given");
 		return PW_EXIT_USAGE;
 	}
+	if (no->force && !no->c.del) {
+		pw_usage_err("--force goes with -D");
+		return PW_EXIT_USAGE;
+	}
 	if (no->list && (n || no->c.del || s.force_stdin)) {
 		pw_usage_err("--list takes no subnet and no -D");
 		return PW_EXIT_USAGE;
@@ -434,6 +519,7 @@ static int run(struct nat_out *no, int argc, char **argv)
 		return run_subnets(no, &s, argv + optind, n);
 	s.check = check_passing;
 	s.apply = apply_passing;
+	s.finish = no->c.del ? finish_passing : NULL;
 	return stage_run(&s, NULL, 0);
 }
 

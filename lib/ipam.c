@@ -517,3 +517,83 @@ bool ipam_lookup(const struct lease_owner *who, int family,
 	closedir(d);
 	return found;
 }
+
+/*
+ * The lowest leased address of subnet in pool directory poolfd (lowest,
+ * so the answer does not hang on the order of the directory), into low.
+ */
+static bool lowest_lease_in(int poolfd, const struct pw_prefix *subnet,
+			    struct pw_addr *low)
+{
+	int fd = openat(poolfd, "addr",
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (fd < 0)
+		return false;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	while ((de = readdir(d))) {
+		struct pw_addr a;
+
+		if (!addr_parse(de->d_name, subnet->addr.family, &a, NULL) ||
+		    !addr_prefix_contains(subnet, &a))
+			continue;
+		if (!found || memcmp(a.bytes, low->bytes, sizeof(a.bytes)) < 0)
+			*low = a;
+		found = true;
+	}
+	closedir(d);
+	return found;
+}
+
+/* "pod3:eth0" for the lease of a in the pool directory poolfd. */
+static void lease_owner_text(int poolfd, const struct pw_addr *a, char *owner,
+			     size_t size)
+{
+	char path[PATH_MAX], text[256];
+	char ns[PW_NETNS_MAX + 1], ifn[PW_IFNAME_MAX + 1];
+
+	lease_path(a, path, sizeof(path));
+	if (statedir_read(poolfd, path, text, sizeof(text)) ||
+	    !ipam_parse_lease(text, ns, sizeof(ns), ifn, sizeof(ifn)))
+		addr_format(a, owner, size);
+	else
+		snprintf(owner, size, "%s%s%s", ns, ns[0] ? ":" : "", ifn);
+}
+
+bool ipam_subnet_leased(const struct pw_prefix *subnet, char *owner,
+			size_t size)
+{
+	DIR *d = opendir(IPAM_DIR);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		struct pw_prefix net;
+		struct pw_addr low;
+		int fd;
+
+		if (de->d_name[0] == '.' ||
+		    !pool_from_dirname(de->d_name, &net) ||
+		    !addr_prefix_overlap(&net, subnet))
+			continue;
+		fd = openat(dirfd(d), de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		found = lowest_lease_in(fd, subnet, &low);
+		if (found)
+			lease_owner_text(fd, &low, owner, size);
+		close(fd);
+	}
+	closedir(d);
+	return found;
+}

@@ -141,6 +141,13 @@ int ipam_release(struct ipam *ip, const struct lease_owner *who,
 bool ipam_lookup(const struct lease_owner *who, int family,
 		 struct pw_prefix *out);
 
+/*
+ * Is any address of subnet leased, in any pool of the store?  The first
+ * lease's owner goes to owner ("pod3:eth0").  Read-only and lock-free.
+ */
+bool ipam_subnet_leased(const struct pw_prefix *subnet, char *owner,
+			size_t size);
+
 /* The owner named by the text of a lease file (strings copied out). */
 bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
 		      size_t isize);

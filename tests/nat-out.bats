@@ -195,3 +195,50 @@ podwire_rules() {
 	run -1 --separate-stderr without_caps nat-out --list
 	assert_equal "$stderr" "nat-out: listing the rules needs root (CAP_NET_ADMIN is missing)"
 }
+
+# The masquerade rules of a subnet in podwire's table.
+masq_rules_of() {
+	podwire_rules | jq -r .comment | grep -c "^podwire: subnet=$1\( \|$\)" || true
+}
+
+# What a pod's connection to wan looks like from wan's side.
+peer_seen_by_wan() {
+	sb ip netns exec "$1" socat -T 5 -u TCP:198.51.100.2:7000,connect-timeout=5 STDOUT
+}
+
+POOL=10.244.0.0/24
+UP='veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 | nat-out --out uplink0'
+DOWN='veth-link -D --ipam 10.244.0.0/24 | br-attach -D cni0 | nat-out -D'
+
+@test "taking some pods down keeps the masquerade the others still use" {
+	make_wan
+	run -0 sb bash -c "netns-new pod1 pod2 pod3 pod4 | $UP"
+	run -0 sb bash -c "netns-new -D pod1 pod2 | $DOWN"
+	assert_equal "$(masq_rules_of $POOL)" 1
+	run -0 peer_seen_by_wan pod3
+	assert_equal "$output" 198.51.100.1
+	# The last ones out take it.
+	run -0 sb bash -c "netns-new -D pod3 pod4 | $DOWN"
+	assert_equal "$(sb nft -j list ruleset | jq '[.nftables[] | select(.table)] | length')" 0
+}
+
+@test "-D SUBNET refuses while a pod uses it, naming the pod; --force removes it" {
+	run -0 sb bash -c "netns-new pod1 pod2 | ${UP%% |*} | nat-out"
+	run -1 --separate-stderr sb nat-out -D $POOL
+	assert_equal "$stderr" "nat-out: not removing masquerading for $POOL: pod1:eth0 still uses it; take its pods down first, or --force"
+	assert_equal "$(masq_rules_of $POOL)" 1
+	run -2 sb nat-out --force $POOL
+	run -0 sb nat-out -D --force $POOL
+	assert_equal "$(masq_rules_of $POOL)" 0
+}
+
+@test "a pod addressed by hand, with no lease, keeps its subnet's rule too" {
+	run -0 sb netns-new pod1
+	run -0 sb veth-link pod1:eth0=10.245.0.2/24
+	run -0 sb nat-out 10.245.0.0/24
+	run -1 --separate-stderr sb nat-out -D 10.245.0.0/24
+	assert_equal "$stderr" "nat-out: not removing masquerading for 10.245.0.0/24: pod1:eth0 still uses it; take its pods down first, or --force"
+	run -0 sb veth-link -D pod1:eth0
+	run -0 sb nat-out -D 10.245.0.0/24
+	assert_equal "$(masq_rules_of 10.245.0.0/24)" 0
+}

@@ -99,7 +99,7 @@ sleep_in_pod1() {
 
 @test "mistake: missing NAT" {
 	healthy
-	run -0 sb nat-out -D 10.244.0.0/24
+	run -0 sb nat-out -D --force 10.244.0.0/24
 	assert_check_fails "a masquerade rule covers 10.244.0.0/24"
 	assert_line "      fix: nat-out --bridge cni0 10.244.0.0/24"
 	run_fixes_and_pass
@@ -149,7 +149,7 @@ sleep_in_pod1() {
 
 @test "iptables-nft rules count: its MASQUERADE, its FORWARD policy and the iptables fix" {
 	healthy
-	run -0 sb nat-out -D 10.244.0.0/24
+	run -0 sb nat-out -D --force 10.244.0.0/24
 	sb iptables -t nat -A POSTROUTING -s 10.244.0.0/24 ! -o cni0 -j MASQUERADE
 	sb iptables -P FORWARD DROP
 	assert_check_fails "no forward chain drops 10.244.0.0/24"
@@ -323,7 +323,7 @@ sleep_in_pod1() {
 
 @test "source NAT to an address counts as the masquerade" {
 	healthy
-	run -0 sb nat-out -D 10.244.0.0/24
+	run -0 sb nat-out -D --force 10.244.0.0/24
 	sb nft add table ip nat
 	sb nft add chain ip nat post '{ type nat hook postrouting priority srcnat; }'
 	sb nft add rule ip nat post ip saddr 10.244.0.0/24 oifname uplink0 snat to 198.51.100.1
