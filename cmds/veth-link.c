@@ -266,6 +266,14 @@ static int unlink_one(struct rec *r, void *ctx)
 
 	veth_rec_spec(r, vl->mtu, vl->queues, &spec);
 	err = veth_pair_del(&spec, &fail);
+	if (err && vl->use_ipam) {
+		/* The pod's end may still hold the address: giving it to
+		 * another pod would put it on the bridge twice.  The record
+		 * goes on, saying so, for the stages after this one. */
+		veth_rec_err(r, &spec, &fail);
+		rec_set(r, "lease", "kept");
+		return STAGE_FAIL_WRITE;
+	}
 	if (err) {
 		veth_rec_err(r, &spec, &fail);
 		return PW_EXIT_FAIL;

@@ -325,15 +325,28 @@ int veth_pair_add(const struct veth_spec *s, struct veth_made *out,
  * a veth whose mark names the pod end: as the pair's pod end, or as its
  * peer when the spec names a cable by its other end (-D blue:b red:a).  A
  * host name alone proves nothing: it may be derived, or another pod's.
- * 1: done or refused (err says which), 0: not there.
+ * peer_nameless: the pod's namespace has no name any more.  1: done or
+ * refused (err says which), 0: not there (or going with its peer).
  */
 static int delete_through(const struct veth_spec *s, struct ns_handle *h,
-			  const char *name, struct veth_fail *fail, int *err)
+			  const char *name, bool peer_nameless,
+			  struct veth_fail *fail, int *err)
 {
 	struct nl_link l;
 	struct owner o;
 
 	*err = nl_link_get(h->nl, 0, name, &l);
+	/*
+	 * A namespace being destroyed has no id left in any other (the
+	 * kernel can't take a reference on it: peernet2id_alloc() gives
+	 * NETNSA_NSID_NOT_ASSIGNED), so an end whose peer's namespace has
+	 * no name and no id is one the kernel is reaping with it, in one
+	 * batch, far faster than a delete per pair.  One whose peer's
+	 * namespace still has an id is held by a process: it goes now.
+	 */
+	if (!*err && peer_nameless && !strcmp(l.kind, "veth") &&
+	    l.link_netnsid < 0)
+		*err = -ENODEV;
 	if (*err == -ENODEV) {
 		*err = 0;
 		return 0;
@@ -374,29 +387,34 @@ int veth_pair_del(const struct veth_spec *s, struct veth_fail *fail)
 {
 	struct ns_handle pod, host;
 	const char *netns = s->pod.netns;
+	bool pod_named;
 	int err;
 
 	memset(fail, 0, sizeof(*fail));
-	/*
-	 * The pod's namespace is gone (netns-new -D ran first in the
-	 * teardown pipeline): the kernel reaps both ends with it, in one
-	 * batch, far faster than a delete per pair.
-	 */
 	err = ns_peek(netns, &pod);
-	if (!err) {
-		netns = s->peer.netns;
-		err = ns_peek(netns, &host);
-	}
+	if (err && err != -ENOENT)
+		goto no_netns;
+	/*
+	 * A pod's namespace with no name any more is being destroyed
+	 * (netns-new -D ran first in a teardown), or a process still holds
+	 * it, and its end still holds the pod's address on the bridge: then
+	 * the host end, marked for this pod, is the way to the pair.
+	 */
+	pod_named = !err;
+	netns = s->peer.netns;
+	err = ns_peek(netns, &host);
 	if (err == -ENOENT)
-		return 0;
-	if (err) {
-		pw_strlcpy(fail->why.text, ns_strerror(err),
-			   sizeof(fail->why.text));
-		return fail_at(fail, VETH_STEP_NETNS, netns, NULL, err);
-	}
-	if (!delete_through(s, &host, s->peer.ifname, fail, &err))
-		delete_through(s, &pod, s->pod.ifname, fail, &err);
+		return 0; /* the host end's namespace is gone too */
+	if (err)
+		goto no_netns;
+	if (!delete_through(s, &host, s->peer.ifname, !pod_named, fail, &err) &&
+	    pod_named)
+		delete_through(s, &pod, s->pod.ifname, false, fail, &err);
 	return err;
+
+no_netns:
+	pw_strlcpy(fail->why.text, ns_strerror(err), sizeof(fail->why.text));
+	return fail_at(fail, VETH_STEP_NETNS, netns, NULL, err);
 }
 
 void veth_host_ifname(const char *netns, const char *ifname, char out[IFNAMSIZ])

@@ -16,8 +16,9 @@
  * refused.  A failure after the pair was made deletes it.
  *
  * Deleting it: through its peer (host) end, else its pod end, and only
- * when the end is a veth whose mark names the pod end asked for.  A pair
- * whose namespace is gone is the kernel's to reap.
+ * when the end is a veth whose mark names the pod end asked for.  When
+ * the pod's namespace has lost its name (deleted, or held by a process
+ * after ip netns del), the host end is the way to the pair.
  */
 #ifndef PODWIRE_VETH_H
 #define PODWIRE_VETH_H

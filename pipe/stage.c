@@ -61,6 +61,30 @@ struct run {
 	int status;
 };
 
+/* Write a record out; false to stop (stdout is gone, or refused it). */
+static bool write_one(struct run *run, struct rec *r)
+{
+	const struct stage *s = run->s;
+	int err;
+
+	if (s->c->quiet)
+		return true;
+	err = rec_write(stdout, r, cli_format(s->c));
+	if (err == -EPIPE) {
+		run->stop = true;
+		return false;
+	}
+	if (err) {
+		stage_err(r, "cannot write the record: %s",
+			  err == -E2BIG ? "it would be longer than 4096 bytes" :
+					  strerror(-err));
+		run->failed = true;
+		run->status = PW_EXIT_FAIL;
+		return false;
+	}
+	return true;
+}
+
 /* Apply one checked record and write it; returns false to stop. */
 static bool apply_one(struct run *run, struct rec *r)
 {
@@ -76,30 +100,13 @@ static bool apply_one(struct run *run, struct rec *r)
 		}
 	}
 	st = s->apply(r, s->ctx);
-	if (st != PW_EXIT_OK) {
-		run->failed = true;
-		run->status = st;
-		return s->c->keep_going;
-	}
-	if (!s->c->quiet) {
-		int err = rec_write(stdout, r, cli_format(s->c));
-
-		if (err == -EPIPE) {
-			run->stop = true;
-			return false;
-		}
-		if (err) {
-			stage_err(r, "cannot write the record: %s",
-				  err == -E2BIG ?
-					  "it would be longer than 4096 "
-					  "bytes" :
-					  strerror(-err));
-			run->failed = true;
-			run->status = PW_EXIT_FAIL;
-			return false;
-		}
-	}
-	return true;
+	if (st == PW_EXIT_OK)
+		return write_one(run, r);
+	run->failed = true;
+	run->status = st == STAGE_FAIL_WRITE ? PW_EXIT_FAIL : st;
+	if (st == STAGE_FAIL_WRITE && !write_one(run, r))
+		return false;
+	return s->c->keep_going;
 }
 
 static int check_one(const struct stage *s, struct rec *r)

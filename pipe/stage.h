@@ -24,13 +24,20 @@
 #include "cli.h"
 #include "rec.h"
 
+/*
+ * What apply may return besides an exit status: the record failed (exit
+ * 1), and is written all the same, carrying what it says of the failure
+ * (veth-link -D's lease=kept), for the stages after it to see.
+ */
+#define STAGE_FAIL_WRITE 0x101
+
 struct stage {
 	const struct cli_common *c;
 	/* Validate a record's form, print why not and return 2; no side
 	 * effects.  NULL: every record is well formed. */
 	int (*check)(struct rec *r, void *ctx);
 	/* Act on a checked record and add its fields; 0 done (the record is
-	 * written), 1 failed (already reported). */
+	 * written), 1 failed (already reported), or STAGE_FAIL_WRITE. */
 	int (*apply)(struct rec *r, void *ctx);
 	/* After the last record, when none failed; may be NULL. */
 	int (*finish)(void *ctx);

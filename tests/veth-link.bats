@@ -399,3 +399,37 @@ assert_cable() {
 	run -1 --separate-stderr sb veth-link -n nosuch pod1:eth1
 	assert_equal "$stderr" "veth-link: cannot enter namespace 'nosuch': no such namespace"
 }
+
+@test "-D of a pod whose namespace lost its name but still runs: its pair goes, then its lease" {
+	local host pid
+	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24 | br-attach cni0 --gw 10.9.0.1/24'
+	host=$(field host_ifname)
+	sb ip netns exec pod1 sleep 600 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually test -n "$(sb ip netns pids pod1)"
+	pid=$(sb ip netns pids pod1)
+	sb ip netns del pod1
+	# The pod runs on, nameless, its address on the bridge.
+	run -0 sb nsenter -t "$pid" -n ip -j addr show dev eth0
+	assert_equal "$(jq -r '.[0].addr_info[0].local' <<<"$output")" 10.9.0.2
+	run -0 sb bash -c 'echo pod1 | veth-link -D --ipam 10.9.0.0/24'
+	assert_equal "$(field addr)" 10.9.0.2/24
+	run -1 link_exists "$host"
+	run -1 sb nsenter -t "$pid" -n ip link show dev eth0
+	# So the address can go to a new pod without a clash.
+	run -0 sb bash -c 'echo "netns=pod2 addr=10.9.0.2/24" | netns-new | veth-link --ipam 10.9.0.0/24'
+	assert_equal "$(field addr)" 10.9.0.2/24
+}
+
+@test "-D that cannot remove the pair keeps the lease, and its record says lease=kept" {
+	local host2
+	run -0 sb bash -c 'printf "pod1\npod2\n" | netns-new | veth-link --ipam 10.9.0.0/24'
+	host2=$(field host_ifname 2)
+	# A record that names pod1 with pod2's host end: that end is refused.
+	run -1 --separate-stderr sb bash -c "echo 'netns=pod1 ifname=eth0 host_ifname=$host2' | veth-link -D --ipam 10.9.0.0/24"
+	assert_equal "$stderr" "veth-link: line 1: refusing to delete '$host2': it is the pair of pod2:eth0"
+	assert_equal "$output" "netns=pod1 ifname=eth0 host_ifname=$host2 lease=kept"
+	run -0 sb cat /run/podwire/ipam/10.9.0.0_24/pod/pod1@eth0
+	assert_equal "$output" 10.9.0.2
+	assert_equal "$(addrs_of eth0 pod1)" 10.9.0.2/24
+}
