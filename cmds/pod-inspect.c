@@ -202,7 +202,7 @@ static int show_detail(const struct pod_inspect *pi,
 static int load_all(struct inspect_host *host, struct inspect_pod **pods,
 		    size_t *n)
 {
-	struct inspect_procs procs;
+	struct procs_snapshot procs;
 	char **names;
 	size_t count;
 	int err = inspect_netns_names(&names, &count);
@@ -211,7 +211,7 @@ static int load_all(struct inspect_host *host, struct inspect_pod **pods,
 		pw_err("cannot list %s: %s", PW_NETNS_RUN_DIR, strerror(-err));
 		return PW_EXIT_FAIL;
 	}
-	inspect_procs_scan(&procs);
+	procs_snapshot_take(&procs); /* unreadable: no counts */
 	*pods = pw_xcalloc(count, sizeof(**pods));
 	*n = 0;
 	for (size_t i = 0; i < count; i++) {
@@ -229,7 +229,7 @@ static int load_all(struct inspect_host *host, struct inspect_pod **pods,
 		}
 	}
 	inspect_names_free(names, count);
-	inspect_procs_free(&procs);
+	procs_snapshot_free(&procs);
 	return PW_EXIT_OK;
 }
 

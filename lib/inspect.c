@@ -187,68 +187,14 @@ int inspect_netns_names(char ***names, size_t *n)
 
 /* ---- Processes ---------------------------------------------------------- */
 
-/* false when memory ran out. */
-static bool count_inode(struct inspect_procs *p, ino_t ino)
+int inspect_procs_in(const struct procs_snapshot *p, int netns_fd)
 {
-	ino_t *inodes;
-	int *counts;
+	const struct procs_in_netns *in;
 
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->inodes[i] == ino) {
-			p->counts[i]++;
-			return true;
-		}
-	}
-	inodes = reallocarray(p->inodes, p->n + 1, sizeof(*p->inodes));
-	if (inodes)
-		p->inodes = inodes;
-	counts = reallocarray(p->counts, p->n + 1, sizeof(*p->counts));
-	if (counts)
-		p->counts = counts;
-	if (!inodes || !counts)
-		return false;
-	p->inodes[p->n] = ino;
-	p->counts[p->n++] = 1;
-	return true;
-}
-
-static bool count_one(pid_t pid, ino_t netns, void *arg)
-{
-	struct inspect_procs *p = arg;
-
-	(void)pid;
-	if (count_inode(p, netns))
-		return true;
-	p->oom = true;
-	return false;
-}
-
-void inspect_procs_scan(struct inspect_procs *p)
-{
-	size_t seen;
-
-	memset(p, 0, sizeof(*p));
-	/* Counts missing some processes would lie: then none. */
-	p->readable = !procs_each_netns(count_one, p, &seen) && seen && !p->oom;
-}
-
-int inspect_procs_in(const struct inspect_procs *p, int netns_fd)
-{
-	struct stat st;
-
-	if (!p->readable || fstat(netns_fd, &st) < 0)
+	if (!p->readable)
 		return -1;
-	for (size_t i = 0; i < p->n; i++)
-		if (p->inodes[i] == st.st_ino)
-			return p->counts[i];
-	return 0;
-}
-
-void inspect_procs_free(struct inspect_procs *p)
-{
-	free(p->inodes);
-	free(p->counts);
-	memset(p, 0, sizeof(*p));
+	in = procs_in(p, netns_fd);
+	return in ? (int)in->n : 0;
 }
 
 /* ---- Lookups ------------------------------------------------------------ */

@@ -25,6 +25,7 @@
 #include "nl.h"
 #include "ns.h"
 #include "ns_cache.h"
+#include "procs.h"
 
 struct inspect_host {
 	struct ns_handle h;
@@ -83,21 +84,10 @@ int inspect_netns_names(char ***names, size_t *n);
 void inspect_names_free(char **names, size_t n);
 
 /*
- * How many processes are in each namespace: one walk of /proc, keyed by
- * the namespace's inode.  -1 when /proc says nothing (hidepid, not
- * mounted).
+ * How many processes are in the namespace of netns_fd, by a snapshot of
+ * /proc (procs.h); -1 when /proc says nothing (hidepid, not mounted).
  */
-struct inspect_procs {
-	ino_t *inodes;
-	int *counts;
-	size_t n;
-	bool readable;
-	bool oom; /* memory ran out while counting */
-};
-
-void inspect_procs_scan(struct inspect_procs *p);
-int inspect_procs_in(const struct inspect_procs *p, int netns_fd);
-void inspect_procs_free(struct inspect_procs *p);
+int inspect_procs_in(const struct procs_snapshot *p, int netns_fd);
 
 /* Lookups in arrays read above. */
 const struct nl_link *inspect_link(const struct nl_link *v, size_t n,

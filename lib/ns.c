@@ -167,21 +167,54 @@ int ns_create(const char *name, bool lo_up)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	err = ns_record_intent(name, created);
-	here = err ? -1 : open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
-	if (!err && here < 0)
+	here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0) {
 		err = -errno;
-	if (!err) {
+	} else {
 		err = bind_new_namespace(name, path, lo_up, created);
 		pw_netns_return(here);
-	}
-	if (here >= 0)
 		close(here);
+	}
 	if (err) {
 		unlink(path);
 		ns_record_drop(name);
 	}
 	return err;
+}
+
+/*
+ * Which processes are in which namespace, read from /proc once per
+ * command (ns_cache_clear() drops it): a teardown of a thousand pods asks
+ * a thousand times.  A process that enters a namespace while the command
+ * runs is not seen; one checked per namespace could enter just after its
+ * check all the same.
+ */
+static struct procs_snapshot procs;
+static bool procs_taken;
+
+void ns_procs_forget(void)
+{
+	procs_snapshot_free(&procs);
+	procs_taken = false;
+}
+
+static int processes_in(int fd, struct ns_del_fail *fail)
+{
+	const struct procs_in_netns *in;
+	int err;
+
+	if (!procs_taken) {
+		err = procs_snapshot_take(&procs);
+		if (err)
+			return err;
+		procs_taken = true;
+	}
+	in = procs_in(&procs, fd);
+	if (!in)
+		return 0;
+	fail->npids = in->n;
+	memcpy(fail->pids, in->pids, sizeof(fail->pids));
+	return -EBUSY;
 }
 
 /* May name be deleted?  0, or -EPERM / -EBUSY / -errno with fail set. */
@@ -199,10 +232,7 @@ static int deletable(const char *name, struct ns_del_fail *fail)
 	if (fail->owner != NS_OWNER_PODWIRE)
 		err = -EPERM;
 	if (!err)
-		err = procs_in_netns(fd, fail->pids, NS_PIDS_SHOWN,
-				     &fail->npids);
-	if (!err && fail->npids)
-		err = -EBUSY;
+		err = processes_in(fd, fail);
 	close(fd);
 	return err;
 }

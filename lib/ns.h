@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "procs.h"
 #include "util.h"
 
 #define PW_NETNS_RUN_DIR "/run/netns"
@@ -56,7 +57,7 @@ enum ns_owner {
 enum ns_owner ns_owner_of(const char *name, int fd);
 
 /* Processes named in a refusal, at most. */
-#define NS_PIDS_SHOWN 8
+#define NS_PIDS_SHOWN PROCS_PIDS_KEPT
 
 /* Why ns_delete() refused. */
 struct ns_del_fail {
@@ -103,9 +104,13 @@ int ns_enter_fd(int fd);
 /* A readable reason for the errors of ns_open(). */
 const char *ns_strerror(int err);
 
-/* For ns.c: the record's two steps, around the namespace's birth. */
-int ns_record_intent(const char *name, int64_t created);
+/* Forget what /proc said of processes (a command's end). */
+void ns_procs_forget(void);
+
+/* For ns.c: podwire's record of a namespace it made (ns_owner.c). */
 int ns_record_made(const char *name, int fd, int64_t created);
 void ns_record_drop(const char *name);
+/* Close the records' directory (a command's end). */
+void ns_records_close(void);
 
 #endif

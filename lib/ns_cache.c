@@ -166,6 +166,10 @@ void ns_forget(const char *target)
 
 void ns_cache_clear(void)
 {
+	/* What one command read of /proc and of the records is stale for
+	 * the next (the shell runs many). */
+	ns_procs_forget();
+	ns_records_close();
 	for (size_t i = 0; i < NS_CACHE_MAX; i++)
 		if (cache[i].target)
 			entry_drop(&cache[i]);

@@ -13,8 +13,9 @@
  * one, but a new one gets a new inode, with its own ctime.  The record is
  * written before the namespace is bound under /run/netns, so no
  * namespace podwire published is ever without one; a create killed on
- * the way leaves a record for a placeholder, or for nothing, which
- * ns_delete() clears.
+ * the way leaves a placeholder, maybe with a record, which ns_delete()
+ * clears.  The directory is opened once per command (ns_records_close()
+ * at its end): a thousand pods are a thousand records.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,26 +30,42 @@
 #include "statedir.h"
 
 static const char *const record_path[] = { NS_RECORD_DIR };
+static int record_dir = -1;
+static bool record_dir_made; /* opened by a writer: made if missing */
+
+/* The records' directory: made if missing for a writer, else -ENOENT. */
+static int open_records(bool make)
+{
+	if (record_dir >= 0 && (record_dir_made || !make))
+		return record_dir;
+	if (record_dir >= 0)
+		close(record_dir);
+	record_dir =
+		make ? statedir_open(record_path, PW_ARRAY_SIZE(record_path)) :
+		       statedir_find(record_path, PW_ARRAY_SIZE(record_path));
+	record_dir_made = make && record_dir >= 0;
+	if (record_dir < 0) {
+		int err = record_dir;
+
+		record_dir = -1;
+		return err;
+	}
+	return record_dir;
+}
+
+void ns_records_close(void)
+{
+	if (record_dir >= 0)
+		close(record_dir);
+	record_dir = -1;
+	record_dir_made = false;
+}
 
 static int write_record(const char *name, const char *text)
 {
-	int dir = statedir_open(record_path, PW_ARRAY_SIZE(record_path));
-	int err;
+	int dir = open_records(true);
 
-	if (dir < 0)
-		return dir;
-	err = statedir_write_replace(dir, name, text);
-	close(dir);
-	return err;
-}
-
-int ns_record_intent(const char *name, int64_t created)
-{
-	char text[PW_NETNS_MAX + 64];
-
-	snprintf(text, sizeof(text), "netns=%s created=%" PRId64 "\n", name,
-		 created);
-	return write_record(name, text);
+	return dir < 0 ? dir : statedir_write_replace(dir, name, text);
 }
 
 int ns_record_made(const char *name, int fd, int64_t created)
@@ -69,12 +86,10 @@ int ns_record_made(const char *name, int fd, int64_t created)
 
 void ns_record_drop(const char *name)
 {
-	int dir = statedir_find(record_path, PW_ARRAY_SIZE(record_path));
+	int dir = open_records(false);
 
-	if (dir < 0)
-		return;
-	unlinkat(dir, name, 0);
-	close(dir);
+	if (dir >= 0)
+		unlinkat(dir, name, 0);
 }
 
 /* Does the record's text name the namespace st is? */
@@ -104,11 +119,10 @@ enum ns_owner ns_owner_of(const char *name, int fd)
 
 	if (fstat(fd, &st) < 0)
 		return NS_OWNER_NONE;
-	dir = statedir_find(record_path, PW_ARRAY_SIZE(record_path));
+	dir = open_records(false);
 	if (dir < 0)
 		return NS_OWNER_NONE;
 	err = statedir_read(dir, name, text, sizeof(text));
-	close(dir);
 	if (err)
 		return NS_OWNER_NONE;
 	return record_matches(text, &st) ? NS_OWNER_PODWIRE : NS_OWNER_REPLACED;

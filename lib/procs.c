@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,62 +46,71 @@ static bool netns_of(const char *entry, pid_t *pid, ino_t *ino)
 	return parse_ns_link(link, ino);
 }
 
-int procs_each_netns(bool (*fn)(pid_t pid, ino_t netns, void *arg), void *arg,
-		     size_t *seen)
+static struct procs_in_netns *find(const struct procs_snapshot *s, ino_t ino)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].netns == ino)
+			return &s->v[i];
+	return NULL;
+}
+
+/* Count pid in its namespace's entry; -ENOMEM. */
+static int count(struct procs_snapshot *s, pid_t pid, ino_t ino)
+{
+	struct procs_in_netns *p = find(s, ino);
+
+	if (!p) {
+		struct procs_in_netns *v =
+			reallocarray(s->v, s->n + 1, sizeof(*s->v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		p = memset(&s->v[s->n++], 0, sizeof(*p));
+		p->netns = ino;
+	}
+	if (p->n < PROCS_PIDS_KEPT)
+		p->pids[p->n] = pid;
+	p->n++;
+	return 0;
+}
+
+int procs_snapshot_take(struct procs_snapshot *s)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	size_t count = 0;
+	int err = 0;
 
-	if (seen)
-		*seen = 0;
+	memset(s, 0, sizeof(*s));
 	if (!d)
 		return -errno;
-	while ((de = readdir(d))) {
+	while (!err && (de = readdir(d))) {
 		pid_t pid;
 		ino_t ino;
 
 		if (!netns_of(de->d_name, &pid, &ino))
 			continue;
-		count++;
-		if (!fn(pid, ino, arg))
-			break;
+		err = count(s, pid, ino);
+		s->readable = true;
 	}
 	closedir(d);
-	if (seen)
-		*seen = count;
-	return 0;
-}
-
-struct pids_in {
-	ino_t ino;
-	pid_t *pids;
-	size_t max, n;
-};
-
-static bool collect(pid_t pid, ino_t netns, void *arg)
-{
-	struct pids_in *p = arg;
-
-	if (netns != p->ino)
-		return true;
-	if (p->n < p->max)
-		p->pids[p->n] = pid;
-	p->n++;
-	return true;
-}
-
-int procs_in_netns(int netns_fd, pid_t *pids, size_t max, size_t *n)
-{
-	struct pids_in p = { .pids = pids, .max = max };
-	struct stat st;
-	int err;
-
-	*n = 0;
-	if (fstat(netns_fd, &st) < 0)
-		return -errno;
-	p.ino = st.st_ino;
-	err = procs_each_netns(collect, &p, NULL);
-	*n = p.n;
+	if (err)
+		procs_snapshot_free(s);
 	return err;
+}
+
+void procs_snapshot_free(struct procs_snapshot *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct procs_in_netns *procs_in(const struct procs_snapshot *s,
+				      int netns_fd)
+{
+	struct stat st;
+
+	if (fstat(netns_fd, &st) < 0)
+		return NULL;
+	return find(s, st.st_ino);
 }

@@ -8,7 +8,9 @@
  * network namespace on nsfs: the same number fstat() gives for a
  * namespace file, so a process can be matched with /run/netns/NAME.
  * Processes hidden from us (hidepid) and those that exit meanwhile are
- * skipped.
+ * skipped.  /proc is read once into a snapshot, which a command asks
+ * about every namespace it touches: walking /proc once per namespace
+ * would cost a thousand-pod teardown a thousand walks.
  */
 #ifndef PODWIRE_PROCS_H
 #define PODWIRE_PROCS_H
@@ -17,18 +19,27 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/*
- * Call fn(pid, inode, arg) for each process whose namespace can be read;
- * fn returns false to stop.  *seen (may be NULL) counts those processes,
- * so 0 means /proc told nothing.  0, or -errno when /proc can't be read.
- */
-int procs_each_netns(bool (*fn)(pid_t pid, ino_t netns, void *arg), void *arg,
-		     size_t *seen);
+/* PIDs kept per namespace, to name in a message. */
+#define PROCS_PIDS_KEPT 8
 
-/*
- * The processes in the namespace of netns_fd: their number in *n, the
- * first max of them in pids.  0, or -errno when /proc can't be read.
- */
-int procs_in_netns(int netns_fd, pid_t *pids, size_t max, size_t *n);
+struct procs_in_netns {
+	ino_t netns;
+	size_t n; /* processes in it */
+	pid_t pids[PROCS_PIDS_KEPT]; /* the first of them */
+};
+
+struct procs_snapshot {
+	struct procs_in_netns *v; /* one per namespace with processes */
+	size_t n;
+	bool readable; /* /proc told something: no entry means none */
+};
+
+/* Read /proc.  0, -ENOMEM, or -errno when /proc can't be read. */
+int procs_snapshot_take(struct procs_snapshot *s);
+void procs_snapshot_free(struct procs_snapshot *s);
+
+/* The processes in the namespace of netns_fd, or NULL when none. */
+const struct procs_in_netns *procs_in(const struct procs_snapshot *s,
+				      int netns_fd);
 
 #endif
