@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -17,12 +18,17 @@
 #include "lock.h"
 #include "statedir.h"
 
-int statedir_open_private(int parent, const char *name)
+/*
+ * Open the directory name under parent.  make: made (0700) if missing,
+ * and closed to others if it was open to them; else as it is.  -EPERM
+ * when it is not ours or others can write to it.
+ */
+static int open_dir(int parent, const char *name, bool make)
 {
 	struct stat st;
 	int fd;
 
-	if (mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
+	if (make && mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	fd = openat(parent, name,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -34,7 +40,7 @@ int statedir_open_private(int parent, const char *name)
 		return -EPERM;
 	}
 	/* Made 0755 by an older podwire: nobody else needs to look in. */
-	if ((st.st_mode & 0077) && fchmod(fd, 0700) < 0) {
+	if (make && (st.st_mode & 0077) && fchmod(fd, 0700) < 0) {
 		int err = -errno;
 
 		close(fd);
@@ -43,55 +49,41 @@ int statedir_open_private(int parent, const char *name)
 	return fd;
 }
 
-/* Step from dir (closed) into its private subdirectory name. */
-static int step_into(int dir, const char *name)
+int statedir_open_private(int parent, const char *name)
 {
-	int next = statedir_open_private(dir, name);
+	return open_dir(parent, name, true);
+}
+
+/* Step from dir (closed) into its subdirectory name. */
+static int step_into(int dir, const char *name, bool make)
+{
+	int next = open_dir(dir, name, make);
 
 	close(dir);
 	return next;
+}
+
+/* /run/podwire/parts..., each step opened from the one before. */
+static int walk(const char *const *parts, size_t nparts, bool make)
+{
+	int dir = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dir < 0)
+		return -errno;
+	dir = step_into(dir, "podwire", make);
+	for (size_t i = 0; i < nparts && dir >= 0; i++)
+		dir = step_into(dir, parts[i], make);
+	return dir;
 }
 
 int statedir_open(const char *const *parts, size_t nparts)
 {
-	int dir = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (dir < 0)
-		return -errno;
-	dir = step_into(dir, "podwire");
-	for (size_t i = 0; i < nparts && dir >= 0; i++)
-		dir = step_into(dir, parts[i]);
-	return dir;
-}
-
-/* Step from dir (closed) into its subdirectory name, as it is. */
-static int look_into(int dir, const char *name)
-{
-	int next = openat(dir, name,
-			  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-
-	close(dir);
-	if (next < 0)
-		return -errno;
-	if (fstat(next, &st) < 0 || st.st_uid != geteuid() ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		close(next);
-		return -EPERM;
-	}
-	return next;
+	return walk(parts, nparts, true);
 }
 
 int statedir_find(const char *const *parts, size_t nparts)
 {
-	int dir = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (dir < 0)
-		return -errno;
-	dir = look_into(dir, "podwire");
-	for (size_t i = 0; i < nparts && dir >= 0; i++)
-		dir = look_into(dir, parts[i]);
-	return dir;
+	return walk(parts, nparts, false);
 }
 
 int statedir_read(int dirfd, const char *path, char *buf, size_t size)
