@@ -191,24 +191,93 @@ int ns_create(const char *name, bool lo_up)
  */
 static struct procs_snapshot procs;
 static bool procs_taken;
+/* The ids the host gives the namespaces processes are in (ns_nsid_held). */
+static int *held_nsids;
+static size_t nheld_nsids;
+static bool held_nsids_known;
 
 void ns_procs_forget(void)
 {
 	procs_snapshot_free(&procs);
 	procs_taken = false;
+	free(held_nsids);
+	held_nsids = NULL;
+	nheld_nsids = 0;
+	held_nsids_known = false;
+}
+
+static int take_procs(void)
+{
+	int err = 0;
+
+	if (!procs_taken) {
+		err = procs_snapshot_take(&procs);
+		procs_taken = !err;
+	}
+	return err;
+}
+
+/* The id nl's namespace gives the namespace of one of in's processes. */
+static int nsid_of(struct nl *nl, const struct procs_in_netns *in)
+{
+	size_t kept = in->n < PROCS_PIDS_KEPT ? in->n : PROCS_PIDS_KEPT;
+	int nsid = -1;
+
+	/* A process may have exited since the snapshot: try the others. */
+	for (size_t i = 0; i < kept && nsid < 0; i++) {
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/net",
+			 (int)in->pids[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (nl_netns_id(nl, fd, &nsid))
+			nsid = -1;
+		close(fd);
+	}
+	return nsid;
+}
+
+static int know_held_nsids(struct nl *nl)
+{
+	int err = take_procs();
+
+	if (err)
+		return err;
+	held_nsids = calloc(procs.n ? procs.n : 1, sizeof(*held_nsids));
+	if (!held_nsids)
+		return -ENOMEM;
+	for (size_t i = 0; i < procs.n; i++) {
+		int nsid = nsid_of(nl, &procs.v[i]);
+
+		if (nsid >= 0)
+			held_nsids[nheld_nsids++] = nsid;
+	}
+	held_nsids_known = true;
+	return 0;
+}
+
+bool ns_nsid_held(struct nl *nl, int nsid)
+{
+	/* Not knowing, say held: the caller then acts instead of waiting
+	 * for a kernel that might not reap. */
+	if (!held_nsids_known && know_held_nsids(nl))
+		return true;
+	for (size_t i = 0; i < nheld_nsids; i++)
+		if (held_nsids[i] == nsid)
+			return true;
+	return false;
 }
 
 static int processes_in(int fd, struct ns_del_fail *fail)
 {
 	const struct procs_in_netns *in;
-	int err;
+	int err = take_procs();
 
-	if (!procs_taken) {
-		err = procs_snapshot_take(&procs);
-		if (err)
-			return err;
-		procs_taken = true;
-	}
+	if (err)
+		return err;
 	in = procs_in(&procs, fd);
 	if (!in)
 		return 0;

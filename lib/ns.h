@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nl.h"
 #include "procs.h"
 #include "util.h"
 
@@ -104,6 +105,14 @@ int ns_enter_fd(int fd);
 /* A readable reason for the errors of ns_open(). */
 const char *ns_strerror(int err);
 
+/*
+ * Is the namespace nl's namespace calls nsid one a process is in?  A
+ * namespace that lost its name is either being destroyed or held by
+ * such a process; the kernel keeps the id of a dying one until its
+ * cleanup runs, so the id alone can't tell.  By the same snapshot of
+ * /proc as ns_delete(); true when /proc can't be read.
+ */
+bool ns_nsid_held(struct nl *nl, int nsid);
 /* Forget what /proc said of processes (a command's end). */
 void ns_procs_forget(void);
 

@@ -337,15 +337,13 @@ static int delete_through(const struct veth_spec *s, struct ns_handle *h,
 
 	*err = nl_link_get(h->nl, 0, name, &l);
 	/*
-	 * A namespace being destroyed has no id left in any other (the
-	 * kernel can't take a reference on it: peernet2id_alloc() gives
-	 * NETNSA_NSID_NOT_ASSIGNED), so an end whose peer's namespace has
-	 * no name and no id is one the kernel is reaping with it, in one
-	 * batch, far faster than a delete per pair.  One whose peer's
-	 * namespace still has an id is held by a process: it goes now.
+	 * The peer's namespace has no name: unless a process is in it, it
+	 * is being destroyed, and the kernel reaps this end with it, in one
+	 * batch, far faster than a delete per pair.  A namespace held by a
+	 * process keeps the pod's end and its address: the pair goes now.
 	 */
 	if (!*err && peer_nameless && !strcmp(l.kind, "veth") &&
-	    l.link_netnsid < 0)
+	    (l.link_netnsid < 0 || !ns_nsid_held(h->nl, l.link_netnsid)))
 		*err = -ENODEV;
 	if (*err == -ENODEV) {
 		*err = 0;
