@@ -51,7 +51,7 @@ static const char *take_address(const char *text, const char *prefix,
 			 pw_escape(raw, esc, sizeof(esc)));
 		return explain(why, what, why->text);
 	}
-	key = p.addr.family == AF_INET ? "addr" : "addr6";
+	key = rec_addr_key(p.addr.family);
 	snprintf(full, sizeof(full), "%s%s", prefix, key);
 	if (rec_get(r, full))
 		return "has two addresses of one family";

@@ -89,17 +89,12 @@ struct lease_owner lease_rec_owner(const struct rec *r)
 				     rec_get(r, "ifname") };
 }
 
-static const char *family_key(int family)
-{
-	return family == AF_INET ? "addr" : "addr6";
-}
-
 void lease_rec_read(const struct ipam *ip, const struct rec *r, struct lease *l)
 {
 	memset(l, 0, sizeof(*l));
 	for (size_t i = 0; i < ip->npools; i++) {
 		int family = ip->pools[i].net.addr.family;
-		const char *v = rec_get(r, family_key(family));
+		const char *v = rec_get(r, rec_addr_key(family));
 
 		l->has[i] = v &&
 			    addr_parse_prefix(v, family, &l->addr[i], NULL);
@@ -113,7 +108,7 @@ void lease_rec_write(const struct ipam *ip, const struct lease *l,
 
 	for (size_t i = 0; i < ip->npools; i++)
 		if (l->has[i])
-			rec_set(r, family_key(ip->pools[i].net.addr.family),
+			rec_set(r, rec_addr_key(ip->pools[i].net.addr.family),
 				addr_format_prefix(&l->addr[i], text,
 						   sizeof(text)));
 }
@@ -122,7 +117,7 @@ void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		   const struct ipam_fail *f, int err)
 {
 	const struct ipam_pool *p = &ip->pools[f->pool];
-	const char *key = family_key(p->net.addr.family);
+	const char *key = rec_addr_key(p->net.addr.family);
 	char pool[PW_ADDRSTRLEN], a[PW_ADDRSTRLEN];
 
 	addr_format_prefix(&p->net, pool, sizeof(pool));

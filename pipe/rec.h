@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "kv.h"
 
@@ -96,6 +97,12 @@ int rec_write(FILE *out, const struct rec *r, enum rec_format fmt);
  * does not.
  */
 bool rec_stdin_has_records(void);
+
+/* The key of a pod's address of a family: "addr" (IPv4) or "addr6". */
+static inline const char *rec_addr_key(int family)
+{
+	return family == AF_INET6 ? "addr6" : "addr";
+}
 
 /* Key syntax, for programs that take keys as arguments. */
 bool rec_key_ok(const char *key);

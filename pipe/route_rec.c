@@ -79,6 +79,15 @@ static int open_pod(const struct rec *r, const char *netns,
 	return PW_EXIT_OK;
 }
 
+/* Does one of gws serve any of the pod's addresses? */
+static bool served(const struct rec *r, const struct pw_prefix *gws, size_t ngw)
+{
+	for (size_t i = 0; i < PW_ARRAY_SIZE(families); i++)
+		if (gateway_for(gws, ngw, rec_get(r, families[i].addr)))
+			return true;
+	return false;
+}
+
 int route_rec_add(struct rec *r, const struct pw_prefix *gws, size_t ngw)
 {
 	const char *netns = rec_get(r, "netns");
@@ -86,8 +95,7 @@ int route_rec_add(struct rec *r, const struct pw_prefix *gws, size_t ngw)
 	struct ns_handle pod;
 	int st;
 
-	if (!netns || (!gateway_for(gws, ngw, rec_get(r, "addr")) &&
-		       !gateway_for(gws, ngw, rec_get(r, "addr6"))))
+	if (!netns || !served(r, gws, ngw))
 		return PW_EXIT_OK;
 	st = open_pod(r, netns, &pod);
 	for (size_t i = 0; !st && i < PW_ARRAY_SIZE(families); i++) {

@@ -14,10 +14,7 @@
 static void end_from_rec(const struct rec *r, const char *prefix,
 			 struct veth_end *e)
 {
-	static const struct {
-		const char *key;
-		int family;
-	} addrs[] = { { "addr", AF_INET }, { "addr6", AF_INET6 } };
+	static const int families[] = { AF_INET, AF_INET6 };
 	char key[REC_KEY_MAX + 1];
 
 	memset(e, 0, sizeof(*e));
@@ -25,13 +22,14 @@ static void end_from_rec(const struct rec *r, const char *prefix,
 	e->netns = rec_get(r, key);
 	snprintf(key, sizeof(key), "%sifname", prefix);
 	e->ifname = rec_get(r, key);
-	for (size_t i = 0; i < PW_ARRAY_SIZE(addrs); i++) {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(families); i++) {
 		const char *v;
 
-		snprintf(key, sizeof(key), "%s%s", prefix, addrs[i].key);
+		snprintf(key, sizeof(key), "%s%s", prefix,
+			 rec_addr_key(families[i]));
 		v = rec_get(r, key);
-		if (v && addr_parse_prefix(v, addrs[i].family,
-					   &e->addrs[e->naddrs], NULL))
+		if (v && addr_parse_prefix(v, families[i], &e->addrs[e->naddrs],
+					   NULL))
 			e->naddrs++;
 	}
 }

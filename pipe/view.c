@@ -121,9 +121,11 @@ int view_overview(const struct view *v, const struct inspect_host *host,
 			a6 = inspect_addr(pod->addrs, pod->naddrs, l->ifindex,
 					  AF_INET6);
 			if (a4)
-				put_prefix(&r, "addr", &a4->prefix);
+				put_prefix(&r, rec_addr_key(AF_INET),
+					   &a4->prefix);
 			if (a6)
-				put_prefix(&r, "addr6", &a6->prefix);
+				put_prefix(&r, rec_addr_key(AF_INET6),
+					   &a6->prefix);
 			put_host_side(&r, host, pod, l, false);
 		}
 		err = emit(v, &r);
@@ -180,9 +182,7 @@ static int detail_addrs(const struct view *v, const struct inspect_pod *pod)
 		view_target(&r, pod);
 		rec_set(&r, "object", "addr");
 		put(&r, "ifname", ifname_of(pod, a->ifindex));
-		put_prefix(&r,
-			   a->prefix.addr.family == AF_INET ? "addr" : "addr6",
-			   &a->prefix);
+		put_prefix(&r, rec_addr_key(a->prefix.addr.family), &a->prefix);
 		rec_set(&r, "scope",
 			a->scope == RT_SCOPE_HOST ? "host" :
 			a->scope == RT_SCOPE_LINK ? "link" :
