@@ -66,11 +66,11 @@ static int step_into(int dir, const char *name, bool make)
 /* /run/podwire/parts..., each step opened from the one before. */
 static int walk(const char *const *parts, size_t nparts, bool make)
 {
-	int dir = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dir = open(STATEDIR_PARENT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dir < 0)
 		return -errno;
-	dir = step_into(dir, "podwire", make);
+	dir = step_into(dir, STATEDIR_NAME, make);
 	for (size_t i = 0; i < nparts && dir >= 0; i++)
 		dir = step_into(dir, parts[i], make);
 	return dir;

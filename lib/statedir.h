@@ -21,7 +21,10 @@
 
 #include <stddef.h>
 
-#define STATEDIR_ROOT "/run/podwire"
+/* STATEDIR_ROOT, and the two steps walked to reach it. */
+#define STATEDIR_PARENT "/run"
+#define STATEDIR_NAME "podwire"
+#define STATEDIR_ROOT STATEDIR_PARENT "/" STATEDIR_NAME
 
 /*
  * What a temporary file's name ends with.  '~' is in no interface or
