@@ -198,6 +198,12 @@ eventually() {
 	"$@"
 }
 
+# Is a process in namespace NAME yet?  (For eventually: a "$(...)" in its
+# arguments would be read once, before the first try.)
+netns_has_pids() {
+	[[ -n $(sb ip netns pids "$1") ]]
+}
+
 # ping from inside a namespace: 2 echoes, each waits up to 2 s for its
 # reply (a lost reply fails the test; nothing here measures time).
 ping_from() {

@@ -68,7 +68,7 @@ load helpers
 	run -0 sb netns-new pod1 pod2
 	sb ip netns exec pod1 sleep 600 3>&- &
 	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	eventually test -n "$(sb ip netns pids pod1)"
+	eventually netns_has_pids pod1
 	pid=$(sb ip netns pids pod1)
 	run -1 --separate-stderr sb netns-new -D pod1 pod2
 	assert_equal "$stderr" "netns-new: refusing to delete namespace 'pod1': process $pid still runs in it (its veths would stay behind); --force deletes it anyway"

@@ -406,7 +406,7 @@ assert_cable() {
 	host=$(field host_ifname)
 	sb ip netns exec pod1 sleep 600 3>&- &
 	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	eventually test -n "$(sb ip netns pids pod1)"
+	eventually netns_has_pids pod1
 	pid=$(sb ip netns pids pod1)
 	sb ip netns del pod1
 	# The pod runs on, nameless, its address on the bridge.
