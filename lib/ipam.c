@@ -248,11 +248,25 @@ static uint64_t read_cursor(const struct ipam_pool *p)
 	return v;
 }
 
-/* Link the written temporary lease to the address: -EEXIST if taken. */
-static int claim(const struct ipam_pool *p, const struct pw_addr *a)
+/*
+ * Claim a for who: the index entry first, then the lease, linked from the
+ * written temporary file (-EEXIST when a is taken).  The entry is the
+ * claim's intent: killed after the link, a re-run finds the lease by it
+ * (find_held()); killed before, the entry names a lease that is not who's,
+ * and find_held() prunes it.  The other order leaked a lease nobody's
+ * index led to.
+ */
+static int claim(const struct ipam_pool *p, const struct lease_owner *who,
+		 const struct pw_addr *a)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], text[PW_ADDRSTRLEN];
+	int err;
 
+	owner_key(who, path, sizeof(path));
+	err = statedir_write_replace(p->dirfd, path,
+				     addr_format(a, text, sizeof(text)));
+	if (err)
+		return err;
 	lease_path(a, path, sizeof(path));
 	return linkat(p->dirfd, LEASE_TMP, p->dirfd, path, 0) < 0 ? -errno : 0;
 }
@@ -261,8 +275,8 @@ static int claim(const struct ipam_pool *p, const struct pw_addr *a)
  * Next fit from the cursor: O(1) while addresses are handed out in order;
  * a full pool is scanned once to find that out.
  */
-static int claim_next(const struct ipam_pool *p, struct pw_addr *out,
-		      uint64_t *off_out)
+static int claim_next(const struct ipam_pool *p, const struct lease_owner *who,
+		      struct pw_addr *out, uint64_t *off_out)
 {
 	uint64_t span = p->last - p->first + 1;
 	uint64_t off = read_cursor(p);
@@ -275,7 +289,7 @@ static int claim_next(const struct ipam_pool *p, struct pw_addr *out,
 		if (!offset_usable(p, off))
 			continue;
 		*out = addr_nth(&p->net, off);
-		err = claim(p, out);
+		err = claim(p, who, out);
 		if (err != -EEXIST) {
 			*off_out = off;
 			return err;
@@ -288,7 +302,7 @@ static int claim_next(const struct ipam_pool *p, struct pw_addr *out,
 static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
 		     const struct pw_addr *want, struct pw_addr *got)
 {
-	char text[256], path[PATH_MAX], cur[32], a[PW_ADDRSTRLEN];
+	char text[256], path[PATH_MAX], cur[32];
 	uint64_t off = 0;
 	int err;
 
@@ -298,22 +312,19 @@ static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
 	err = statedir_write_tmp(p->dirfd, LEASE_TMP, text);
 	if (!err && want) {
 		*got = *want;
-		err = claim(p, got);
+		err = claim(p, who, got);
 	} else if (!err) {
-		err = claim_next(p, got, &off);
+		err = claim_next(p, who, got, &off);
 	}
 	unlinkat(p->dirfd, LEASE_TMP, 0);
-	if (err)
-		return err;
-	owner_key(who, path, sizeof(path));
-	err = statedir_write_replace(p->dirfd, path,
-				     addr_format(got, a, sizeof(a)));
 	if (!err && !want) {
 		snprintf(cur, sizeof(cur), "%" PRIu64, off);
-		err = statedir_write_replace(p->dirfd, "cursor", cur);
+		/* Only a hint: a lost cursor costs a longer look next time. */
+		statedir_write_replace(p->dirfd, "cursor", cur);
 	}
 	if (err) {
-		lease_path(got, path, sizeof(path));
+		/* An index entry written for an address not claimed. */
+		owner_key(who, path, sizeof(path));
 		unlinkat(p->dirfd, path, 0);
 	}
 	return err;
