@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bridge.h"
 #include "bridge_rec.h"
@@ -284,45 +285,88 @@ static int detach_one(struct rec *r, void *ctx)
 	return err ? PW_EXIT_FAIL : PW_EXIT_OK;
 }
 
+/* The bridge's lock (bridge.h), or a message and -1. */
+static int lock_bridge(const char *name)
+{
+	char doing[64];
+	int fd, err = bridge_lock(name, &fd);
+
+	if (!err)
+		return fd;
+	snprintf(doing, sizeof(doing), "use bridge '%s'", name);
+	msg_lock_err(doing, BRIDGE_LOCK_DIR, name, err, fd);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/*
+ * Should the bridge go?  1 yes (u says which), 0 it stays, -1 failed
+ * (said).  In a pipeline, a bridge someone else made or others still use
+ * stays (exit 0); given as an operand, that is an error.
+ */
+static int should_delete(struct br_attach *ba, struct bridge_usage *u)
+{
+	const char *name = ba->br.name;
+	struct bridge_fail fail;
+
+	if (bridge_usage(name, vanishing, ba, u, &fail)) {
+		bridge_rec_err(name, &fail);
+		return -1;
+	}
+	if (!u->ifindex)
+		return 0;
+	if (!u->ours) {
+		if (!ba->positional)
+			return 0;
+		pw_err("refusing to delete '%s': podwire did not make it (no "
+		       "podwire: bridge mark)",
+		       name);
+		return -1;
+	}
+	if (u->staying) {
+		if (!ba->positional)
+			return 0;
+		pw_err("not deleting bridge '%s': %zu port%s left (%s); detach "
+		       "them first",
+		       name, u->staying, u->staying == 1 ? "" : "s",
+		       u->example);
+		return -1;
+	}
+	return 1;
+}
+
 /*
  * Delete the bridge if podwire made it and every port left is going
- * away.  In a pipeline, a bridge someone else made or others still use
- * stays (exit 0); given as an operand, that is an error.
+ * away: its own, and veths whose pods' namespaces are being destroyed,
+ * another teardown's among them.  Asked again under the bridge's lock
+ * before the delete, so no setup makes the bridge anew or finds it in
+ * between.
  */
 static int finish_delete(void *ctx)
 {
 	static const int caps[] = { CAP_NET_ADMIN };
 	struct br_attach *ba = ctx;
-	const char *name = ba->br.name;
 	struct bridge_usage u;
 	struct bridge_fail fail;
-	int err = bridge_usage(name, vanishing, ba, &u, &fail);
+	int go = should_delete(ba, &u);
+	int lock, err = 0;
 
-	if (!err && !u.ifindex)
-		return PW_EXIT_OK;
-	if (!err && !u.ours) {
-		if (!ba->positional)
-			return PW_EXIT_OK;
-		pw_err("refusing to delete '%s': podwire did not make it (no "
-		       "podwire: bridge mark)",
-		       name);
+	if (go <= 0)
+		return go ? PW_EXIT_FAIL : PW_EXIT_OK;
+	if (!cli_require_caps("deleting a bridge", caps, 1))
 		return PW_EXIT_FAIL;
-	}
-	if (!err && u.staying) {
-		if (!ba->positional)
-			return PW_EXIT_OK;
-		pw_err("not deleting bridge '%s': %zu port%s left (%s); detach "
-		       "them first",
-		       name, u.staying, u.staying == 1 ? "" : "s", u.example);
+	lock = lock_bridge(ba->br.name);
+	if (lock < 0)
 		return PW_EXIT_FAIL;
-	}
-	if (!err && !cli_require_caps("deleting a bridge", caps, 1))
-		return PW_EXIT_FAIL;
-	if (!err)
-		err = bridge_del(u.ifindex, &fail);
+	ns_cache_clear(); /* ports and names read afresh, under the lock */
+	go = should_delete(ba, &u);
+	if (go > 0)
+		err = bridge_del(ba->br.name, u.ifindex, &fail);
+	close(lock);
 	if (err)
 		bridge_rec_err(ba->br.name, &fail);
-	return err ? PW_EXIT_FAIL : PW_EXIT_OK;
+	return go < 0 || err ? PW_EXIT_FAIL : PW_EXIT_OK;
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -344,11 +388,18 @@ static int set_up_bridge(struct br_attach *ba)
 {
 	static const int caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
 	struct bridge_fail fail;
+	int lock, err;
 
 	if (!cli_require_caps("setting up a bridge", caps, PW_ARRAY_SIZE(caps)))
 		return PW_EXIT_FAIL;
 	ba->br.gws = ba->gw;
-	if (bridge_ensure(&ba->br, &ba->ifindex, &fail)) {
+	/* Not made while a teardown decides to delete it. */
+	lock = lock_bridge(ba->br.name);
+	if (lock < 0)
+		return PW_EXIT_FAIL;
+	err = bridge_ensure(&ba->br, &ba->ifindex, &fail);
+	close(lock);
+	if (err) {
 		bridge_rec_err(ba->br.name, &fail);
 		return PW_EXIT_FAIL;
 	}

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmds.h"
@@ -28,6 +29,7 @@
 #include "ns_cache.h"
 #include "sysctl.h"
 #include "stage.h"
+#include "statedir.h"
 
 enum {
 	OPT_OUT = CLI_LONG_ONLY,
@@ -217,6 +219,27 @@ static void fill_masq(const struct nat_out *no, const struct pw_prefix *net,
 		pw_strlcpy(m->bridge, no->bridge, sizeof(m->bridge));
 }
 
+/*
+ * podwire's masquerade rules change under one lock, so a teardown decides
+ * that a subnet is unused and removes its rule with no setup adding a
+ * pod's rule in between (it finds the rule there, and keeps it).
+ */
+#define NAT_LOCK_DIR "nat"
+#define NAT_LOCK "lock"
+
+/* The lock, or a message and -1. */
+static int lock_nat(void)
+{
+	int fd, err = statedir_lock_in(NAT_LOCK_DIR, NAT_LOCK, &fd);
+
+	if (!err)
+		return fd;
+	msg_lock_err("change masquerading", NAT_LOCK_DIR, NAT_LOCK, err, fd);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* Make the rule for one subnet (a setup pipe, the first record of it). */
 static int set_up_subnet(struct nat_out *no, const struct rec *r,
 			 const struct pw_prefix *net)
@@ -225,14 +248,18 @@ static int set_up_subnet(struct nat_out *no, const struct rec *r,
 	struct nft_masq m;
 	bool changed;
 	int st = forwarding_on(no, r, net->addr.family);
-	int err;
+	int err, lock;
 
 	if (st)
 		return st;
 	if (open_nft(no))
 		return PW_EXIT_FAIL;
+	lock = lock_nat();
+	if (lock < 0)
+		return PW_EXIT_FAIL;
 	fill_masq(no, net, &m);
 	err = nft_masq_sync(no->nft, &m, 1, NULL, 0, &changed);
+	close(lock);
 	if (err) {
 		stage_err(r, "cannot set up masquerading for %s: %s",
 			  addr_format_prefix(net, text, sizeof(text)),
@@ -295,7 +322,7 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 	struct nft_masq *masqs = pw_xcalloc(n, sizeof(*masqs));
 	char why[512];
 	bool changed;
-	int st = PW_EXIT_OK, err;
+	int st = PW_EXIT_OK, err, lock = -1;
 
 	for (size_t i = 0; i < n && !st; i++) {
 		st = check_subnet(&recs[i], no);
@@ -306,6 +333,10 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 	}
 	if (!st && !cli_require_caps(s->what, s->caps, s->ncaps))
 		st = PW_EXIT_FAIL;
+	if (!st) {
+		lock = lock_nat();
+		st = lock < 0 ? PW_EXIT_FAIL : PW_EXIT_OK;
+	}
 	/* All or nothing: one subnet still in use and none is removed. */
 	if (!st && no->c.del)
 		st = refuse_used(no, nets, n);
@@ -333,6 +364,8 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 			st = PW_EXIT_FAIL;
 		}
 	}
+	if (lock >= 0)
+		close(lock);
 	if (!st && rec_stdin_has_records()) {
 		s->check = NULL;
 		s->apply = apply_nothing;
@@ -391,6 +424,8 @@ static int apply_passing(struct rec *r, void *ctx)
 	return PW_EXIT_OK;
 }
 
+static int decide_passing(struct nat_out *no);
+
 /*
  * The end of a teardown pipe: the rules of the subnets it went through
  * that no pod uses any more go, in one batch.  A subnet still in use
@@ -398,7 +433,21 @@ static int apply_passing(struct rec *r, void *ctx)
  */
 static int finish_passing(void *ctx)
 {
-	struct nat_out *no = ctx;
+	const struct nat_out *no = ctx;
+	int lock, st;
+
+	if (!no->nseen)
+		return PW_EXIT_OK;
+	lock = lock_nat();
+	if (lock < 0)
+		return PW_EXIT_FAIL;
+	st = decide_passing(ctx);
+	close(lock);
+	return st;
+}
+
+static int decide_passing(struct nat_out *no)
+{
 	struct pw_prefix *unused = pw_xcalloc(no->nseen, sizeof(*unused));
 	char why[512], text[PW_ADDRSTRLEN];
 	size_t n = 0;

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -128,11 +129,15 @@ static int create_one(struct rec *r, void *ctx)
 	if (err) {
 		char why[128];
 
-		stage_err(r, "cannot create namespace '%s': %s", name,
-			  err == -ETIMEDOUT ? msg_locked(PW_NETNS_RUN_DIR,
-							 ns_run_dir_holder(),
-							 why, sizeof(why)) :
-					      strerror(-err));
+		if (err == -ETIMEDOUT)
+			msg_locked(PW_NETNS_RUN_DIR, ns_run_dir_holder(), why,
+				   sizeof(why));
+		else if (err == -EBUSY)
+			snprintf(why, sizeof(why),
+				 "another process is making it right now");
+		else
+			pw_strlcpy(why, strerror(-err), sizeof(why));
+		stage_err(r, "cannot create namespace '%s': %s", name, why);
 		return PW_EXIT_FAIL;
 	}
 	return PW_EXIT_OK;

@@ -5,15 +5,19 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <stdio.h>
 #include <linux/if_addr.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "bridge.h"
+#include "intent.h"
 #include "nl.h"
+#include "ns.h"
 #include "ns_cache.h"
 #include "owner.h"
+#include "statedir.h"
 
 static int fail_at(struct bridge_fail *fail, enum bridge_step step,
 		   struct nl *nl, int err)
@@ -52,6 +56,27 @@ static void random_mac(uint8_t mac[6])
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
 }
 
+/* Mark it as podwire's, with a MAC of its own (random_mac()). */
+static int put_mark(struct nl *nl, const char *name)
+{
+	struct owner o = { .created = pw_now() };
+	struct nl_link_change c = { .set_mac = true };
+	char alias[NL_ALIAS_MAX];
+	int err;
+
+	pw_strlcpy(o.bridge, name, sizeof(o.bridge));
+	owner_format(&o, alias, sizeof(alias));
+	c.alias = alias;
+	random_mac(c.mac);
+	err = nl_put_link_set(nl, 0, name, &c);
+	return err ? err : nl_commit(nl, NULL);
+}
+
+static void intent_text(const char *name, char *text, size_t size)
+{
+	snprintf(text, size, "bridge=%s", name);
+}
+
 /*
  * Multicast snooping is off on the bridges podwire makes.  Snooping needs
  * an IGMP/MLD querier on the segment, which a pod network does not have;
@@ -60,33 +85,74 @@ static void random_mac(uint8_t mac[6])
  * changes state (br_port_state_selection() -> br_multicast_enable_port()):
  * at 1,000 ports that took a third of each attach, 485 microseconds against
  * 340 without.  The caller may ask for the kernel's default.
+ *
+ * The mark goes on in a second request (the kernel ignores IFLA_IFALIAS
+ * at create), so an intent covers the two: killed in between, the bridge
+ * is adopted by the next run (adopt_orphan()).  One whose intent is
+ * another live process's is made all the same: that process, or this
+ * one, gets -EEXIST and takes the bridge as it is.
  */
 static int create(const struct bridge_spec *b, struct nl *nl,
 		  struct bridge_fail *fail)
 {
-	struct owner o = { .created = pw_now() };
-	struct nl_link_change c = { 0 };
-	char alias[NL_ALIAS_MAX];
+	char text[64];
+	struct intent_prev prev;
 	int err;
 
-	pw_strlcpy(o.bridge, b->name, sizeof(o.bridge));
-	owner_format(&o, alias, sizeof(alias));
-	c.alias = alias;
-	c.set_mac = true;
-	random_mac(c.mac);
+	intent_text(b->name, text, sizeof(text));
+	err = intent_begin(INTENT_BRIDGE, b->name, text, &prev);
+	if (err && err != -EBUSY) {
+		pw_why_not(&fail->why, "cannot write its intent under %s: %s",
+			   STATEDIR_ROOT, strerror(-err));
+		return fail_at(fail, BRIDGE_STEP_CREATE, NULL, err);
+	}
 	/* No MTU here: only a change through RTM_SETLINK marks the bridge's
 	 * MTU as the user's, and otherwise the first port of 1500 bytes
 	 * resets it (br_mtu_auto_adjust).  bridge_ensure() sets it. */
 	err = nl_put_bridge(nl, b->name, b->mcast_snooping);
 	if (!err)
 		err = nl_commit(nl, NULL);
+	if (!err)
+		err = put_mark(nl, b->name);
+	if (!prev.holder)
+		intent_end(INTENT_BRIDGE, b->name);
 	if (err == -EEXIST)
 		return err; /* made meanwhile; take it as it is */
-	if (!err)
-		err = nl_put_link_set(nl, 0, b->name, &c);
-	if (!err)
-		err = nl_commit(nl, NULL);
 	return err ? fail_at(fail, BRIDGE_STEP_CREATE, nl, err) : 0;
+}
+
+/* Is l an unmarked bridge a killed run meant to make under its name? */
+static bool orphaned(const struct nl_link *l)
+{
+	char text[INTENT_TEXT_MAX], want[64];
+
+	if (strcmp(l->kind, "bridge") || l->alias[0])
+		return false;
+	intent_text(l->ifname, want, sizeof(want));
+	return !intent_orphan(INTENT_BRIDGE, l->ifname, text, sizeof(text)) &&
+	       !strcmp(text, want);
+}
+
+/* A killed run's intent to make a bridge that is not there: moot. */
+static void forget_orphan(const char *name)
+{
+	char text[INTENT_TEXT_MAX];
+
+	if (!intent_orphan(INTENT_BRIDGE, name, text, sizeof(text)))
+		intent_end(INTENT_BRIDGE, name);
+}
+
+/* A bridge made by a killed run, found unmarked: mark it now. */
+static int adopt_orphan(struct nl *nl, const struct nl_link *l)
+{
+	int err;
+
+	if (!orphaned(l))
+		return 0;
+	err = put_mark(nl, l->ifname);
+	if (!err)
+		intent_end(INTENT_BRIDGE, l->ifname);
+	return err;
 }
 
 int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
@@ -105,6 +171,10 @@ int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
 		if (err && err != -EEXIST)
 			return err;
 		err = nl_link_get(nl, 0, b->name, &l);
+	} else if (!err) {
+		err = adopt_orphan(nl, &l);
+		if (err)
+			return fail_at(fail, BRIDGE_STEP_CREATE, nl, err);
 	}
 	if (err)
 		return fail_at(fail, BRIDGE_STEP_LOOKUP, nl, err);
@@ -244,8 +314,21 @@ static bool made_by_podwire(const char *name, const struct nl_link *l)
 {
 	struct owner o;
 
-	return !strcmp(l->kind, "bridge") && owner_parse(l->alias, &o) &&
-	       !strcmp(o.bridge, name);
+	return !strcmp(l->kind, "bridge") &&
+	       ((owner_parse(l->alias, &o) && !strcmp(o.bridge, name)) ||
+		orphaned(l));
+}
+
+/*
+ * A veth port whose peer is in a namespace being destroyed: the kernel
+ * takes it away with that namespace, soon.  Another teardown running
+ * beside this one leaves such ports behind for a while; counted as
+ * staying, each would keep the bridge for the other's sake.
+ */
+static bool peer_dying(struct nl *nl, const struct nl_link *l)
+{
+	return !strcmp(l->kind, "veth") && l->link_netnsid >= 0 &&
+	       !ns_nsid_alive(nl, l->link_netnsid);
 }
 
 /* The bridge's ports that are not about to vanish. */
@@ -260,7 +343,8 @@ static int count_staying(struct nl *nl, bool (*leaving)(const char *, void *),
 		return err;
 	for (size_t i = 0; i < n; i++) {
 		if (links[i].master != u->ifindex ||
-		    (leaving && leaving(links[i].ifname, arg)))
+		    (leaving && leaving(links[i].ifname, arg)) ||
+		    peer_dying(nl, &links[i]))
 			continue;
 		if (!u->staying)
 			pw_strlcpy(u->example, links[i].ifname,
@@ -283,8 +367,10 @@ int bridge_usage(const char *name,
 	if (err)
 		return err;
 	err = nl_link_get(nl, 0, name, &l);
-	if (err == -ENODEV)
+	if (err == -ENODEV) {
+		forget_orphan(name);
 		return 0;
+	}
 	if (err)
 		return fail_at(fail, BRIDGE_STEP_LOOKUP, nl, err);
 	u->ifindex = l.ifindex;
@@ -295,7 +381,7 @@ int bridge_usage(const char *name,
 	return err ? fail_at(fail, BRIDGE_STEP_DELETE, nl, err) : 0;
 }
 
-int bridge_del(unsigned ifindex, struct bridge_fail *fail)
+int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail)
 {
 	struct nl *nl;
 	int err = host_nl(&nl, fail);
@@ -307,5 +393,13 @@ int bridge_del(unsigned ifindex, struct bridge_fail *fail)
 		err = nl_commit(nl, NULL);
 	if (err && err != -ENODEV)
 		return fail_at(fail, BRIDGE_STEP_DELETE, nl, err);
+	intent_end(INTENT_BRIDGE, name);
 	return 0;
+}
+
+/* ---- Its lock ----------------------------------------------------------- */
+
+int bridge_lock(const char *name, int *lockfd)
+{
+	return statedir_lock_in(BRIDGE_LOCK_DIR, name, lockfd);
 }

@@ -9,7 +9,9 @@
  * (owner.h) and a random locally administered MAC: without a MAC of its
  * own a bridge takes the lowest MAC of its ports, and the pods' gateway
  * would change address as pods come and go.  It is deleted only when it
- * carries the mark and no port is left but those going away.
+ * carries the mark (or a killed run's intent vouches for it, intent.h)
+ * and no port is left but those going away: the caller's, and veths
+ * whose pod's namespace is being destroyed.
  */
 #ifndef PODWIRE_BRIDGE_H
 #define PODWIRE_BRIDGE_H
@@ -85,13 +87,23 @@ struct bridge_usage {
 /*
  * Look before deleting: leaving(ifname, arg) says which ports go away
  * with their namespace (deleting a bridge sets its ports free, so those
- * don't count).  Changes nothing.
+ * don't count).  Changes nothing, but for forgetting a killed run's
+ * intent to make a bridge that is not there.
  */
 int bridge_usage(const char *name,
 		 bool (*leaving)(const char *ifname, void *arg), void *arg,
 		 struct bridge_usage *u, struct bridge_fail *fail);
 
-/* Delete it; gone is fine. */
-int bridge_del(unsigned ifindex, struct bridge_fail *fail);
+/* Delete it (name: for its intent); gone is fine. */
+int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail);
+
+/*
+ * The lock of a bridge's name, under /run/podwire/bridge/: held around
+ * making it and around deciding to delete it, so a teardown decides on
+ * what the one before it left, and a setup can't lose the bridge between
+ * its look and its make.  As statedir_lock_in(); close() the fd.
+ */
+#define BRIDGE_LOCK_DIR "bridge"
+int bridge_lock(const char *name, int *lockfd);
 
 #endif

@@ -4,6 +4,7 @@
  *
  * Copyright (C) 2026 The podwire developers
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "intent.h"
 #include "lock.h"
 #include "name.h"
 #include "nl.h"
@@ -106,12 +108,12 @@ pid_t ns_run_dir_holder(void)
 	return pid;
 }
 
-/* Bring lo up in the namespace the program is in right now. */
-static int lo_up_here(void)
+/* Bring lo up in the namespace of fd (-1: the program's, right now). */
+static int lo_up_in(int fd)
 {
 	const struct nl_link_change up = { .up = NL_ON };
 	struct nl *nl;
-	int err = nl_open(&nl, -1);
+	int err = nl_open(&nl, fd);
 
 	if (err)
 		return err;
@@ -143,30 +145,82 @@ static int bind_new_namespace(const char *name, const char *path, bool lo_up,
 		err = -errno;
 	close(self);
 	if (!err && lo_up) {
-		err = lo_up_here();
+		err = lo_up_in(-1);
 		if (err)
 			umount2(path, MNT_DETACH);
 	}
 	return err;
 }
 
+/*
+ * A killed create left name behind: its intent is an orphan.  A
+ * placeholder (no namespace bound on it yet) is made into the namespace
+ * now: 1.  A namespace podwire recorded and bound, killed before its lo
+ * came up, gets it up: 0.  Anything else is not this create's: -EEXIST.
+ */
+static int finish_orphan(const char *name, bool lo_up)
+{
+	int fd = ns_open(name);
+	int err = -EEXIST;
+
+	if (fd == -ENOTNAM)
+		return 1;
+	if (fd < 0)
+		return fd == -ENOENT ? -EEXIST : fd;
+	if (ns_owner_of(name, fd) == NS_OWNER_PODWIRE)
+		err = lo_up ? lo_up_in(fd) : 0;
+	close(fd);
+	return err;
+}
+
+/*
+ * The placeholder, made with O_EXCL, or a killed create's taken over
+ * (orphan): 1 to bind a namespace on it, 0 when there is nothing left
+ * to do, -errno.
+ */
+static int make_placeholder(const char *name, const char *path, bool orphan,
+			    bool lo_up)
+{
+	/* Mode 0 like ip: the file only carries the bind mount. */
+	int fd = open(path,
+		      O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	if (errno == EEXIST && orphan)
+		return finish_orphan(name, lo_up);
+	return -errno;
+}
+
+/*
+ * The intent goes first, so a create killed anywhere leaves a name an
+ * intent vouches for: the placeholder, then the record, then the bind
+ * mount that publishes the namespace, then lo up.  The next create of
+ * that name takes it over and finishes.
+ */
 int ns_create(const char *name, bool lo_up)
 {
 	int64_t created = pw_now();
-	char path[PATH_MAX];
-	int fd, here, err;
+	struct intent_prev prev;
+	char path[PATH_MAX], text[PW_NETNS_MAX + 8];
+	int here, err;
 
 	err = ns_run_path(name, path, sizeof(path));
 	if (!err)
 		err = prepare_run_dir();
 	if (err)
 		return err;
-	/* Mode 0 like ip: the file only carries the bind mount. */
-	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  0);
-	if (fd < 0)
-		return -errno;
-	close(fd);
+	snprintf(text, sizeof(text), "netns=%s", name);
+	err = intent_begin(INTENT_NETNS, name, text, &prev);
+	if (err)
+		return err;
+	err = make_placeholder(name, path, prev.orphan, lo_up);
+	if (err <= 0) {
+		intent_end(INTENT_NETNS, name);
+		return err;
+	}
 	here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
 	if (here < 0) {
 		err = -errno;
@@ -179,6 +233,7 @@ int ns_create(const char *name, bool lo_up)
 		unlink(path);
 		ns_record_drop(name);
 	}
+	intent_end(INTENT_NETNS, name);
 	return err;
 }
 
@@ -195,6 +250,10 @@ static bool procs_taken;
 static int *held_nsids;
 static size_t nheld_nsids;
 static bool held_nsids_known;
+/* The ids nl's namespace gives the namespaces named under /run/netns. */
+static int *named_nsids;
+static size_t nnamed_nsids;
+static bool named_nsids_known;
 
 void ns_procs_forget(void)
 {
@@ -204,6 +263,10 @@ void ns_procs_forget(void)
 	held_nsids = NULL;
 	nheld_nsids = 0;
 	held_nsids_known = false;
+	free(named_nsids);
+	named_nsids = NULL;
+	nnamed_nsids = 0;
+	named_nsids_known = false;
 }
 
 static int take_procs(void)
@@ -257,6 +320,56 @@ static int know_held_nsids(struct nl *nl)
 	}
 	held_nsids_known = true;
 	return 0;
+}
+
+static int know_named_nsids(struct nl *nl)
+{
+	DIR *d = opendir(PW_NETNS_RUN_DIR);
+	struct dirent *de;
+	size_t cap = 0;
+
+	named_nsids_known = true;
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		int fd, nsid;
+
+		if (de->d_name[0] == '.' || !name_netns_ok(de->d_name, NULL))
+			continue;
+		fd = ns_open(de->d_name);
+		if (fd < 0)
+			continue;
+		if (!nl_netns_id(nl, fd, &nsid) && nsid >= 0) {
+			if (nnamed_nsids == cap) {
+				int *v;
+
+				cap = cap ? 2 * cap : 64;
+				v = realloc(named_nsids, cap * sizeof(*v));
+				if (!v) {
+					close(fd);
+					closedir(d);
+					return -ENOMEM;
+				}
+				named_nsids = v;
+			}
+			named_nsids[nnamed_nsids++] = nsid;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+bool ns_nsid_alive(struct nl *nl, int nsid)
+{
+	if (ns_nsid_held(nl, nsid))
+		return true;
+	if (!named_nsids_known && know_named_nsids(nl))
+		return true; /* not knowing: alive, as ns_nsid_held() */
+	for (size_t i = 0; i < nnamed_nsids; i++)
+		if (named_nsids[i] == nsid)
+			return true;
+	return false;
 }
 
 bool ns_nsid_held(struct nl *nl, int nsid)
@@ -317,9 +430,11 @@ int ns_delete(const char *name, bool force, struct ns_del_fail *fail)
 		return err;
 	if (lstat(path, &st) < 0) {
 		err = -errno;
-		if (err == -ENOENT)
-			ns_record_drop(
-				name); /* of a namespace gone otherwise */
+		if (err == -ENOENT) {
+			/* Of a namespace gone otherwise, or never made. */
+			ns_record_drop(name);
+			intent_end(INTENT_NETNS, name);
+		}
 		return err;
 	}
 	/* A namespace file is a regular file; refuse to unlink anything else
@@ -337,6 +452,7 @@ int ns_delete(const char *name, bool force, struct ns_del_fail *fail)
 		return -errno;
 	ns_forget(name);
 	ns_record_drop(name);
+	intent_end(INTENT_NETNS, name);
 	return 0;
 }
 

@@ -39,9 +39,11 @@ int ns_run_path(const char *name, char *path, size_t size);
 /*
  * Create /run/netns/NAME holding a new network namespace, with lo up
  * unless lo_up is false, and record it as podwire's (ns_owner_of()).
- * Returns 0, -EEXIST when the name is taken, -ETIMEDOUT when /run/netns
- * stayed locked (see ns_run_dir_holder()), or -errno.  A failure leaves
- * nothing behind.
+ * Returns 0, -EEXIST when the name is taken, -EBUSY when another process
+ * is making it (its intent, intent.h), -ETIMEDOUT when /run/netns stayed
+ * locked (see ns_run_dir_holder()), or -errno.  A failure leaves nothing
+ * behind; a create killed on the way leaves a name the next create of
+ * it takes over and finishes.
  */
 int ns_create(const char *name, bool lo_up);
 /* Who holds the lock on /run/netns, in our PID namespace; 0: unknown. */
@@ -113,7 +115,15 @@ const char *ns_strerror(int err);
  * /proc as ns_delete(); true when /proc can't be read.
  */
 bool ns_nsid_held(struct nl *nl, int nsid);
-/* Forget what /proc said of processes (a command's end). */
+/*
+ * Is the namespace nsid alive: a process is in it, or a name under
+ * /run/netns holds it?  Otherwise it is being destroyed, and the kernel
+ * takes its interfaces (a veth's peer ends among them) away shortly.
+ * Named ones read once per command, as ns_nsid_held(); true when that
+ * can't be told.
+ */
+bool ns_nsid_alive(struct nl *nl, int nsid);
+/* Forget what /proc said of processes, and the names (a command's end). */
 void ns_procs_forget(void);
 
 /* For ns.c: podwire's record of a namespace it made (ns_owner.c). */

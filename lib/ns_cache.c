@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "intent.h"
 #include "ns.h"
 #include "ns_cache.h"
 
@@ -167,9 +168,10 @@ void ns_forget(const char *target)
 void ns_cache_clear(void)
 {
 	/* What one command read of /proc and of the records is stale for
-	 * the next (the shell runs many). */
+	 * the next (the shell runs many), and its store directories go. */
 	ns_procs_forget();
 	ns_records_close();
+	intent_close();
 	for (size_t i = 0; i < NS_CACHE_MAX; i++)
 		if (cache[i].target)
 			entry_drop(&cache[i]);

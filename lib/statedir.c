@@ -177,3 +177,17 @@ void statedir_unlock(int lockfd)
 {
 	flock(lockfd, LOCK_UN);
 }
+
+int statedir_lock_in(const char *dir, const char *name, int *lockfd)
+{
+	const char *const parts[] = { dir };
+	int fd = statedir_open(parts, 1);
+	int err;
+
+	*lockfd = -1;
+	if (fd < 0)
+		return fd;
+	err = statedir_lock(fd, name, lockfd);
+	close(fd);
+	return err;
+}

@@ -84,4 +84,12 @@ int statedir_write_replace(int dirfd, const char *path, const char *text);
 int statedir_lock(int dirfd, const char *name, int *lockfd);
 void statedir_unlock(int lockfd);
 
+/*
+ * The lock of an object podwire shares between runs, the file name in
+ * STATEDIR_ROOT/dir: statedir_lock() on a new fd, which the caller
+ * closes to let go (*lockfd: -1 or that fd, lock_holder() on it after
+ * -ETIMEDOUT).
+ */
+int statedir_lock_in(const char *dir, const char *name, int *lockfd);
+
 #endif

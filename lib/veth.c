@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "intent.h"
 #include "nl.h"
 #include "ns.h"
 #include "ns_cache.h"
 #include "owner.h"
+#include "statedir.h"
 #include "sysctl.h"
 #include "veth.h"
 
@@ -136,6 +138,7 @@ static int configure_end(struct end *e, const char *alias, unsigned mtu)
 
 enum existing {
 	EXISTING_OURS, /* this pod's pair, complete */
+	EXISTING_ADOPT, /* this pod's pair, made by a killed run, unmarked */
 	EXISTING_STALE, /* this pod's mark, its peer not in the pod: stale */
 	EXISTING_REFUSED, /* not ours, or the pod's name is taken */
 };
@@ -152,10 +155,13 @@ static bool marks_pod(const struct owner *o, const struct veth_end *pod)
  * pod's pair?  A host end marked for this pod whose peer is not the
  * pod's interface is left from an earlier pod of the same name, still
  * being reaped with its namespace (a teardown followed at once by a
- * setup): it is ours to replace.
+ * setup): it is ours to replace.  orphan: a killed run's intent said it
+ * was making this very pair, so an unmarked veth under the host name is
+ * what it made before it could mark it.
  */
 static enum existing check_existing(struct end *pod, struct end *host,
-				    struct veth_fail *fail, int *err)
+				    bool orphan, struct veth_fail *fail,
+				    int *err)
 {
 	const struct veth_end *ps = pod->spec, *hs = host->spec;
 	struct nl_link hl, pl;
@@ -175,8 +181,10 @@ static enum existing check_existing(struct end *pod, struct end *host,
 		*err = fail_at(fail, VETH_STEP_LOOKUP, hs->ifname, hs, lookup);
 		return EXISTING_REFUSED;
 	}
-	if (strcmp(hl.kind, "veth") || !owner_parse(hl.alias, &o) ||
-	    !marks_pod(&o, ps)) {
+	bool adopt = orphan && !strcmp(hl.kind, "veth") && !hl.alias[0];
+
+	if (!adopt && (strcmp(hl.kind, "veth") || !owner_parse(hl.alias, &o) ||
+		       !marks_pod(&o, ps))) {
 		pw_why_not(&fail->why,
 			   "'%s' already exists and is not this pod's veth",
 			   hs->ifname);
@@ -186,7 +194,7 @@ static enum existing check_existing(struct end *pod, struct end *host,
 	if (nl_link_get(pod->h.nl, 0, ps->ifname, &pl) ||
 	    strcmp(pl.kind, "veth") || pl.ifindex != hl.link)
 		return EXISTING_STALE;
-	return EXISTING_OURS;
+	return adopt ? EXISTING_ADOPT : EXISTING_OURS;
 }
 
 static int create_once(const struct veth_spec *s, struct end *pod,
@@ -216,22 +224,25 @@ static int replace_stale(const struct veth_spec *s, struct end *pod,
 }
 
 static int create_pair(const struct veth_spec *s, struct end *pod,
-		       struct end *host, bool *existed, struct veth_fail *fail)
+		       struct end *host, bool orphan, bool *existed,
+		       struct veth_fail *fail)
 {
 	int err = create_once(s, pod, host);
 
 	*existed = false;
 	if (err == -EEXIST) {
-		switch (check_existing(pod, host, fail, &err)) {
+		switch (check_existing(pod, host, orphan, fail, &err)) {
 		case EXISTING_OURS:
 			*existed = true;
 			return 0;
+		case EXISTING_ADOPT:
+			return 0; /* configured and marked as if made now */
 		case EXISTING_REFUSED:
 			return err;
 		case EXISTING_STALE:
 			err = replace_stale(s, pod, host);
 			if (err == -EEXIST &&
-			    check_existing(pod, host, fail, &err) ==
+			    check_existing(pod, host, false, fail, &err) ==
 				    EXISTING_REFUSED)
 				return err;
 			break;
@@ -251,9 +262,10 @@ static void delete_pair(struct end *host)
 		nl_commit(host->h.nl, NULL);
 }
 
-static void make_mark(const struct veth_spec *s, char *alias, size_t size)
+static void make_mark(const struct veth_spec *s, int64_t created, char *alias,
+		      size_t size)
 {
-	struct owner o = { .created = pw_now() };
+	struct owner o = { .created = created };
 
 	pw_strlcpy(o.netns, s->pod.netns ? s->pod.netns : "", sizeof(o.netns));
 	pw_strlcpy(o.ifname, s->pod.ifname, sizeof(o.ifname));
@@ -274,7 +286,7 @@ static int configure_pair(const struct veth_spec *s, struct end *pod,
 
 	/* A pair found again keeps the mark it was made with. */
 	if (!existed) {
-		make_mark(s, alias, sizeof(alias));
+		make_mark(s, pw_now(), alias, sizeof(alias));
 		use_alias = alias;
 	}
 	pod->need_link = true; /* for its MAC */
@@ -290,28 +302,68 @@ static int configure_pair(const struct veth_spec *s, struct end *pod,
 		       failed->spec, err);
 }
 
+/*
+ * The intent to make the pair, keyed by its host end, saying what the
+ * mark will say (created=0: a re-run's intent is the same text).
+ */
+static int begin_intent(const struct veth_spec *s, const char *key,
+			bool *orphan, struct veth_fail *fail)
+{
+	char text[NL_ALIAS_MAX], other[INTENT_TEXT_MAX];
+	struct intent_prev prev;
+	struct owner o;
+	int err;
+
+	make_mark(s, 0, text, sizeof(text));
+	err = intent_begin(INTENT_VETH, key, text, &prev);
+	*orphan = prev.orphan;
+	if (!err)
+		return 0;
+	if (err == -EBUSY)
+		pw_why_not(&fail->why, "process %d is making '%s' right now",
+			   (int)prev.holder, s->peer.ifname);
+	else if (err == -EEXIST &&
+		 !intent_orphan(INTENT_VETH, key, other, sizeof(other)) &&
+		 owner_parse(other, &o))
+		pw_why_not(&fail->why,
+			   "an interrupted run was making '%s' for %s%s%s; "
+			   "veth-link -D that pod first",
+			   s->peer.ifname, o.netns, o.netns[0] ? ":" : "",
+			   o.ifname);
+	else
+		pw_why_not(&fail->why, "cannot write its intent under %s: %s",
+			   STATEDIR_ROOT, strerror(-err));
+	return fail_at(fail, VETH_STEP_TAKEN, s->peer.ifname, &s->peer, err);
+}
+
 int veth_pair_add(const struct veth_spec *s, struct veth_made *out,
 		  struct veth_fail *fail)
 {
+	char key[INTENT_KEY_MAX];
 	struct end pod, host;
-	bool existed;
+	bool existed, orphan;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	memset(fail, 0, sizeof(*fail));
 	end_init(&pod, &s->pod, false);
 	end_init(&host, &s->peer, true);
+	intent_end_key(s->peer.netns, s->peer.ifname, key);
 	err = open_end(&pod, fail);
 	err = err ? err : open_end(&host, fail);
-	err = err ? err : create_pair(s, &pod, &host, &existed, fail);
+	err = err ? err : begin_intent(s, key, &orphan, fail);
 	if (err)
 		return err;
-	err = configure_pair(s, &pod, &host, existed, fail);
-	if (err) {
-		if (!existed)
+	err = create_pair(s, &pod, &host, orphan, &existed, fail);
+	if (!err) {
+		err = configure_pair(s, &pod, &host, existed, fail);
+		if (err && !existed)
 			delete_pair(&host);
-		return err;
 	}
+	/* Marked, or nothing made: either way the intent is done. */
+	intent_end(INTENT_VETH, key);
+	if (err)
+		return err;
 	out->existed = existed;
 	out->has_mac = pod.link.has_mac;
 	memcpy(out->mac, pod.link.mac, sizeof(out->mac));
@@ -321,15 +373,33 @@ int veth_pair_add(const struct veth_spec *s, struct veth_made *out,
 /* ---- Deleting ----------------------------------------------------------- */
 
 /*
+ * An unmarked veth is podwire's when a killed run's intent, under the
+ * key of the end it is, says it was making the pair of this pod end.
+ */
+static bool intended(const struct veth_spec *s, const char *key,
+		     const struct nl_link *l)
+{
+	char text[INTENT_TEXT_MAX];
+	struct owner o;
+
+	return key && !strcmp(l->kind, "veth") && !l->alias[0] &&
+	       !intent_orphan(INTENT_VETH, key, text, sizeof(text)) &&
+	       owner_parse(text, &o) &&
+	       owner_names_end(&o, s->pod.netns, s->pod.ifname);
+}
+
+/*
  * Delete the pair through the end named name in h, if it is there and is
  * a veth whose mark names the pod end: as the pair's pod end, or as its
  * peer when the spec names a cable by its other end (-D blue:b red:a).  A
  * host name alone proves nothing: it may be derived, or another pod's.
- * peer_nameless: the pod's namespace has no name any more.  1: done or
- * refused (err says which), 0: not there (or going with its peer).
+ * peer_nameless: the pod's namespace has no name any more.  key: the
+ * intent key of this end, when an intent may vouch for it unmarked.  1:
+ * done or refused (err says which), 0: not there (or going with its
+ * peer).
  */
 static int delete_through(const struct veth_spec *s, struct ns_handle *h,
-			  const char *name, bool peer_nameless,
+			  const char *name, const char *key, bool peer_nameless,
 			  struct veth_fail *fail, int *err)
 {
 	struct nl_link l;
@@ -355,7 +425,9 @@ static int delete_through(const struct veth_spec *s, struct ns_handle *h,
 		return 1;
 	}
 	*err = -EPERM;
-	if (strcmp(l.kind, "veth"))
+	if (intended(s, key, &l))
+		*err = 0;
+	else if (strcmp(l.kind, "veth"))
 		pw_why_not(&fail->why, "it is not a veth");
 	else if (!owner_parse(l.alias, &o) || o.bridge[0])
 		pw_why_not(&fail->why,
@@ -383,6 +455,7 @@ static int delete_through(const struct veth_spec *s, struct ns_handle *h,
 
 int veth_pair_del(const struct veth_spec *s, struct veth_fail *fail)
 {
+	char key[INTENT_KEY_MAX];
 	struct ns_handle pod, host;
 	const char *netns = s->pod.netns;
 	bool pod_named;
@@ -400,14 +473,20 @@ int veth_pair_del(const struct veth_spec *s, struct veth_fail *fail)
 	 */
 	pod_named = !err;
 	netns = s->peer.netns;
+	intent_end_key(s->peer.netns, s->peer.ifname, key);
 	err = ns_peek(netns, &host);
-	if (err == -ENOENT)
+	if (err == -ENOENT) {
+		intent_end(INTENT_VETH, key);
 		return 0; /* the host end's namespace is gone too */
+	}
 	if (err)
 		goto no_netns;
-	if (!delete_through(s, &host, s->peer.ifname, !pod_named, fail, &err) &&
+	if (!delete_through(s, &host, s->peer.ifname, key, !pod_named, fail,
+			    &err) &&
 	    pod_named)
-		delete_through(s, &pod, s->pod.ifname, false, fail, &err);
+		delete_through(s, &pod, s->pod.ifname, NULL, false, fail, &err);
+	if (!err)
+		intent_end(INTENT_VETH, key);
 	return err;
 
 no_netns:

@@ -13,7 +13,11 @@
  * taken is looked at: this pod's pair, marked and complete, is used as it
  * is (a re-run); a host end marked for this pod whose peer is gone is left
  * from an earlier pod of the same name and is replaced; anything else is
- * refused.  A failure after the pair was made deletes it.
+ * refused.  A failure after the pair was made deletes it.  The mark can't
+ * go with the create (the kernel ignores IFLA_IFALIAS there), so an
+ * intent (intent.h) under the host end's key says what is being made
+ * until the mark is on: a re-run after a kill in between adopts the
+ * unmarked pair it finds, and -D deletes it.
  *
  * Deleting it: through its peer (host) end, else its pod end, and only
  * when the end is a veth whose mark names the pod end asked for.  When

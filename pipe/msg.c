@@ -6,12 +6,14 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lock.h"
 #include "msg.h"
+#include "statedir.h"
 
 const char *pw_prog(void)
 {
@@ -113,4 +115,19 @@ const char *msg_locked(const char *what, pid_t holder, char *buf, size_t size)
 		snprintf(buf, size, "%s stayed locked for %d s", what,
 			 LOCK_WAIT_MS / 1000);
 	return buf;
+}
+
+void msg_lock_err(const char *doing, const char *dir, const char *name, int err,
+		  int lockfd)
+{
+	char what[PATH_MAX], why[PATH_MAX + 64];
+
+	snprintf(what, sizeof(what), "%s/%s/%s", STATEDIR_ROOT, dir, name);
+	if (err == -ETIMEDOUT)
+		msg_locked(what, lockfd >= 0 ? lock_holder(lockfd) : 0, why,
+			   sizeof(why));
+	else
+		snprintf(why, sizeof(why), "cannot lock %s: %s", what,
+			 strerror(-err));
+	pw_err("cannot %s: %s", doing, why);
 }

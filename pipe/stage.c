@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,47 @@ static bool write_one(struct run *run, struct rec *r)
 	return true;
 }
 
+/*
+ * Ctrl-C, a TERM or a HUP waits while a record is applied and written:
+ * the program then dies between records, never with a pair unmarked or
+ * a lease half-claimed.  (SIGKILL can't wait; intents cover it.)
+ */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static bool apply_held(struct run *run, struct rec *r)
+{
+	const struct stage *s = run->s;
+	int st = s->apply(r, s->ctx);
+
+	if (st == PW_EXIT_OK)
+		return write_one(run, r);
+	run->failed = true;
+	run->status = st == STAGE_FAIL_WRITE ? PW_EXIT_FAIL : st;
+	if (st == STAGE_FAIL_WRITE && !write_one(run, r))
+		return false;
+	return s->c->keep_going;
+}
+
 /* Apply one checked record and write it; returns false to stop. */
 static bool apply_one(struct run *run, struct rec *r)
 {
 	const struct stage *s = run->s;
-	int st;
+	sigset_t old;
+	bool ok;
 
 	if (!run->caps_checked) {
 		run->caps_checked = true;
@@ -99,14 +136,10 @@ static bool apply_one(struct run *run, struct rec *r)
 			return false;
 		}
 	}
-	st = s->apply(r, s->ctx);
-	if (st == PW_EXIT_OK)
-		return write_one(run, r);
-	run->failed = true;
-	run->status = st == STAGE_FAIL_WRITE ? PW_EXIT_FAIL : st;
-	if (st == STAGE_FAIL_WRITE && !write_one(run, r))
-		return false;
-	return s->c->keep_going;
+	hold_signals(&old);
+	ok = apply_held(run, r);
+	release_signals(&old);
+	return ok;
 }
 
 static int check_one(const struct stage *s, struct rec *r)
@@ -188,7 +221,12 @@ int stage_run(const struct stage *s, struct rec *recs, size_t n)
 	if (n && run.status == PW_EXIT_USAGE)
 		return PW_EXIT_USAGE;
 	if (!run.failed && !run.stop && s->finish) {
-		int st = s->finish(s->ctx);
+		sigset_t old;
+		int st;
+
+		hold_signals(&old);
+		st = s->finish(s->ctx);
+		release_signals(&old);
 
 		if (st != PW_EXIT_OK) {
 			run.failed = true;

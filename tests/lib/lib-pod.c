@@ -177,7 +177,7 @@ static int down(const char *netns, const char *pool, const char *bridge)
 		return failed("ipam_release", err, NULL);
 	err = bridge_usage(bridge, NULL, NULL, &usage, &bfail);
 	if (!err && usage.ifindex && usage.ours && !usage.staying)
-		err = bridge_del(usage.ifindex, &bfail);
+		err = bridge_del(bridge, usage.ifindex, &bfail);
 	if (err)
 		return failed("bridge", err, bfail.why.text);
 	err = ns_delete(netns, false, &nsfail);
