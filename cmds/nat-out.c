@@ -400,7 +400,8 @@ static bool seen_before(struct nat_out *no, const struct pw_prefix *net)
 /* A record passing through: its subnets, once each; the record as is. */
 static int apply_passing(struct rec *r, void *ctx)
 {
-	static const char *const keys[] = { "addr", "addr6" };
+	/* pool=: a teardown re-run's record of a pod that held no lease. */
+	static const char *const keys[] = { "addr", "addr6", "pool", "pool6" };
 	struct nat_out *no = ctx;
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {

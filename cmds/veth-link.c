@@ -287,7 +287,7 @@ static int unlink_one(struct rec *r, void *ctx)
 		lease_rec_err(r, &vl->ipam, &ifail, err);
 		return PW_EXIT_FAIL;
 	}
-	lease_rec_write(&vl->ipam, &released, r);
+	lease_rec_write_released(&vl->ipam, &released, r);
 	return PW_EXIT_OK;
 }
 

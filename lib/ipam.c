@@ -195,6 +195,22 @@ static void owner_key(const struct lease_owner *who, char *buf, size_t size)
 		 who->ifname);
 }
 
+/*
+ * Remove who's index entry, and the temporary file of a writer of it
+ * killed before its rename, which would otherwise stay for good.
+ */
+static void drop_index(const struct ipam_pool *p, const struct lease_owner *who)
+{
+	char path[PATH_MAX];
+
+	owner_key(who, path, sizeof(path));
+	unlinkat(p->dirfd, path, 0);
+	if (strlen(path) + strlen(STATEDIR_TMP) < sizeof(path)) {
+		strcat(path, STATEDIR_TMP);
+		unlinkat(p->dirfd, path, 0);
+	}
+}
+
 static void lease_path(const struct pw_addr *a, char *buf, size_t size)
 {
 	char text[PW_ADDRSTRLEN];
@@ -233,7 +249,7 @@ static bool find_held(const struct ipam_pool *p, const struct lease_owner *who,
 	if (lease_is(p, out, who))
 		return true;
 	if (prune)
-		unlinkat(p->dirfd, path, 0); /* a stale index entry */
+		drop_index(p, who); /* a stale index entry */
 	return false;
 }
 
@@ -302,7 +318,7 @@ static int claim_next(const struct ipam_pool *p, const struct lease_owner *who,
 static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
 		     const struct pw_addr *want, struct pw_addr *got)
 {
-	char text[256], path[PATH_MAX], cur[32];
+	char text[256], cur[32];
 	uint64_t off = 0;
 	int err;
 
@@ -322,11 +338,8 @@ static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
 		/* Only a hint: a lost cursor costs a longer look next time. */
 		statedir_write_replace(p->dirfd, "cursor", cur);
 	}
-	if (err) {
-		/* An index entry written for an address not claimed. */
-		owner_key(who, path, sizeof(path));
-		unlinkat(p->dirfd, path, 0);
-	}
+	if (err)
+		drop_index(p, who); /* written for an address not claimed */
 	return err;
 }
 
@@ -393,14 +406,15 @@ static bool lease_drop(const struct ipam_pool *p, const struct lease_owner *who,
 
 	if (!find_held(p, who, &a, true)) {
 		/* No index entry: the address given, if its lease is who's. */
-		if (!hint || !lease_is(p, hint, who))
+		if (!hint || !lease_is(p, hint, who)) {
+			drop_index(p, who); /* a killed writer's leftover */
 			return false;
+		}
 		a = *hint;
 	}
 	lease_path(&a, path, sizeof(path));
 	unlinkat(p->dirfd, path, 0);
-	owner_key(who, path, sizeof(path));
-	unlinkat(p->dirfd, path, 0);
+	drop_index(p, who);
 	*released = a;
 	return true;
 }

@@ -87,9 +87,14 @@ int ns_record_made(const char *name, int fd, int64_t created)
 void ns_record_drop(const char *name)
 {
 	int dir = open_records(false);
+	char tmp[PW_NETNS_MAX + sizeof(STATEDIR_TMP)];
 
-	if (dir >= 0)
-		unlinkat(dir, name, 0);
+	if (dir < 0)
+		return;
+	unlinkat(dir, name, 0);
+	/* A writer killed between its temporary file and the rename. */
+	snprintf(tmp, sizeof(tmp), "%s" STATEDIR_TMP, name);
+	unlinkat(dir, tmp, 0);
 }
 
 /* Does the record's text name the namespace st is? */

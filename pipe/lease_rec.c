@@ -113,6 +113,26 @@ void lease_rec_write(const struct ipam *ip, const struct lease *l,
 						   sizeof(text)));
 }
 
+/* pool= for IPv4, pool6= for IPv6, as addr= and addr6=. */
+static const char *pool_key(int family)
+{
+	return family == AF_INET6 ? "pool6" : "pool";
+}
+
+void lease_rec_write_released(const struct ipam *ip, const struct lease *l,
+			      struct rec *r)
+{
+	char text[PW_ADDRSTRLEN];
+
+	lease_rec_write(ip, l, r);
+	for (size_t i = 0; i < ip->npools; i++)
+		if (!l->has[i] &&
+		    !rec_get(r, rec_addr_key(ip->pools[i].net.addr.family)))
+			rec_set(r, pool_key(ip->pools[i].net.addr.family),
+				addr_format_prefix(&ip->pools[i].net, text,
+						   sizeof(text)));
+}
+
 void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		   const struct ipam_fail *f, int err)
 {

@@ -31,6 +31,14 @@ void lease_rec_read(const struct ipam *ip, const struct rec *r,
 void lease_rec_write(const struct ipam *ip, const struct lease *l,
 		     struct rec *r);
 
+/*
+ * A teardown's record: what was released, and for a pool of which the
+ * pod held nothing (a re-run after a teardown was killed) the pool
+ * itself, as pool= (pool6=), so nat-out -D still learns the subnet.
+ */
+void lease_rec_write_released(const struct ipam *ip, const struct lease *l,
+			      struct rec *r);
+
 /* The one line that says why ipam_assign() or ipam_release() failed. */
 void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		   const struct ipam_fail *f, int err);

@@ -206,6 +206,22 @@ no_intents() {
 	run -0 sb test -f /run/netns/pod1
 }
 
+@test "a teardown killed after releasing the leases: its re-run still removes the NAT rule" {
+	make_wan
+	run -0 sb bash -c "echo pod1 | netns-new | veth-link --ipam $POOL | br-attach cni0 --gw 10.9.0.1/24 | nat-out --out uplink0"
+	kill_at nat-out read 1 "echo pod1 | netns-new -D | veth-link -D --ipam $POOL | br-attach -D cni0 | nat-out -D"
+	assert_failure 137
+	run -0 sb nft list ruleset
+	assert_output --partial 10.9.0.0/24
+
+	# The pod held no lease any more: its record names the pool instead.
+	run -0 sb bash -c "echo pod1 | netns-new -D | veth-link -D --ipam $POOL"
+	assert_output "netns=pod1 ifname=eth0 host_ifname=$(sb bash -c 'echo pod1 | veth-link -D' | sed 's/.*host_ifname=//') pool=10.9.0.0/24"
+	run -0 sb bash -c "echo pod1 | netns-new -D | veth-link -D --ipam $POOL | br-attach -D cni0 | nat-out -D"
+	run -0 sb nft list ruleset
+	refute_output --partial 10.9.0.0/24
+}
+
 @test "two teardowns of pods on one bridge, run at the same time, remove the bridge and the rule" {
 	local round pods="pod1 pod2 pod3 pod4 pod5 pod6"
 	make_wan
