@@ -9,6 +9,9 @@
 #   make demo            the seeds' network, built, pinged and shown in a
 #                        throwaway sandbox
 #   make bench [N=...]   podwire against ip scripts and the CNI plugin
+#   make reliability     SIGKILL each stage at random syscalls in a throwaway
+#                        sandbox and check the next run converges
+#                        (RELIABILITY_ARGS="--pods N --kills K --seed S ...")
 #   make deps            install the Debian packages build and tests need
 #   make install         PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR
 #   make fuzz            run every fuzz target (clang, libFuzzer)
@@ -228,6 +231,11 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo
 
+RELIABILITY_ARGS ?=
+reliability: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/reliability $(RELIABILITY_ARGS)
+
 N ?= 100 1000
 bench: deps
 	$(Q)scripts/deps --bench
@@ -261,7 +269,7 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: FORCE all units san check lint-man format format-check analyze fuzz \
-	demo bench deps install uninstall clean
+	demo reliability bench deps install uninstall clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
