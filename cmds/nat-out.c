@@ -400,11 +400,16 @@ static bool seen_before(struct nat_out *no, const struct pw_prefix *net)
 /* A record passing through: its subnets, once each; the record as is. */
 static int apply_passing(struct rec *r, void *ctx)
 {
-	/* pool=: a teardown re-run's record of a pod that held no lease. */
+	/*
+	 * pool=: a teardown re-run's record of a pod that held no lease; read
+	 * by -D only, which checks what it learns against the store and the
+	 * pods before it removes anything.
+	 */
 	static const char *const keys[] = { "addr", "addr6", "pool", "pool6" };
 	struct nat_out *no = ctx;
+	size_t nkeys = no->c.del ? PW_ARRAY_SIZE(keys) : 2;
 
-	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+	for (size_t i = 0; i < nkeys; i++) {
 		const char *v = rec_get(r, keys[i]);
 		struct pw_prefix p, net;
 		int st;
