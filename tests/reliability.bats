@@ -17,10 +17,11 @@ load helpers
 	run --separate-stderr sb env PODWIRE_IN_SANDBOX=1 \
 		PODWIRE_BIN="$PODWIRE_BIN" TMPDIR="$BATS_TEST_TMPDIR" \
 		"$TOP/scripts/reliability" --pods 200 --kills 30 --teardown-kills 10
-	# Shown only when the test fails: every kill, its syscall and the
-	# re-run's first error.
-	echo "$stderr"
+	# Shown only when the test fails (tests/run keeps the first lines):
+	# the figures, what went wrong, then every kill and its syscall.
 	echo "$output"
+	grep -E 'NOT |failed|problems|killed call|touched|left' <<<"$stderr" || true
+	echo "$stderr"
 	assert_success
 	assert_line --index 0 --regexp '^reliability: seed [0-9]+, 200 pods$'
 	assert_line --index 1 'kills survived: 30/30 setup, 10/10 teardown'
