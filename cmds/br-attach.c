@@ -230,9 +230,13 @@ static int attach_one(struct rec *r, void *ctx)
 		bridge_rec_port_err(r, ba->br.name, host, true, &fail, err);
 		return PW_EXIT_FAIL;
 	}
-	rec_set(r, "bridge", ba->br.name);
-	if (!ba->no_route)
+	if (rec_set(r, "bridge", ba->br.name)) {
+		stage_err(r, "cannot set bridge= in the record: it has no "
+			     "room left");
+		st = PW_EXIT_FAIL;
+	} else if (!ba->no_route) {
 		st = route_rec_add(r, ba->gw, ba->br.ngw);
+	}
 	/* Atomic per record: what this run attached goes again. */
 	if (st)
 		bridge_port_release(newly);
@@ -267,7 +271,11 @@ static int detach_one(struct rec *r, void *ctx)
 	struct ns_handle pod;
 	int err;
 
-	rec_set(r, "bridge", ba->br.name);
+	if (rec_set(r, "bridge", ba->br.name)) {
+		stage_err(r, "cannot set bridge= in the record: it has no "
+			     "room left");
+		return PW_EXIT_FAIL;
+	}
 	if (netns) {
 		err = ns_peek(netns, &pod);
 		if (err == -ENOENT) {
@@ -417,6 +425,13 @@ static int find_bridge(struct br_attach *ba)
 	return PW_EXIT_OK;
 }
 
+/* What attaching may add to a record (stage.h); detaching, the first. */
+static const struct rec_add adds[] = {
+	{ "bridge", IFNAMSIZ - 1 },
+	{ "gw", PW_ADDRSTRLEN - 1 },
+	{ "gw6", PW_ADDRSTRLEN - 1 },
+};
+
 static int run(struct br_attach *ba, int argc, char **argv)
 {
 	static const int caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
@@ -427,6 +442,8 @@ static int run(struct br_attach *ba, int argc, char **argv)
 		.ctx = ba,
 		.caps = caps,
 		.ncaps = PW_ARRAY_SIZE(caps),
+		.adds = adds,
+		.nadds = ba->no_route ? 1 : PW_ARRAY_SIZE(adds),
 	};
 	struct rec *recs;
 	int st;

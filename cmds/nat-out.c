@@ -123,7 +123,12 @@ static int check_subnet(struct rec *r, void *ctx)
 			  why.text);
 		return PW_EXIT_USAGE;
 	}
-	rec_set(r, "subnet", addr_format_prefix(&p, canon, sizeof(canon)));
+	/* Replaces the operand, in a record of one field. */
+	if (rec_set(r, "subnet",
+		    addr_format_prefix(&p, canon, sizeof(canon)))) {
+		stage_err(r, "cannot set subnet= in the record");
+		return PW_EXIT_USAGE;
+	}
 	return PW_EXIT_OK;
 }
 
@@ -372,10 +377,12 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 		st = stage_run(s, NULL, 0);
 	} else {
 		for (size_t i = 0; i < n && !st && !no->c.quiet; i++) {
+			/* Three fields at most: rec_write() refuses the
+			 * record should one be lost. */
 			if (no->out)
-				rec_set(&recs[i], "out", no->out);
+				rec_put(&recs[i], "out", no->out);
 			if (no->bridge)
-				rec_set(&recs[i], "bridge", no->bridge);
+				rec_put(&recs[i], "bridge", no->bridge);
 			if (rec_write(stdout, &recs[i], cli_format(&no->c)))
 				break;
 		}
@@ -508,16 +515,16 @@ static int list_rules(struct nat_out *no)
 		struct rec r;
 
 		rec_init(&r);
-		rec_set(&r, "subnet",
+		rec_put(&r, "subnet",
 			addr_format_prefix(&rules[i].subnet, text,
 					   sizeof(text)));
 		if (rules[i].out[0])
-			rec_set(&r, "out", rules[i].out);
+			rec_put(&r, "out", rules[i].out);
 		if (rules[i].bridge[0])
-			rec_set(&r, "bridge", rules[i].bridge);
+			rec_put(&r, "bridge", rules[i].bridge);
 		snprintf(handle, sizeof(handle), "%llu",
 			 (unsigned long long)rules[i].handle);
-		rec_set(&r, "handle", handle);
+		rec_put(&r, "handle", handle);
 		err = rec_write(stdout, &r, cli_format(&no->c));
 		rec_clear(&r);
 		if (err)

@@ -285,8 +285,8 @@ static void print_check(const struct check_result *res, void *arg)
 	if (co->pi->c.json) {
 		rec_init(&r);
 		view_target(&r, co->pod);
-		rec_set(&r, "check", res->id);
-		rec_set(&r, "result", res->ok ? "ok" : "fail");
+		rec_put(&r, "check", res->id);
+		rec_put(&r, "result", res->ok ? "ok" : "fail");
 		/* Free text in JSON only, where spaces are fine. */
 		r.f[r.n].key = pw_xstrdup("what");
 		r.f[r.n++].val = pw_xstrdup(res->what);

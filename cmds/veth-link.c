@@ -132,6 +132,16 @@ static const struct {
 	{ "host_addr", FIELD_ADDR4 }, { "host_addr6", FIELD_ADDR6 },
 };
 
+/*
+ * A field that can't be set although the stage checked for room (see
+ * adds[]): status is 2 while checking, 1 once something was done.
+ */
+static int no_room(const struct rec *r, const char *key, int status)
+{
+	stage_err(r, "cannot set %s= in the record: it has no room left", key);
+	return status;
+}
+
 /* Check one field, if present; addresses are written back canonical. */
 static int check_field(struct rec *r, const char *key, enum field_kind kind)
 {
@@ -155,9 +165,10 @@ static int check_field(struct rec *r, const char *key, enum field_kind kind)
 				       kind == FIELD_ADDR4 ? AF_INET : AF_INET6,
 				       &p, &why) &&
 		     addr_iface_ok(&p, &why);
-		if (ok)
-			rec_set(r, key,
-				addr_format_prefix(&p, canon, sizeof(canon)));
+		/* Canonical, in place: the record has room (stage adds). */
+		if (ok && rec_set(r, key,
+				  addr_format_prefix(&p, canon, sizeof(canon))))
+			return no_room(r, key, PW_EXIT_USAGE);
 	}
 	if (ok)
 		return PW_EXIT_OK;
@@ -187,12 +198,13 @@ static int check_record(struct rec *r, void *ctx)
 		if (st)
 			return st;
 	}
-	if (!rec_get(r, "ifname"))
-		rec_set(r, "ifname", "eth0");
+	if (!rec_get(r, "ifname") && rec_set(r, "ifname", "eth0"))
+		return no_room(r, "ifname", PW_EXIT_USAGE);
 	if (!rec_get(r, "host_ifname")) {
 		veth_host_ifname(rec_get(r, "netns"), rec_get(r, "ifname"),
 				 host);
-		rec_set(r, "host_ifname", host);
+		if (rec_set(r, "host_ifname", host))
+			return no_room(r, "host_ifname", PW_EXIT_USAGE);
 	}
 	if (same_namespace(r) &&
 	    !strcmp(rec_get(r, "ifname"), rec_get(r, "host_ifname"))) {
@@ -220,7 +232,10 @@ static int lease_for(struct veth_link *vl, struct rec *r, struct lease *got)
 		lease_rec_err(r, &vl->ipam, &fail, err);
 		return PW_EXIT_FAIL;
 	}
-	lease_rec_write(&vl->ipam, got, r);
+	if (lease_rec_write(&vl->ipam, got, r)) {
+		ipam_unassign(&vl->ipam, &who, got);
+		return no_room(r, "addr", PW_EXIT_FAIL);
+	}
 	return PW_EXIT_OK;
 }
 
@@ -249,7 +264,9 @@ static int link_one(struct rec *r, void *ctx)
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 			 made.mac[0], made.mac[1], made.mac[2], made.mac[3],
 			 made.mac[4], made.mac[5]);
-		rec_set(r, "mac", mac);
+		/* The pair is made: only the record can't say so. */
+		if (rec_set(r, "mac", mac))
+			return no_room(r, "mac", PW_EXIT_FAIL);
 	}
 	return PW_EXIT_OK;
 }
@@ -271,7 +288,8 @@ static int unlink_one(struct rec *r, void *ctx)
 		 * another pod would put it on the bridge twice.  The record
 		 * goes on, saying so, for the stages after this one. */
 		veth_rec_err(r, &spec, &fail);
-		rec_set(r, "lease", "kept");
+		if (rec_set(r, "lease", "kept"))
+			return no_room(r, "lease", PW_EXIT_FAIL);
 		return STAGE_FAIL_WRITE;
 	}
 	if (err) {
@@ -287,7 +305,8 @@ static int unlink_one(struct rec *r, void *ctx)
 		lease_rec_err(r, &vl->ipam, &ifail, err);
 		return PW_EXIT_FAIL;
 	}
-	lease_rec_write_released(&vl->ipam, &released, r);
+	if (lease_rec_write_released(&vl->ipam, &released, r))
+		return no_room(r, "addr", PW_EXIT_FAIL);
 	return PW_EXIT_OK;
 }
 
@@ -316,6 +335,29 @@ static int endpoints_to_rec(int argc, char **argv, struct rec *r)
 	}
 	return PW_EXIT_OK;
 }
+
+/*
+ * What a setup and a teardown may add to a record (stage.h); the fields
+ * after the first SETUP_PLAIN (TEARDOWN_PLAIN) only with --ipam.
+ */
+static const struct rec_add setup_adds[] = {
+	{ "ifname", IFNAMSIZ - 1 },
+	{ "host_ifname", IFNAMSIZ - 1 },
+	{ "mac", 17 },
+	{ "addr", PW_ADDRSTRLEN - 1 },
+	{ "addr6", PW_ADDRSTRLEN - 1 },
+};
+#define SETUP_PLAIN 3
+static const struct rec_add teardown_adds[] = {
+	{ "ifname", IFNAMSIZ - 1 },
+	{ "host_ifname", IFNAMSIZ - 1 },
+	{ "addr", PW_ADDRSTRLEN - 1 },
+	{ "addr6", PW_ADDRSTRLEN - 1 },
+	{ "pool", PW_ADDRSTRLEN - 1 },
+	{ "pool6", PW_ADDRSTRLEN - 1 },
+	{ "lease", 4 },
+};
+#define TEARDOWN_PLAIN 2
 
 int veth_link_main(int argc, char **argv)
 {
@@ -358,6 +400,12 @@ int veth_link_main(int argc, char **argv)
 	if (st)
 		goto out;
 	s.apply = vl.c.del ? unlink_one : link_one;
+	s.adds = vl.c.del ? teardown_adds : setup_adds;
+	if (vl.use_ipam)
+		s.nadds = vl.c.del ? PW_ARRAY_SIZE(teardown_adds) :
+				     PW_ARRAY_SIZE(setup_adds);
+	else
+		s.nadds = vl.c.del ? TEARDOWN_PLAIN : SETUP_PLAIN;
 	s.what = vl.c.del ? "deleting veth pairs" : "creating veth pairs";
 	st = stage_run(&s, &r, n);
 out:

@@ -101,16 +101,18 @@ void lease_rec_read(const struct ipam *ip, const struct rec *r, struct lease *l)
 	}
 }
 
-void lease_rec_write(const struct ipam *ip, const struct lease *l,
-		     struct rec *r)
+int lease_rec_write(const struct ipam *ip, const struct lease *l, struct rec *r)
 {
 	char text[PW_ADDRSTRLEN];
+	int err = 0;
 
-	for (size_t i = 0; i < ip->npools; i++)
+	for (size_t i = 0; i < ip->npools && !err; i++)
 		if (l->has[i])
-			rec_set(r, rec_addr_key(ip->pools[i].net.addr.family),
+			err = rec_set(
+				r, rec_addr_key(ip->pools[i].net.addr.family),
 				addr_format_prefix(&l->addr[i], text,
 						   sizeof(text)));
+	return err;
 }
 
 /* pool= for IPv4, pool6= for IPv6, as addr= and addr6=. */
@@ -119,18 +121,19 @@ static const char *pool_key(int family)
 	return family == AF_INET6 ? "pool6" : "pool";
 }
 
-void lease_rec_write_released(const struct ipam *ip, const struct lease *l,
-			      struct rec *r)
+int lease_rec_write_released(const struct ipam *ip, const struct lease *l,
+			     struct rec *r)
 {
 	char text[PW_ADDRSTRLEN];
+	int err = lease_rec_write(ip, l, r);
 
-	lease_rec_write(ip, l, r);
-	for (size_t i = 0; i < ip->npools; i++)
+	for (size_t i = 0; i < ip->npools && !err; i++)
 		if (!l->has[i] &&
 		    !rec_get(r, rec_addr_key(ip->pools[i].net.addr.family)))
-			rec_set(r, pool_key(ip->pools[i].net.addr.family),
-				addr_format_prefix(&ip->pools[i].net, text,
-						   sizeof(text)));
+			err = rec_set(r, pool_key(ip->pools[i].net.addr.family),
+				      addr_format_prefix(&ip->pools[i].net,
+							 text, sizeof(text)));
+	return err;
 }
 
 void lease_rec_err(const struct rec *r, const struct ipam *ip,

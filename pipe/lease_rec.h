@@ -27,17 +27,18 @@ struct lease_owner lease_rec_owner(const struct rec *r);
 /* The record's own address of each pool's family, into l. */
 void lease_rec_read(const struct ipam *ip, const struct rec *r,
 		    struct lease *l);
-/* l's addresses into the record's addr= and addr6=. */
-void lease_rec_write(const struct ipam *ip, const struct lease *l,
-		     struct rec *r);
+/* l's addresses into the record's addr= and addr6=; 0 or rec_set()'s
+ * error. */
+int lease_rec_write(const struct ipam *ip, const struct lease *l, struct rec *r)
+	__attribute__((warn_unused_result));
 
 /*
  * A teardown's record: what was released, and for a pool of which the
  * pod held nothing (a re-run after a teardown was killed) the pool
  * itself, as pool= (pool6=), so nat-out -D still learns the subnet.
  */
-void lease_rec_write_released(const struct ipam *ip, const struct lease *l,
-			      struct rec *r);
+int lease_rec_write_released(const struct ipam *ip, const struct lease *l,
+			     struct rec *r) __attribute__((warn_unused_result));
 
 /* The one line that says why ipam_assign() or ipam_release() failed. */
 void lease_rec_err(const struct rec *r, const struct ipam *ip,

@@ -22,6 +22,7 @@ void rec_init(struct rec *r)
 {
 	r->n = 0;
 	r->line = 0;
+	r->lost = false;
 }
 
 void rec_clear(struct rec *r)
@@ -71,6 +72,12 @@ int rec_set(struct rec *r, const char *key, const char *val)
 	r->f[r->n].val = copy;
 	r->n++;
 	return 0;
+}
+
+void rec_put(struct rec *r, const char *key, const char *val)
+{
+	if (rec_set(r, key, val))
+		r->lost = true;
 }
 
 void rec_del(struct rec *r, const char *key)
@@ -264,8 +271,28 @@ static size_t text_length(const struct rec *r)
 	return n;
 }
 
+bool rec_has_room(const struct rec *r, const struct rec_add *adds, size_t n)
+{
+	size_t fields = r->n, len = text_length(r);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *now = rec_get(r, adds[i].key);
+
+		if (now) {
+			if (adds[i].max_len > strlen(now))
+				len += adds[i].max_len - strlen(now);
+			continue;
+		}
+		fields++;
+		len += (fields > 1) + strlen(adds[i].key) + 1 + adds[i].max_len;
+	}
+	return fields <= REC_FIELDS_MAX && len <= REC_LINE_MAX;
+}
+
 int rec_write(FILE *out, const struct rec *r, enum rec_format fmt)
 {
+	if (r->lost)
+		return -ENOSPC;
 	/* What the next program could not read is not written. */
 	if (text_length(r) > REC_LINE_MAX)
 		return -E2BIG;

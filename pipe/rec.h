@@ -42,6 +42,13 @@ struct rec {
 	struct rec_field f[REC_FIELDS_MAX];
 	size_t n;
 	unsigned long line; /* input line number, 0 when not from input */
+	bool lost; /* rec_put() could not set a field */
+};
+
+/* A field a stage may add, and the longest value it can have. */
+struct rec_add {
+	const char *key;
+	size_t max_len;
 };
 
 enum rec_format {
@@ -62,9 +69,22 @@ void rec_clear(struct rec *r);
 const char *rec_get(const struct rec *r, const char *key);
 /*
  * Replace the value in place, or append the field.  -ENOSPC when full,
- * -EINVAL when the key or value breaks the format.
+ * -EINVAL when the key or value breaks the format.  A record that lacks a
+ * field it claims to have lies to the next stage: the result must be used.
  */
-int rec_set(struct rec *r, const char *key, const char *val);
+int rec_set(struct rec *r, const char *key, const char *val)
+	__attribute__((warn_unused_result));
+/*
+ * rec_set() for a record a program builds only to print: a field that
+ * can't be set marks the record lost, and rec_write() refuses it.
+ */
+void rec_put(struct rec *r, const char *key, const char *val);
+/*
+ * Whether r can still take the n fields of adds (replacing those it has)
+ * within REC_FIELDS_MAX fields and a REC_LINE_MAX line.  Stages ask before
+ * acting, so that no record is acted on and then can't say what was done.
+ */
+bool rec_has_room(const struct rec *r, const struct rec_add *adds, size_t n);
 void rec_del(struct rec *r, const char *key);
 
 /*
@@ -87,7 +107,8 @@ int rec_read(struct rec_reader *rd, struct rec *r, const char **bad,
 /*
  * Write r as one line and flush, so that the next program in the pipeline
  * sees each record as soon as it is done.  Returns 0 or -errno; -E2BIG
- * when the line would be longer than REC_LINE_MAX, which no reader takes.
+ * when the line would be longer than REC_LINE_MAX, which no reader takes,
+ * and -ENOSPC for a record rec_put() lost a field of.
  */
 int rec_write(FILE *out, const struct rec *r, enum rec_format fmt);
 

@@ -107,6 +107,17 @@ int route_rec_add(struct rec *r, const struct pw_prefix *gws, size_t ngw)
 		if (!gw)
 			continue;
 		st = add_route(r, &pod, gw, &added);
+		if (!st &&
+		    rec_set(r, families[i].gw,
+			    addr_format(&gw->addr, text, sizeof(text)))) {
+			stage_err(r,
+				  "cannot set %s= in the record: it has no "
+				  "room left",
+				  families[i].gw);
+			if (added)
+				route_default_del(pod.nl, &gw->addr, 1);
+			st = PW_EXIT_FAIL;
+		}
 		if (st) {
 			/* The route made just now for the other family
 			 * goes again. */
@@ -115,8 +126,6 @@ int route_rec_add(struct rec *r, const struct pw_prefix *gws, size_t ngw)
 			break;
 		}
 		made = added ? gw : NULL;
-		rec_set(r, families[i].gw,
-			addr_format(&gw->addr, text, sizeof(text)));
 	}
 	return st;
 }

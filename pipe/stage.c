@@ -78,7 +78,8 @@ static bool write_one(struct run *run, struct rec *r)
 	if (err) {
 		stage_err(r, "cannot write the record: %s",
 			  err == -E2BIG ? "it would be longer than 4096 bytes" :
-					  strerror(-err));
+			  err == -ENOSPC ? "a field could not be set in it" :
+					   strerror(-err));
 		run->failed = true;
 		run->status = PW_EXIT_FAIL;
 		return false;
@@ -142,8 +143,31 @@ static bool apply_one(struct run *run, struct rec *r)
 	return ok;
 }
 
+/* "ifname, addr and mac" */
+static void list_keys(const struct rec_add *adds, size_t n, char *buf,
+		      size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+			 !i	   ? "" :
+			 i + 1 < n ? ", " :
+				     " and ",
+			 adds[i].key);
+}
+
 static int check_one(const struct stage *s, struct rec *r)
 {
+	char keys[256];
+
+	if (!rec_has_room(r, s->adds, s->nadds)) {
+		list_keys(s->adds, s->nadds, keys, sizeof(keys));
+		stage_err(r,
+			  "record has no room left for %s (a record holds %d "
+			  "fields in %d bytes)",
+			  keys, REC_FIELDS_MAX, REC_LINE_MAX);
+		return PW_EXIT_USAGE;
+	}
 	return s->check ? s->check(r, s->ctx) : PW_EXIT_OK;
 }
 

@@ -49,6 +49,10 @@ struct stage {
 	unsigned ncaps;
 	/* Read stdin even from a terminal: the operand was "-". */
 	bool force_stdin;
+	/* The fields apply may add: a record without room for them is
+	 * refused before it is checked (exit 2, nothing done). */
+	const struct rec_add *adds;
+	size_t nadds;
 };
 
 /*

@@ -21,7 +21,7 @@ static void put(struct rec *r, const char *key, const char *value)
 	for (char *p = e; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	rec_set(r, key, e);
+	rec_put(r, key, e);
 }
 
 static void put_prefix(struct rec *r, const char *key,
@@ -29,7 +29,7 @@ static void put_prefix(struct rec *r, const char *key,
 {
 	char a[PW_ADDRSTRLEN];
 
-	rec_set(r, key, addr_format_prefix(p, a, sizeof(a)));
+	rec_put(r, key, addr_format_prefix(p, a, sizeof(a)));
 }
 
 void view_target(struct rec *r, const struct inspect_pod *pod)
@@ -40,7 +40,7 @@ void view_target(struct rec *r, const struct inspect_pod *pod)
 		put(r, "netns", pod->name);
 	} else if (pod->pid) {
 		snprintf(pid, sizeof(pid), "%d", (int)pod->pid);
-		rec_set(r, "pid", pid);
+		rec_put(r, "pid", pid);
 	} else {
 		put(r, "path", pod->path);
 	}
@@ -102,12 +102,12 @@ int view_overview(const struct view *v, const struct inspect_host *host,
 			continue;
 		view_target(&r, pod);
 		if (pod->name[0])
-			rec_set(&r, "owner",
+			rec_put(&r, "owner",
 				pod->owner == NS_OWNER_PODWIRE ? "podwire" :
 								 "other");
 		if (pod->procs >= 0) {
 			snprintf(count, sizeof(count), "%d", pod->procs);
-			rec_set(&r, "procs", count);
+			rec_put(&r, "procs", count);
 		}
 		if (l) {
 			any = true;
@@ -145,15 +145,15 @@ static int detail_links(const struct view *v, const struct inspect_host *host,
 		const struct nl_link *l = &pod->links[i];
 
 		view_target(&r, pod);
-		rec_set(&r, "object", "link");
+		rec_put(&r, "object", "link");
 		put(&r, "ifname", l->ifname);
 		snprintf(num, sizeof(num), "%u", l->ifindex);
-		rec_set(&r, "ifindex", num);
+		rec_put(&r, "ifindex", num);
 		put(&r, "kind", link_kind(l));
 		put(&r, "state", inspect_operstate(l->operstate));
-		rec_set(&r, "admin", l->flags & IFF_UP ? "up" : "down");
+		rec_put(&r, "admin", l->flags & IFF_UP ? "up" : "down");
 		snprintf(num, sizeof(num), "%u", l->mtu);
-		rec_set(&r, "mtu", num);
+		rec_put(&r, "mtu", num);
 		if (l->has_mac)
 			put(&r, "mac", inspect_mac(l->mac, mac, sizeof(mac)));
 		put_host_side(&r, host, pod, l, true);
@@ -180,10 +180,10 @@ static int detail_addrs(const struct view *v, const struct inspect_pod *pod)
 		const struct nl_addr *a = &pod->addrs[i];
 
 		view_target(&r, pod);
-		rec_set(&r, "object", "addr");
+		rec_put(&r, "object", "addr");
 		put(&r, "ifname", ifname_of(pod, a->ifindex));
 		put_prefix(&r, rec_addr_key(a->prefix.addr.family), &a->prefix);
-		rec_set(&r, "scope",
+		rec_put(&r, "scope",
 			a->scope == RT_SCOPE_HOST ? "host" :
 			a->scope == RT_SCOPE_LINK ? "link" :
 						    "global");
@@ -223,18 +223,18 @@ static int detail_routes(const struct view *v, const struct inspect_pod *pod)
 		if (rt->type != RTN_UNICAST)
 			continue;
 		view_target(&r, pod);
-		rec_set(&r, "object", "route");
+		rec_put(&r, "object", "route");
 		if (rt->dst.len == 0)
-			rec_set(&r, "dst",
+			rec_put(&r, "dst",
 				rt->dst.addr.family == AF_INET ? "default" :
 								 "default6");
 		else
 			put_prefix(&r, "dst", &rt->dst);
 		if (rt->gateway.family)
-			rec_set(&r, "gw",
+			rec_put(&r, "gw",
 				addr_format(&rt->gateway, a, sizeof(a)));
 		put(&r, "dev", ifname_of(pod, rt->oif));
-		rec_set(&r, "proto", proto_name(rt->protocol));
+		rec_put(&r, "proto", proto_name(rt->protocol));
 		err = emit(v, &r);
 	}
 	return err;
@@ -273,13 +273,13 @@ static int detail_neighs(const struct view *v, const struct inspect_pod *pod)
 		const struct nl_neigh *n = &pod->neighs[i];
 
 		view_target(&r, pod);
-		rec_set(&r, "object", "neigh");
-		rec_set(&r, "dst", addr_format(&n->dst, a, sizeof(a)));
+		rec_put(&r, "object", "neigh");
+		rec_put(&r, "dst", addr_format(&n->dst, a, sizeof(a)));
 		if (n->has_lladdr)
 			put(&r, "mac",
 			    inspect_mac(n->lladdr, mac, sizeof(mac)));
 		put(&r, "dev", ifname_of(pod, n->ifindex));
-		rec_set(&r, "state", nud_name(n->state));
+		rec_put(&r, "state", nud_name(n->state));
 		err = emit(v, &r);
 	}
 	return err;

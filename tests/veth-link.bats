@@ -376,6 +376,41 @@ assert_cable() {
 	run -1 link_exists eth0 pod3
 }
 
+# A record of netns=NS and n-1 more fields k1=v ... .
+full_record() {
+	local ns=$1 n=$2 i line="netns=$1"
+	for ((i = 1; i < n; i++)); do line+=" k$i=v"; done
+	echo "$line"
+}
+
+@test "a record with no room for the fields veth-link adds: exit 2, nothing made" {
+	run -0 sb netns-new pod1 pod2
+	# 60 fields leave room for 4: ifname, host_ifname, mac, addr, addr6
+	# need 5.  Before, 63 fields lost addr= and mac= and exited 0, and
+	# 64 without ifname= crashed.
+	for n in 60 63 64; do
+		run -2 --separate-stderr sb bash -c \
+			"echo '$(full_record pod1 "$n")' | veth-link --ipam 10.244.0.0/24"
+		assert_equal "$stderr" "veth-link: line 1: record has no room left for ifname, host_ifname, mac, addr and addr6 (a record holds 64 fields in 4096 bytes)"
+		assert_equal "$output" ""
+	done
+	run -2 sb bash -c "echo '$(full_record pod1 62)' | veth-link"
+	assert_equal "$(count_links veth)" 0
+	run -2 sb ls /run/podwire/ipam/10.244.0.0_24/addr/10.244.0.2
+	# 59 fields fit: the record comes out with ifname, host_ifname,
+	# mac and addr added (an IPv4 pool: no addr6).
+	run -0 --separate-stderr sb bash -c \
+		"echo '$(full_record pod2 59)' | veth-link --ipam 10.244.0.0/24"
+	assert_equal "$(wc -w <<<"$output")" 63
+	assert_equal "$(field addr)" 10.244.0.2/24
+	assert_equal "$(field mac)" "$(jq -r .address <<<"$(link_json eth0 pod2)")"
+	# A long line: the fields would push it past 4096 bytes.
+	run -2 --separate-stderr sb bash -c \
+		"echo netns=pod1 k=\$(head -c 4040 /dev/zero | tr '\\0' x) | veth-link"
+	assert_regex "$stderr" '^veth-link: line 1: record has no room left for '
+	assert_equal "$(count_links veth)" 1
+}
+
 @test "a record without netns is refused with its line number" {
 	run -2 --separate-stderr sb bash -c 'echo "ifname=eth0" | veth-link'
 	assert_equal "$stderr" "veth-link: line 1: record has no netns= field"

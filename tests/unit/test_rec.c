@@ -319,7 +319,9 @@ static void test_get_set_del(void)
 		char key[8];
 
 		snprintf(key, sizeof(key), "k%d", i);
-		rec_set(&r, key, "v");
+		err = rec_set(&r, key, "v");
+		if (err)
+			break;
 	}
 	ok(r.n == 64 && rec_set(&r, "extra", "v") == -ENOSPC && r.n == 64,
 	   "rec_set of a 65th field is -ENOSPC");
@@ -327,6 +329,66 @@ static void test_get_set_del(void)
 	   "rec_set replaces a field of a full record");
 	rec_clear(&r);
 	ok(r.n == 0, "rec_clear empties the record");
+}
+
+/* ---- rec_has_room, rec_put --------------------------------------------- */
+
+/* n fields k0=v ... into r, which is cleared first. */
+static bool fill(struct rec *r, int n, const char *val)
+{
+	rec_clear(r);
+	for (int i = 0; i < n; i++) {
+		char key[8];
+
+		snprintf(key, sizeof(key), "k%d", i);
+		if (rec_set(r, key, val))
+			return false;
+	}
+	return true;
+}
+
+static void test_room(void)
+{
+	static const struct rec_add adds[] = {
+		{ "ifname", 15 }, { "addr", 49 }, { "k0", 10 } };
+	char big[2041], out[64];
+	struct rec r;
+	FILE *f;
+
+	rec_init(&r);
+	ok(fill(&r, 62, "v") && rec_has_room(&r, adds, 3),
+	   "62 fields take two new ones and a replaced one");
+	ok(fill(&r, 63, "v") && !rec_has_room(&r, adds, 3) &&
+		   rec_has_room(&r, adds, 1),
+	   "63 fields take one new field, not two");
+	ok(fill(&r, 64, "v") && rec_has_room(&r, adds + 2, 1),
+	   "a full record can still have a field replaced");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* Two fields of 2040 bytes: "k0=..." + " k1=..." is 4087 bytes, and
+	 * " ifname=" and 15 bytes more would pass 4096. */
+	ok(fill(&r, 2, big) && !rec_has_room(&r, adds, 1),
+	   "a line that would pass 4096 bytes has no room");
+	ok(rec_has_room(&r, adds + 2, 1),
+	   "replacing a long value with a shorter one fits");
+	/* 4047 bytes: ifname's 23 fit, addr's 55 more don't. */
+	big[2020] = '\0';
+	ok(fill(&r, 2, big) && rec_has_room(&r, adds, 1) &&
+		   !rec_has_room(&r, adds, 2),
+	   "room counts the space, the key, '=' and the longest value");
+
+	ok(fill(&r, 64, "v") && (rec_put(&r, "extra", "v"), r.lost),
+	   "rec_put of a 65th field marks the record lost");
+	f = fmemopen(out, sizeof(out), "w");
+	ok(f && rec_write(f, &r, REC_TEXT) == -ENOSPC,
+	   "rec_write refuses a lost record");
+	if (f)
+		fclose(f);
+	rec_clear(&r);
+	ok(!r.lost, "rec_clear forgets the loss");
+	rec_put(&r, "a", "bad value");
+	ok(r.lost && r.n == 0, "rec_put of a bad value marks the record lost");
+	rec_clear(&r);
 }
 
 /* ---- rec_read ---------------------------------------------------------- */
@@ -529,9 +591,9 @@ static void test_write(void)
 	ok(err == 0 && !strcmp(out, "{}\n"), "rec_write -j of no fields is {}");
 	free(out);
 
-	rec_set(&r, "netns", "pod1");
-	rec_set(&r, "ifname", "eth0");
-	rec_set(&r, "addr", "10.0.0.2/24");
+	rec_put(&r, "netns", "pod1");
+	rec_put(&r, "ifname", "eth0");
+	rec_put(&r, "addr", "10.0.0.2/24");
 	out = write_rec(&r, REC_TEXT, &err);
 	ok(err == 0 &&
 		   !strcmp(out, "netns=pod1 ifname=eth0 addr=10.0.0.2/24\n"),
@@ -544,8 +606,8 @@ static void test_write(void)
 	free(out);
 	rec_clear(&r);
 
-	rec_set(&r, "k", "a\"b\\c");
-	rec_set(&r, "q", "\"");
+	rec_put(&r, "k", "a\"b\\c");
+	rec_put(&r, "q", "\"");
 	out = write_rec(&r, REC_JSON, &err);
 	ok(err == 0 && !strcmp(out, "{\"k\":\"a\\\"b\\\\c\",\"q\":\"\\\"\"}\n"),
 	   "rec_write JSON escapes quote and backslash: %.*s",
@@ -592,6 +654,7 @@ int main(void)
 	test_parse_line();
 	test_parse_reuse();
 	test_get_set_del();
+	test_room();
 	test_read();
 	test_write();
 	return tap_done();
