@@ -205,7 +205,7 @@ static int load_all(struct inspect_host *host, struct inspect_pod **pods,
 	struct procs_snapshot procs;
 	char **names;
 	size_t count;
-	int err = inspect_netns_names(&names, &count);
+	int err = ns_names(&names, &count);
 
 	if (err) {
 		pw_err("cannot list %s: %s", PW_NETNS_RUN_DIR, strerror(-err));
@@ -228,7 +228,7 @@ static int load_all(struct inspect_host *host, struct inspect_pod **pods,
 			inspect_pod_close(p);
 		}
 	}
-	inspect_names_free(names, count);
+	ns_names_free(names, count);
 	procs_snapshot_free(&procs);
 	return PW_EXIT_OK;
 }

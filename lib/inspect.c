@@ -4,7 +4,6 @@
  *
  * Copyright (C) 2026 The podwire developers
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -47,7 +46,7 @@ static void find_name(struct inspect_pod *pod)
 	char **names;
 	size_t n;
 
-	if (fstat(pod->fd, &target) < 0 || inspect_netns_names(&names, &n))
+	if (fstat(pod->fd, &target) < 0 || ns_names(&names, &n))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
@@ -62,7 +61,7 @@ static void find_name(struct inspect_pod *pod)
 			pw_strlcpy(pod->found_name, names[i],
 				   sizeof(pod->found_name));
 	}
-	inspect_names_free(names, n);
+	ns_names_free(names, n);
 }
 
 int inspect_pod_open(struct inspect_pod *pod, const char *target, pid_t pid)
@@ -127,62 +126,6 @@ void inspect_pod_close(struct inspect_pod *pod)
 	free(pod->neighs);
 	memset(pod, 0, sizeof(*pod));
 	pod->fd = -1;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void inspect_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-int inspect_netns_names(char ***names, size_t *n)
-{
-	DIR *d = opendir(PW_NETNS_RUN_DIR);
-	struct dirent *de;
-	bool oom = false;
-	size_t cap = 0;
-
-	*names = NULL;
-	*n = 0;
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		if (!name_netns_ok(de->d_name, NULL))
-			continue; /* '.', '..', and names podwire can't take */
-		if (*n == cap) {
-			char **more = reallocarray(*names, cap ? cap * 2 : 16,
-						   sizeof(**names));
-
-			if (!more) {
-				oom = true;
-				break;
-			}
-			*names = more;
-			cap = cap ? cap * 2 : 16;
-		}
-		(*names)[*n] = strdup(de->d_name);
-		if (!(*names)[*n]) {
-			oom = true;
-			break;
-		}
-		(*n)++;
-	}
-	closedir(d);
-	if (oom) {
-		inspect_names_free(*names, *n);
-		*names = NULL;
-		*n = 0;
-		return -ENOMEM;
-	}
-	if (*n)
-		qsort(*names, *n, sizeof(**names), cmp_names);
-	return 0;
 }
 
 /* ---- Processes ---------------------------------------------------------- */

@@ -77,13 +77,6 @@ void inspect_pod_close(struct inspect_pod *pod);
 void inspect_pod_release(struct inspect_pod *pod);
 
 /*
- * Every name under /run/netns that podwire takes, sorted; free them with
- * inspect_names_free().  -ENOMEM, -errno.
- */
-int inspect_netns_names(char ***names, size_t *n);
-void inspect_names_free(char **names, size_t n);
-
-/*
  * How many processes are in the namespace of netns_fd, by a snapshot of
  * /proc (procs.h); -1 when /proc says nothing (hidepid, not mounted).
  */

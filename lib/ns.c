@@ -47,6 +47,62 @@ bool ns_target_ok(const char *target, struct pw_why *why)
 	return true;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ns_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int ns_names(char ***names, size_t *n)
+{
+	DIR *d = opendir(PW_NETNS_RUN_DIR);
+	struct dirent *de;
+	bool oom = false;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (!name_netns_ok(de->d_name, NULL))
+			continue; /* '.', '..', and names podwire can't take */
+		if (*n == cap) {
+			char **more = reallocarray(*names, cap ? cap * 2 : 16,
+						   sizeof(**names));
+
+			if (!more) {
+				oom = true;
+				break;
+			}
+			*names = more;
+			cap = cap ? cap * 2 : 16;
+		}
+		(*names)[*n] = strdup(de->d_name);
+		if (!(*names)[*n]) {
+			oom = true;
+			break;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	if (oom) {
+		ns_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return -ENOMEM;
+	}
+	if (*n)
+		qsort(*names, *n, sizeof(**names), cmp_names);
+	return 0;
+}
+
 int ns_run_path(const char *name, char *path, size_t size)
 {
 	int n = snprintf(path, size, "%s/%s", PW_NETNS_RUN_DIR, name);
@@ -324,39 +380,28 @@ static int know_held_nsids(struct nl *nl)
 
 static int know_named_nsids(struct nl *nl)
 {
-	DIR *d = opendir(PW_NETNS_RUN_DIR);
-	struct dirent *de;
-	size_t cap = 0;
+	char **names;
+	size_t n;
+	int err = ns_names(&names, &n);
 
 	named_nsids_known = true;
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		int fd, nsid;
+	if (err)
+		return err;
+	named_nsids = calloc(n ? n : 1, sizeof(*named_nsids));
+	if (!named_nsids) {
+		ns_names_free(names, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int fd = ns_open(names[i]), nsid;
 
-		if (de->d_name[0] == '.' || !name_netns_ok(de->d_name, NULL))
-			continue;
-		fd = ns_open(de->d_name);
 		if (fd < 0)
 			continue;
-		if (!nl_netns_id(nl, fd, &nsid) && nsid >= 0) {
-			if (nnamed_nsids == cap) {
-				int *v;
-
-				cap = cap ? 2 * cap : 64;
-				v = realloc(named_nsids, cap * sizeof(*v));
-				if (!v) {
-					close(fd);
-					closedir(d);
-					return -ENOMEM;
-				}
-				named_nsids = v;
-			}
+		if (!nl_netns_id(nl, fd, &nsid) && nsid >= 0)
 			named_nsids[nnamed_nsids++] = nsid;
-		}
 		close(fd);
 	}
-	closedir(d);
+	ns_names_free(names, n);
 	return 0;
 }
 

@@ -30,6 +30,13 @@
 /* podwire's records of the namespaces it made, under /run/podwire. */
 #define NS_RECORD_DIR "netns"
 
+/*
+ * Every name under /run/netns that podwire takes, sorted; free them with
+ * ns_names_free().  -ENOMEM, -errno.
+ */
+int ns_names(char ***names, size_t *n);
+void ns_names_free(char **names, size_t n);
+
 /* Is target a valid namespace name or an absolute path?  Why not in why. */
 bool ns_target_ok(const char *target, struct pw_why *why);
 
