@@ -61,16 +61,12 @@ void intent_close(void)
 void intent_end_key(const char *netns, const char *ifname,
 		    char out[INTENT_KEY_MAX])
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	if (!netns || !strchr(netns, '/')) {
+	if (!netns || !strchr(netns, '/'))
 		snprintf(out, INTENT_KEY_MAX, "%s@%s", netns ? netns : "",
 			 ifname);
-		return;
-	}
-	for (const unsigned char *p = (const void *)netns; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	snprintf(out, INTENT_KEY_MAX, "#%08x@%s", h, ifname);
+	else
+		snprintf(out, INTENT_KEY_MAX, "#%08x@%s",
+			 pw_fnv1a(PW_FNV1A_BASIS, netns), ifname);
 }
 
 /*

@@ -165,3 +165,10 @@ int pw_in_netns(int fd, int (*fn)(void *), void *arg)
 	close(here);
 	return err;
 }
+
+uint32_t pw_fnv1a(uint32_t h, const char *s)
+{
+	for (const unsigned char *p = (const void *)s; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}

@@ -52,6 +52,14 @@ bool pw_why_from(struct pw_why *why, const char *reason);
 size_t pw_strlcpy(char *dst, const char *src, size_t size);
 
 /*
+ * FNV-1a, 32 bits, over s, continuing from h (PW_FNV1A_BASIS to start):
+ * short, and stable across versions and machines, for names derived
+ * from names.
+ */
+#define PW_FNV1A_BASIS 2166136261u
+uint32_t pw_fnv1a(uint32_t h, const char *s);
+
+/*
  * Strict unsigned decimal: digits only, no sign, no whitespace, no leading
  * zeros (except "0" itself), value <= max.  Returns 0, -EINVAL or -ERANGE.
  * Like util-linux strtoul_or_err(), never atoi().

@@ -496,12 +496,8 @@ no_netns:
 
 void veth_host_ifname(const char *netns, const char *ifname, char out[IFNAMSIZ])
 {
-	/* FNV-1a, 32 bits: short, stable across versions and machines. */
-	uint32_t h = 2166136261u;
-	const char *parts[] = { netns ? netns : "", "/", ifname };
+	uint32_t h = pw_fnv1a(PW_FNV1A_BASIS, netns ? netns : "");
 
-	for (size_t i = 0; i < PW_ARRAY_SIZE(parts); i++)
-		for (const unsigned char *p = (const void *)parts[i]; *p; p++)
-			h = (h ^ *p) * 16777619u;
+	h = pw_fnv1a(pw_fnv1a(h, "/"), ifname);
 	snprintf(out, IFNAMSIZ, "veth%08x", h);
 }
