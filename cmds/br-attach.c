@@ -297,15 +297,9 @@ static int detach_one(struct rec *r, void *ctx)
 static int lock_bridge(const char *name)
 {
 	char doing[64];
-	int fd, err = bridge_lock(name, &fd);
 
-	if (!err)
-		return fd;
 	snprintf(doing, sizeof(doing), "use bridge '%s'", name);
-	msg_lock_err(doing, BRIDGE_LOCK_DIR, name, err, fd);
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	return msg_lock_in(doing, BRIDGE_LOCK_DIR, name);
 }
 
 /*

@@ -29,7 +29,6 @@
 #include "ns_cache.h"
 #include "sysctl.h"
 #include "stage.h"
-#include "statedir.h"
 
 enum {
 	OPT_OUT = CLI_LONG_ONLY,
@@ -235,14 +234,7 @@ static void fill_masq(const struct nat_out *no, const struct pw_prefix *net,
 /* The lock, or a message and -1. */
 static int lock_nat(void)
 {
-	int fd, err = statedir_lock_in(NAT_LOCK_DIR, NAT_LOCK, &fd);
-
-	if (!err)
-		return fd;
-	msg_lock_err("change masquerading", NAT_LOCK_DIR, NAT_LOCK, err, fd);
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	return msg_lock_in("change masquerading", NAT_LOCK_DIR, NAT_LOCK);
 }
 
 /* Make the rule for one subnet (a setup pipe, the first record of it). */

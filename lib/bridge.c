@@ -396,10 +396,3 @@ int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail)
 	intent_end(INTENT_BRIDGE, name);
 	return 0;
 }
-
-/* ---- Its lock ----------------------------------------------------------- */
-
-int bridge_lock(const char *name, int *lockfd)
-{
-	return statedir_lock_in(BRIDGE_LOCK_DIR, name, lockfd);
-}

@@ -98,12 +98,11 @@ int bridge_usage(const char *name,
 int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail);
 
 /*
- * The lock of a bridge's name, under /run/podwire/bridge/: held around
- * making it and around deciding to delete it, so a teardown decides on
- * what the one before it left, and a setup can't lose the bridge between
- * its look and its make.  As statedir_lock_in(); close() the fd.
+ * The lock of a bridge's name: statedir_lock_in(BRIDGE_LOCK_DIR, name),
+ * held around making it and around deciding to delete it, so a teardown
+ * decides on what the one before it left, and a setup can't lose the
+ * bridge between its look and its make.
  */
 #define BRIDGE_LOCK_DIR "bridge"
-int bridge_lock(const char *name, int *lockfd);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lock.h"
 #include "msg.h"
@@ -117,17 +118,22 @@ const char *msg_locked(const char *what, pid_t holder, char *buf, size_t size)
 	return buf;
 }
 
-void msg_lock_err(const char *doing, const char *dir, const char *name, int err,
-		  int lockfd)
+int msg_lock_in(const char *doing, const char *dir, const char *name)
 {
 	char what[PATH_MAX], why[PATH_MAX + 64];
+	int fd, err = statedir_lock_in(dir, name, &fd);
 
+	if (!err)
+		return fd;
 	snprintf(what, sizeof(what), "%s/%s/%s", STATEDIR_ROOT, dir, name);
 	if (err == -ETIMEDOUT)
-		msg_locked(what, lockfd >= 0 ? lock_holder(lockfd) : 0, why,
+		msg_locked(what, fd >= 0 ? lock_holder(fd) : 0, why,
 			   sizeof(why));
 	else
 		snprintf(why, sizeof(why), "cannot lock %s: %s", what,
 			 strerror(-err));
+	if (fd >= 0)
+		close(fd);
 	pw_err("cannot %s: %s", doing, why);
+	return -1;
 }

@@ -62,10 +62,9 @@ const char *msg_esc(const char *s, char buf[MSG_ESC_SIZE]);
 const char *msg_locked(const char *what, pid_t holder, char *buf, size_t size);
 
 /*
- * "cannot DOING: STATEDIR_ROOT/dir/name stayed locked ...", for a
- * statedir_lock_in() that failed with err on lockfd.
+ * statedir_lock_in(dir, name): the lock's fd (close() to let go), or -1
+ * after "PROG: cannot DOING: STATEDIR_ROOT/dir/name stayed locked ...".
  */
-void msg_lock_err(const char *doing, const char *dir, const char *name, int err,
-		  int lockfd);
+int msg_lock_in(const char *doing, const char *dir, const char *name);
 
 #endif
