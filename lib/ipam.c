@@ -510,8 +510,14 @@ static bool pool_from_dirname(const char *name, struct pw_prefix *p)
 	return addr_parse_prefix(text, AF_UNSPEC, p, NULL);
 }
 
-bool ipam_lookup(const struct lease_owner *who, int family,
-		 struct pw_prefix *out)
+/*
+ * Every pool directory of the store, read-only and lock-free: visit(its
+ * opened directory, its prefix, arg) until one returns true.  wants(the
+ * prefix, arg) skips those not worth opening.  true when one did.
+ */
+static bool any_pool(bool (*wants)(const struct pw_prefix *, const void *),
+		     bool (*visit)(int, const struct pw_prefix *, void *),
+		     void *arg)
 {
 	DIR *d = opendir(IPAM_DIR);
 	struct dirent *de;
@@ -520,27 +526,53 @@ bool ipam_lookup(const struct lease_owner *who, int family,
 	if (!d)
 		return false;
 	while (!found && (de = readdir(d))) {
-		struct ipam_pool p = { .dirfd = -1, .lockfd = -1 };
-		struct pw_addr a;
+		struct pw_prefix net;
+		int fd;
 
 		if (de->d_name[0] == '.' ||
-		    !pool_from_dirname(de->d_name, &p.net) ||
-		    p.net.addr.family != family)
+		    !pool_from_dirname(de->d_name, &net) || !wants(&net, arg))
 			continue;
-		p.dirfd =
-			openat(dirfd(d), de->d_name,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (p.dirfd < 0)
+		fd = openat(dirfd(d), de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
 			continue;
-		if (find_held(&p, who, &a, false)) {
-			out->addr = a;
-			out->len = p.net.len;
-			found = true;
-		}
-		close(p.dirfd);
+		found = visit(fd, &net, arg);
+		close(fd);
 	}
 	closedir(d);
 	return found;
+}
+
+struct lookup {
+	const struct lease_owner *who;
+	int family;
+	struct pw_prefix *out;
+};
+
+static bool lookup_wants(const struct pw_prefix *net, const void *arg)
+{
+	const struct lookup *l = arg;
+
+	return net->addr.family == l->family;
+}
+
+static bool lookup_in(int fd, const struct pw_prefix *net, void *arg)
+{
+	struct lookup *l = arg;
+	struct ipam_pool p = { .net = *net, .dirfd = fd, .lockfd = -1 };
+
+	if (!find_held(&p, l->who, &l->out->addr, false))
+		return false;
+	l->out->len = net->len;
+	return true;
+}
+
+bool ipam_lookup(const struct lease_owner *who, int family,
+		 struct pw_prefix *out)
+{
+	struct lookup l = { who, family, out };
+
+	return any_pool(lookup_wants, lookup_in, &l);
 }
 
 /*
@@ -592,33 +624,35 @@ static void lease_owner_text(int poolfd, const struct pw_addr *a, char *owner,
 		snprintf(owner, size, "%s%s%s", ns, ns[0] ? ":" : "", ifn);
 }
 
+struct leased {
+	const struct pw_prefix *subnet;
+	char *owner;
+	size_t size;
+};
+
+static bool leased_wants(const struct pw_prefix *net, const void *arg)
+{
+	const struct leased *l = arg;
+
+	return addr_prefix_overlap(net, l->subnet);
+}
+
+static bool leased_in(int fd, const struct pw_prefix *net, void *arg)
+{
+	struct leased *l = arg;
+	struct pw_addr low;
+
+	(void)net;
+	if (!lowest_lease_in(fd, l->subnet, &low))
+		return false;
+	lease_owner_text(fd, &low, l->owner, l->size);
+	return true;
+}
+
 bool ipam_subnet_leased(const struct pw_prefix *subnet, char *owner,
 			size_t size)
 {
-	DIR *d = opendir(IPAM_DIR);
-	struct dirent *de;
-	bool found = false;
+	struct leased l = { subnet, owner, size };
 
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		struct pw_prefix net;
-		struct pw_addr low;
-		int fd;
-
-		if (de->d_name[0] == '.' ||
-		    !pool_from_dirname(de->d_name, &net) ||
-		    !addr_prefix_overlap(&net, subnet))
-			continue;
-		fd = openat(dirfd(d), de->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		found = lowest_lease_in(fd, subnet, &low);
-		if (found)
-			lease_owner_text(fd, &low, owner, size);
-		close(fd);
-	}
-	closedir(d);
-	return found;
+	return any_pool(leased_wants, leased_in, &l);
 }
