@@ -368,11 +368,96 @@ static int lock_pool(struct ipam_pool *p, struct ipam_fail *fail)
 	return err;
 }
 
+static bool any_pool(bool (*wants)(const struct pw_prefix *, const void *),
+		     bool (*visit)(int, const struct pw_prefix *, void *),
+		     void *arg);
+
+/* How many leases the pool directory poolfd holds, up to max. */
+static unsigned long count_leases(int poolfd, unsigned long max)
+{
+	int fd = openat(poolfd, "addr",
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	unsigned long n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while (n < max && (de = readdir(d))) {
+		struct pw_addr a;
+
+		if (addr_parse(de->d_name, AF_UNSPEC, &a, NULL))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+struct overlap {
+	const struct pw_prefix *net;
+	struct ipam_fail *fail;
+};
+
+static bool overlap_wants(const struct pw_prefix *net, const void *arg)
+{
+	const struct overlap *o = arg;
+
+	return addr_prefix_overlap(net, o->net) &&
+	       !(net->len == o->net->len &&
+		 addr_equal(&net->addr, &o->net->addr));
+}
+
+static bool overlap_in(int fd, const struct pw_prefix *net, void *arg)
+{
+	struct overlap *o = arg;
+
+	o->fail->leases = count_leases(fd, ULONG_MAX);
+	if (!o->fail->leases)
+		return false; /* released to the last: no longer in use */
+	o->fail->other = *net;
+	return true;
+}
+
+/*
+ * Two pools that share addresses would give one address to two pods, so
+ * of pools that overlap only one may hold leases at a time.  A pool's
+ * first lease is therefore taken under the store's own lock, after
+ * looking for an overlapping pool with leases (-EADDRINUSE, that pool and
+ * its count in fail); once a pool holds one, an overlapping pool's first
+ * lease sees it.  *store: the store lock's fd, or -1 when not taken.
+ */
+static int first_lease_guard(const struct ipam_pool *p, int *store,
+			     struct ipam_fail *fail)
+{
+	struct overlap o = { &p->net, fail };
+	int err;
+
+	*store = -1;
+	if (count_leases(p->dirfd, 1))
+		return 0;
+	err = statedir_lock_in(IPAM_STORE, IPAM_LOCK, store);
+	if (err) {
+		fail->step = IPAM_STEP_STORE_LOCK;
+		if (err == -ETIMEDOUT)
+			fail->holder = lock_holder(*store);
+		if (*store >= 0)
+			close(*store);
+		*store = -1;
+		return err;
+	}
+	return any_pool(overlap_wants, overlap_in, &o) ? -EADDRINUSE : 0;
+}
+
 static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
 		       const struct pw_prefix *want, struct pw_prefix *got,
 		       bool *fresh, struct ipam_fail *fail)
 {
-	int err;
+	int err, store = -1;
 
 	*fresh = false;
 	got->len = p->net.len;
@@ -388,11 +473,16 @@ static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
 			err = -EBUSY;
 		}
 	} else {
-		err = lease_new(p, who, want ? &want->addr : NULL, &got->addr);
+		err = first_lease_guard(p, &store, fail);
+		if (!err)
+			err = lease_new(p, who, want ? &want->addr : NULL,
+					&got->addr);
 		if (err == -EEXIST)
 			fail->addr = want->addr;
 		*fresh = !err;
 	}
+	if (store >= 0)
+		close(store);
 	statedir_unlock(p->lockfd);
 	return err;
 }

@@ -11,6 +11,8 @@
  *       cursor             offset of the address handed out last
  *       addr/10.244.0.2    a lease: "netns=pod1 ifname=eth0 created=T"
  *       pod/pod1@eth0      the same lease found by its owner: "10.244.0.2"
+ *   /run/podwire/ipam/lock   taken for a pool's first lease: of pools that
+ *                            overlap, only one holds leases at a time
  *
  * A lease file is written whole to a temporary name, fsync()ed and then
  * link()ed to its address, which fails if the address is taken: a lease
@@ -30,7 +32,8 @@
 #include "addr.h"
 #include "statedir.h"
 
-#define IPAM_DIR STATEDIR_ROOT "/ipam"
+#define IPAM_STORE "ipam"
+#define IPAM_DIR STATEDIR_ROOT "/" IPAM_STORE
 #define IPAM_POOLS_MAX 2
 #define IPAM_LOCK "lock"
 
@@ -94,6 +97,7 @@ struct lease {
 enum ipam_step {
 	IPAM_STEP_OPEN, /* the store: -EPERM when not ours or writable */
 	IPAM_STEP_LOCK,
+	IPAM_STEP_STORE_LOCK, /* the store's own lock (IPAM_DIR/lock) */
 	IPAM_STEP_LEASE,
 };
 
@@ -103,13 +107,16 @@ struct ipam_fail {
 	size_t pool; /* index of the pool */
 	struct pw_addr addr; /* -EEXIST: the taken one; -EBUSY: the held one */
 	pid_t holder; /* -ETIMEDOUT: who holds the pool's lock; 0: unknown */
+	struct pw_prefix other; /* -EADDRINUSE: the overlapping pool */
+	unsigned long leases; /* and how many leases it holds */
 };
 
 /*
  * Give the owner an address from every pool, into got; an address in
  * want->addr[i] is asked for by name.  All pools or none: on failure what
  * this call newly leased is given back.  Errors, with fail filled:
- * -ENOSPC the pool is full, -EEXIST the address asked for is another
+ * -ENOSPC the pool is full, -EADDRINUSE a pool that overlaps this one
+ * holds leases (asked at a pool's first lease), -EEXIST the address asked for is another
  * pod's, -EADDRNOTAVAIL the address asked for is not one the pool leases
  * (outside it, another length, its gateway, network or broadcast
  * address), -EBUSY the owner already holds another address of the pool,

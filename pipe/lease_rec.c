@@ -151,16 +151,27 @@ void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		       err == -EPERM ? "it is not root's or is writable by "
 				       "others" :
 				       strerror(-err));
-	else if (f->step == IPAM_STEP_LOCK && err == -ETIMEDOUT) {
+	else if (f->step != IPAM_STEP_LEASE && err == -ETIMEDOUT) {
 		char what[PATH_MAX], why[PATH_MAX + 64];
 
-		ipam_pool_path(p, IPAM_LOCK, what, sizeof(what));
+		if (f->step == IPAM_STEP_STORE_LOCK)
+			snprintf(what, sizeof(what), "%s/%s", IPAM_DIR,
+				 IPAM_LOCK);
+		else
+			ipam_pool_path(p, IPAM_LOCK, what, sizeof(what));
 		stage_err(r, "cannot lock the lease store: %s",
 			  msg_locked(what, f->holder, why, sizeof(why)));
-	} else if (f->step == IPAM_STEP_LOCK)
+	} else if (f->step != IPAM_STEP_LEASE)
 		stage_err(r, "cannot lock the lease store: %s", strerror(-err));
 	else if (err == -ENOSPC)
 		stage_err(r, "no free address in pool %s: it is full", pool);
+	else if (err == -EADDRINUSE)
+		stage_err(r,
+			  "pool %s overlaps pool %s, which holds %lu lease%s: "
+			  "lease from that pool, or release its leases first "
+			  "(veth-link -D --ipam %s)",
+			  pool, addr_format_prefix(&f->other, a, sizeof(a)),
+			  f->leases, f->leases == 1 ? "" : "s", a);
 	else if (err == -EEXIST)
 		stage_err(r, "address %s of pool %s is leased to another pod",
 			  addr_format(&f->addr, a, sizeof(a)), pool);

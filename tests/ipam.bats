@@ -111,6 +111,44 @@ pod_addrs() {
 	run -1 grep -E '^10\.9\.0\.(0|1|31)/' <<<"$addrs"
 }
 
+@test "overlapping pools: the second is refused while the first holds leases" {
+	run -0 sb netns-new pod1 pod2 pod3 pod4
+	run -0 sb veth-link -q --ipam 10.50.0.0/16 pod1:eth0
+	# Before, each kept its own store and both gave out 10.50.0.2.
+	for pool in 10.50.0.0/24 10.50.7.0/24 10.0.0.0/8; do
+		run -1 --separate-stderr sb veth-link --ipam "$pool" pod2:eth0
+		assert_equal "$stderr" "veth-link: pool $pool overlaps pool 10.50.0.0/16, which holds 1 lease: lease from that pool, or release its leases first (veth-link -D --ipam 10.50.0.0/16)"
+		run -1 link_exists eth0 pod2
+	done
+	# A pool next to it, and the same pool, are fine.
+	run -0 sb veth-link -q --ipam 10.51.0.0/24 pod2:eth0
+	run -0 sb veth-link -q --ipam 10.50.0.0/16 pod3:eth0
+	assert_equal "$(addrs_of eth0 pod3)" 10.50.0.3/16
+	# Released to the last lease, the /16 no longer stands in the way,
+	# and now the /24 holds the /16 off.
+	run -0 sb bash -c 'printf "pod1\npod3\n" | veth-link -q -D --ipam 10.50.0.0/16'
+	run -0 sb veth-link -q --ipam 10.50.0.0/24 pod4:eth0
+	assert_equal "$(addrs_of eth0 pod4)" 10.50.0.2/24
+	run -1 --separate-stderr sb veth-link --ipam 10.50.0.0/16 pod1:eth0
+	assert_equal "$stderr" "veth-link: pool 10.50.0.0/16 overlaps pool 10.50.0.0/24, which holds 1 lease: lease from that pool, or release its leases first (veth-link -D --ipam 10.50.0.0/24)"
+	# IPv6 the same.
+	run -0 sb veth-link -q --ipam fd50::/64 pod1:eth1
+	run -1 sb veth-link -q --ipam fd50::/120 pod2:eth1
+}
+
+@test "overlapping pools at once: one pool wins, no address given twice" {
+	run -0 sb bash -c 'seq -f pod%g 40 | netns-new -q'
+	run -0 sb bash -c 'for i in $(seq 40); do
+		pool=10.60.0.0/16; ((i % 2)) && pool=10.60.0.0/24
+		veth-link -q --ipam $pool pod$i:eth0 2>>'"$BATS_TEST_TMPDIR"'/errors & done; wait'
+	addrs=$(pod_addrs)
+	assert_equal "$(sed 's|/.*||' <<<"$addrs" | sort -u | wc -l)" "$(wc -l <<<"$addrs")"
+	assert_equal "$(sed 's|.*/||' <<<"$addrs" | sort -u | wc -l)" 1
+	assert_equal "$(wc -l <<<"$addrs")" 20
+	assert_equal "$(grep -c 'overlaps pool' "$BATS_TEST_TMPDIR/errors")" 20
+	assert_equal "$(count_links veth)" 20
+}
+
 @test "pools that are not pools: exit 2, one line" {
 	for bad in 10.9.0.1/24 10.9.0.0/31 0.0.0.0/0 fd00::/48 fd00::/127 \
 		10.9.0.0/24,10.8.0.0/24 10.9.0.0 x 10.9.0.0/24,fd00::/64,fd01::/64; do

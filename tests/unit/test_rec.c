@@ -349,8 +349,9 @@ static bool fill(struct rec *r, int n, const char *val)
 
 static void test_room(void)
 {
-	static const struct rec_add adds[] = {
-		{ "ifname", 15 }, { "addr", 49 }, { "k0", 10 } };
+	static const struct rec_add adds[] = { { "ifname", 15 },
+					       { "addr", 49 },
+					       { "k0", 10 } };
 	char big[2041], out[64];
 	struct rec r;
 	FILE *f;
