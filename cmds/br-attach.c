@@ -43,7 +43,7 @@ enum {
 };
 
 static const struct cli_opt opts[] = {
-	{ "gw", OPT_GW, required_argument, "<addr>/<len>[,<addr6>/<len>]",
+	{ "gw", OPT_GW, required_argument, "<addr>[/<len>][,<addr6>[/<len>]]",
 	  "the bridge's address: the pods' gateway" },
 	{ "no-route", OPT_NO_ROUTE, no_argument, NULL,
 	  "do not set the pods' default route" },
@@ -71,10 +71,17 @@ static const struct cli_prog prog = {
 struct br_attach {
 	struct cli_common c;
 	struct bridge_spec br;
-	unsigned ifindex; /* the bridge's, once found or made */
+	/* The bridge once found or made; its gateways serve the pods. */
+	struct bridge_info info;
+	bool ready; /* made or found: the first record did it */
+	size_t attached; /* ports this run attached */
+	struct bridge_held held; /* the pods' addresses on the bridge */
 	/* Operands, not a pipeline: refusing to delete is then an error. */
 	bool positional;
 	struct pw_prefix gw[2]; /* IPv4 first when both */
+	/* --gw written without /LEN: gw[i].len is taken from the bridge's
+	 * gateway or the first pod's prefix. */
+	bool gw_bare[2];
 	bool no_route;
 	bool hairpin;
 	/* -D: host ends this run saw go with their namespace. */
@@ -84,13 +91,43 @@ struct br_attach {
 
 /* ---- Options ------------------------------------------------------------ */
 
+/*
+ * A gateway shares its subnet with pods: a prefix with no room for a
+ * host beside it (/31, /32; /127, /128) can't be one.
+ */
+static bool gw_prefix_ok(const struct pw_prefix *p, struct pw_why *why)
+{
+	unsigned max = p->addr.family == AF_INET ? 30 : 126;
+
+	if (p->len <= max)
+		return addr_iface_ok(p, why);
+	return pw_why_not(why,
+			  "has a prefix that leaves no room for pods beside "
+			  "the gateway (/%u at most)",
+			  max);
+}
+
+/* ADDR/LEN, or a bare ADDR whose length is settled later (gw_bare). */
+static bool parse_gw(const char *text, struct pw_prefix *p, bool *bare,
+		     struct pw_why *why)
+{
+	*bare = !strchr(text, '/');
+	if (*bare) {
+		p->len = 0;
+		return addr_parse(text, AF_UNSPEC, &p->addr, why) &&
+		       addr_host_ok(&p->addr, why);
+	}
+	return addr_parse_prefix(text, AF_UNSPEC, p, why) &&
+	       gw_prefix_ok(p, why);
+}
+
 static int take_gw(struct br_attach *ba, const char *text)
 {
 	char esc[MSG_ESC_SIZE];
 	struct pw_prefix p;
 	struct pw_why why;
-	bool ok = addr_parse_prefix(text, AF_UNSPEC, &p, &why) &&
-		  addr_iface_ok(&p, &why);
+	bool bare;
+	bool ok = parse_gw(text, &p, &bare, &why);
 
 	if (ok && ba->br.ngw && ba->gw[0].addr.family == p.addr.family)
 		ok = pw_why_not(&why, "is a second address of one family");
@@ -99,10 +136,13 @@ static int take_gw(struct br_attach *ba, const char *text)
 			     why.text);
 		return -1;
 	}
+	ba->gw_bare[ba->br.ngw] = bare;
 	ba->gw[ba->br.ngw++] = p;
 	if (ba->br.ngw == 2 && ba->gw[0].addr.family == AF_INET6) {
 		ba->gw[1] = ba->gw[0];
+		ba->gw_bare[1] = ba->gw_bare[0];
 		ba->gw[0] = p;
+		ba->gw_bare[0] = bare;
 	}
 	return 0;
 }
@@ -118,7 +158,8 @@ static int take_option(int val, const char *arg, void *ctx)
 	case OPT_GW:
 		if (ba->br.ngw ||
 		    !cli_split_pair(arg, buf, sizeof(buf), &first, &second)) {
-			pw_usage_err("--gw takes ADDR/LEN[,ADDR6/LEN] once");
+			pw_usage_err(
+				"--gw takes ADDR[/LEN][,ADDR6[/LEN]] once");
 			return -1;
 		}
 		if (take_gw(ba, first) || (second && take_gw(ba, second)))
@@ -216,16 +257,35 @@ static int check_record(struct rec *r, void *ctx)
 
 /* ---- Attaching ---------------------------------------------------------- */
 
+static int set_up_bridge(struct br_attach *ba, const struct rec *first);
+
+/* May the record's pod join the bridge?  Nothing changes here. */
+static int admissible(struct br_attach *ba, const struct rec *r)
+{
+	int st = route_rec_check(r, ba->info.gws, ba->info.ngw, ba->br.name,
+				 !ba->no_route);
+
+	if (!st)
+		st = bridge_rec_check_unique(r, &ba->held, ba->info.ifindex,
+					     ba->br.name);
+	return st;
+}
+
 static int attach_one(struct rec *r, void *ctx)
 {
 	struct br_attach *ba = ctx;
 	const char *host = rec_get(r, "host_ifname");
 	struct bridge_fail fail;
 	unsigned newly;
-	int st = PW_EXIT_OK;
-	int err =
-		bridge_port_add(ba->ifindex, host, ba->hairpin, &newly, &fail);
+	int st = ba->ready ? PW_EXIT_OK : set_up_bridge(ba, r);
+	int err;
 
+	if (!st)
+		st = admissible(ba, r);
+	if (st)
+		return st;
+	err = bridge_port_add(ba->info.ifindex, host, ba->hairpin, &newly,
+			      &fail);
 	if (err) {
 		bridge_rec_port_err(r, ba->br.name, host, true, &fail, err);
 		return PW_EXIT_FAIL;
@@ -235,12 +295,16 @@ static int attach_one(struct rec *r, void *ctx)
 			     "room left");
 		st = PW_EXIT_FAIL;
 	} else if (!ba->no_route) {
-		st = route_rec_add(r, ba->gw, ba->br.ngw);
+		st = route_rec_add(r, ba->info.gws, ba->info.ngw);
 	}
 	/* Atomic per record: what this run attached goes again. */
-	if (st)
+	if (st) {
 		bridge_port_release(newly);
-	return st;
+		return st;
+	}
+	ba->attached++;
+	bridge_rec_held_add(&ba->held, r);
+	return PW_EXIT_OK;
 }
 
 /* ---- Detaching ---------------------------------------------------------- */
@@ -285,9 +349,9 @@ static int detach_one(struct rec *r, void *ctx)
 			return PW_EXIT_OK;
 		}
 		if (!err && !ns_is_current(pod.fd) && !ba->no_route)
-			route_rec_del(r, ba->gw, ba->br.ngw, pod.nl);
+			route_rec_del(r, ba->info.gws, ba->info.ngw, pod.nl);
 	}
-	err = bridge_port_del(ba->ifindex, host, &fail);
+	err = bridge_port_del(ba->info.ifindex, host, &fail);
 	if (err)
 		bridge_rec_port_err(r, ba->br.name, host, false, &fail, err);
 	return err ? PW_EXIT_FAIL : PW_EXIT_OK;
@@ -385,36 +449,122 @@ static int check_bridge_name(const char *name)
 	return PW_EXIT_USAGE;
 }
 
-/* The bridge, made if missing, before the first record. */
-static int set_up_bridge(struct br_attach *ba)
+/*
+ * A --gw written without /LEN takes the length of the bridge's gateway
+ * at that address, else of the first pod's address around it.
+ */
+static int settle_bare_gateways(struct br_attach *ba, const struct rec *first)
+{
+	static const char *const keys[] = { "addr", "addr6" };
+	struct bridge_info now;
+	struct bridge_fail fail;
+	char text[PW_ADDRSTRLEN];
+
+	for (size_t i = 0; i < ba->br.ngw; i++) {
+		struct pw_prefix *gw = &ba->gw[i];
+		bool v6 = gw->addr.family == AF_INET6;
+		const char *pod = first ? rec_get(first, keys[v6]) : NULL;
+		struct pw_prefix p;
+		struct pw_why why;
+
+		if (!ba->gw_bare[i])
+			continue;
+		if (bridge_find(ba->br.name, &now, &fail))
+			now.ngw = 0;
+		for (size_t j = 0; j < now.ngw; j++)
+			if (addr_equal(&now.gws[j].addr, &gw->addr))
+				gw->len = now.gws[j].len;
+		if (!gw->len && pod &&
+		    addr_parse_prefix(pod, AF_UNSPEC, &p, NULL) &&
+		    addr_prefix_contains(&p, &gw->addr))
+			gw->len = p.len;
+		addr_format(&gw->addr, text, sizeof(text));
+		if (!gw->len) {
+			pw_err("--gw %s has no prefix length, and neither the "
+			       "bridge nor the pod's address gives one: write "
+			       "%s/LEN",
+			       text, text);
+			return PW_EXIT_FAIL;
+		}
+		if (!gw_prefix_ok(gw, &why)) {
+			pw_err("invalid gateway %s/%u: it %s", text, gw->len,
+			       why.text);
+			return PW_EXIT_FAIL;
+		}
+		ba->gw_bare[i] = false;
+	}
+	return PW_EXIT_OK;
+}
+
+/*
+ * The bridge, made if missing, when the first record is to be attached
+ * (first: NULL when there are none), so that bad input changes nothing.
+ */
+static int set_up_bridge(struct br_attach *ba, const struct rec *first)
 {
 	static const int caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
 	struct bridge_fail fail;
-	int lock, err;
+	int lock, err, st;
 
 	if (!cli_require_caps("setting up a bridge", caps, PW_ARRAY_SIZE(caps)))
 		return PW_EXIT_FAIL;
+	st = settle_bare_gateways(ba, first);
+	if (st)
+		return st;
 	ba->br.gws = ba->gw;
 	/* Not made while a teardown decides to delete it. */
 	lock = lock_bridge(ba->br.name);
 	if (lock < 0)
 		return PW_EXIT_FAIL;
-	err = bridge_ensure(&ba->br, &ba->ifindex, &fail);
+	err = bridge_ensure(&ba->br, &ba->info, &fail);
 	close(lock);
+	if (err == -EEXIST && fail.step == BRIDGE_STEP_GATEWAY) {
+		pw_err("%s %s; `br-attach -D %s` first", ba->br.name,
+		       fail.why.text + strlen("it "), ba->br.name);
+		return PW_EXIT_FAIL;
+	}
 	if (err) {
 		bridge_rec_err(ba->br.name, &fail);
 		return PW_EXIT_FAIL;
 	}
+	ba->ready = true;
 	return PW_EXIT_OK;
+}
+
+/*
+ * A bridge this run made and attached nothing to goes again when the run
+ * failed: it leaves the host as it found it.
+ */
+static void undo_unused_bridge(struct br_attach *ba)
+{
+	struct bridge_usage u;
+	struct bridge_fail fail;
+	int lock;
+
+	if (!ba->info.created || ba->attached)
+		return;
+	lock = lock_bridge(ba->br.name);
+	if (lock < 0)
+		return;
+	ns_cache_clear();
+	if (!bridge_usage(ba->br.name, NULL, NULL, &u, &fail) && u.ifindex &&
+	    u.ours && !u.staying && bridge_del(ba->br.name, u.ifindex, &fail))
+		bridge_rec_err(ba->br.name, &fail);
+	close(lock);
 }
 
 static int find_bridge(struct br_attach *ba)
 {
 	struct bridge_fail fail;
 
-	if (bridge_find(ba->br.name, &ba->ifindex, &fail)) {
+	if (bridge_find(ba->br.name, &ba->info, &fail)) {
 		bridge_rec_err(ba->br.name, &fail);
 		return PW_EXIT_FAIL;
+	}
+	/* --gw names the routes to remove; else the bridge's mark does. */
+	if (ba->br.ngw) {
+		memcpy(ba->info.gws, ba->gw, sizeof(ba->gw));
+		ba->info.ngw = ba->br.ngw;
 	}
 	return PW_EXIT_OK;
 }
@@ -463,11 +613,16 @@ static int run(struct br_attach *ba, int argc, char **argv)
 	} else {
 		s.what = "attaching to a bridge";
 		s.apply = attach_one;
-		st = set_up_bridge(ba);
 	}
 	if (!st)
 		st = stage_run(&s, recs, n);
+	/* No record at all: making the bridge was the whole job. */
+	if (!st && !ba->c.del && !ba->ready)
+		st = set_up_bridge(ba, NULL);
+	if (st && !ba->c.del)
+		undo_unused_bridge(ba);
 out:
+	bridge_rec_held_free(&ba->held);
 	stage_records_free(recs, n);
 	return st;
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -56,18 +57,36 @@ static void random_mac(uint8_t mac[6])
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
 }
 
-/* Mark it as podwire's, with a MAC of its own (random_mac()). */
-static int put_mark(struct nl *nl, const char *name)
+/* The mark of bridge name with its gateways, made now. */
+static void new_mark(const char *name, const struct pw_prefix *gws, size_t ngw,
+		     struct owner *o)
 {
-	struct owner o = { .created = pw_now() };
-	struct nl_link_change c = { .set_mac = true };
-	char alias[NL_ALIAS_MAX];
-	int err;
+	memset(o, 0, sizeof(*o));
+	o->created = pw_now();
+	pw_strlcpy(o->bridge, name, sizeof(o->bridge));
+	for (size_t i = 0; i < ngw; i++)
+		addr_format_prefix(&gws[i],
+				   gws[i].addr.family == AF_INET6 ? o->gw6 :
+								    o->gw,
+				   sizeof(o->gw));
+}
 
-	pw_strlcpy(o.bridge, name, sizeof(o.bridge));
-	owner_format(&o, alias, sizeof(alias));
+/*
+ * Put the mark o on bridge name; a new bridge also gets a MAC of its own
+ * (random_mac()), which a marked one keeps.
+ */
+static int put_mark(struct nl *nl, const char *name, const struct owner *o,
+		    bool new_mac)
+{
+	struct nl_link_change c = { .set_mac = new_mac };
+	char alias[NL_ALIAS_MAX];
+	int err = owner_format(o, alias, sizeof(alias));
+
+	if (err)
+		return err;
 	c.alias = alias;
-	random_mac(c.mac);
+	if (new_mac)
+		random_mac(c.mac);
 	err = nl_put_link_set(nl, 0, name, &c);
 	return err ? err : nl_commit(nl, NULL);
 }
@@ -97,8 +116,10 @@ static int create(const struct bridge_spec *b, struct nl *nl,
 {
 	char text[64];
 	struct intent_prev prev;
+	struct owner o;
 	int err;
 
+	new_mark(b->name, b->gws, b->ngw, &o);
 	intent_text(b->name, text, sizeof(text));
 	err = intent_begin(INTENT_BRIDGE, b->name, text, &prev);
 	if (err && err != -EBUSY) {
@@ -113,7 +134,7 @@ static int create(const struct bridge_spec *b, struct nl *nl,
 	if (!err)
 		err = nl_commit(nl, NULL);
 	if (!err)
-		err = put_mark(nl, b->name);
+		err = put_mark(nl, b->name, &o, true);
 	if (!prev.holder)
 		intent_end(INTENT_BRIDGE, b->name);
 	if (err == -EEXIST)
@@ -142,20 +163,114 @@ static void forget_orphan(const char *name)
 		intent_end(INTENT_BRIDGE, name);
 }
 
-/* A bridge made by a killed run, found unmarked: mark it now. */
-static int adopt_orphan(struct nl *nl, const struct nl_link *l)
+/*
+ * A bridge made by a killed run, found unmarked: mark it now, and read
+ * it again with its mark.
+ */
+static int adopt_orphan(struct nl *nl, const struct bridge_spec *b,
+			struct nl_link *l)
 {
+	struct owner o;
 	int err;
 
 	if (!orphaned(l))
 		return 0;
-	err = put_mark(nl, l->ifname);
+	new_mark(l->ifname, b->gws, b->ngw, &o);
+	err = put_mark(nl, l->ifname, &o, true);
 	if (!err)
 		intent_end(INTENT_BRIDGE, l->ifname);
-	return err;
+	return err ? err : nl_link_get(nl, l->ifindex, NULL, l);
 }
 
-int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
+/* The gateway of a family in gws, or NULL. */
+static const struct pw_prefix *gw_of(const struct pw_prefix *gws, size_t n,
+				     int family)
+{
+	for (size_t i = 0; i < n; i++)
+		if (gws[i].addr.family == family)
+			return &gws[i];
+	return NULL;
+}
+
+static bool same_prefix(const struct pw_prefix *a, const struct pw_prefix *b)
+{
+	return a->len == b->len && addr_equal(&a->addr, &b->addr);
+}
+
+/*
+ * The gateway of a family a bridge has by its addresses, for a bridge
+ * whose mark records none (made by someone else, or by a podwire before
+ * marks carried gateways): want, if it has that address, else its first
+ * global address of the family.
+ */
+static bool gateway_by_address(struct nl *nl, const struct nl_link *l,
+			       const struct pw_prefix *want, int family,
+			       struct pw_prefix *have)
+{
+	struct nl_addr *addrs;
+	bool found = false;
+	size_t n;
+
+	if (nl_addr_list(nl, family, l->ifindex, &addrs, &n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i].scope != RT_SCOPE_UNIVERSE)
+			continue;
+		if (!found || (want && same_prefix(&addrs[i].prefix, want)))
+			*have = addrs[i].prefix;
+		found = true;
+	}
+	free(addrs);
+	return found;
+}
+
+/*
+ * One gateway per family: a different one than the bridge has (its mark
+ * says, or its address) is refused, -EEXIST with why naming it, before
+ * anything changes.  The gateways the bridge has after the call go to
+ * info; a podwire bridge's mark is brought up to date with them.
+ */
+static int settle_gateways(struct nl *nl, const struct nl_link *l,
+			   const struct bridge_spec *b,
+			   struct bridge_info *info, struct bridge_fail *fail)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct owner o;
+	bool ours = owner_parse(l->alias, &o) && !strcmp(o.bridge, l->ifname);
+	bool remark = false;
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(families); i++) {
+		const struct pw_prefix *want =
+			gw_of(b->gws, b->ngw, families[i]);
+		const char *marked = families[i] == AF_INET6 ? o.gw6 : o.gw;
+		struct pw_prefix have;
+		bool has = false;
+		char text[PW_ADDRSTRLEN];
+
+		if (ours && marked[0])
+			has = addr_parse_prefix(marked, families[i], &have,
+						NULL);
+		else if (want)
+			has = gateway_by_address(nl, l, want, families[i],
+						 &have);
+		if (want && has && !same_prefix(want, &have)) {
+			pw_why_not(&fail->why, "it has gateway %s",
+				   addr_format_prefix(&have, text,
+						      sizeof(text)));
+			return fail_at(fail, BRIDGE_STEP_GATEWAY, NULL,
+				       -EEXIST);
+		}
+		if (want || (ours && has))
+			info->gws[info->ngw++] = want ? *want : have;
+		remark |= ours && want && !marked[0];
+	}
+	if (!remark)
+		return 0;
+	new_mark(l->ifname, info->gws, info->ngw, &o);
+	return put_mark(nl, l->ifname, &o, false);
+}
+
+int bridge_ensure(const struct bridge_spec *b, struct bridge_info *info,
 		  struct bridge_fail *fail)
 {
 	struct nl_link_change c = { .up = NL_ON, .mtu = b->mtu };
@@ -163,6 +278,7 @@ int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
 	struct nl *nl;
 	int err = host_nl(&nl, fail);
 
+	memset(info, 0, sizeof(*info));
 	if (err)
 		return err;
 	err = nl_link_get(nl, 0, b->name, &l);
@@ -170,9 +286,10 @@ int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
 		err = create(b, nl, fail);
 		if (err && err != -EEXIST)
 			return err;
+		info->created = !err;
 		err = nl_link_get(nl, 0, b->name, &l);
 	} else if (!err) {
-		err = adopt_orphan(nl, &l);
+		err = adopt_orphan(nl, b, &l);
 		if (err)
 			return fail_at(fail, BRIDGE_STEP_CREATE, nl, err);
 	}
@@ -184,7 +301,12 @@ int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
 			   sizeof(fail->why.text));
 		return fail_at(fail, BRIDGE_STEP_KIND, NULL, -EEXIST);
 	}
-	*ifindex = l.ifindex;
+	err = settle_gateways(nl, &l, b, info, fail);
+	if (err)
+		return fail->step == BRIDGE_STEP_GATEWAY ?
+			       err :
+			       fail_at(fail, BRIDGE_STEP_SETUP, nl, err);
+	info->ifindex = l.ifindex;
 	nl_put_link_set(nl, l.ifindex, NULL, &c);
 	for (size_t i = 0; i < b->ngw; i++) {
 		/* No DAD: the pods are told to use it at once. */
@@ -197,18 +319,38 @@ int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
 	return err ? fail_at(fail, BRIDGE_STEP_SETUP, nl, err) : 0;
 }
 
-int bridge_find(const char *name, unsigned *ifindex, struct bridge_fail *fail)
+/* A podwire bridge's gateways, from its mark, into info. */
+static void marked_gateways(const struct nl_link *l, struct bridge_info *info)
+{
+	const char *texts[2];
+	struct owner o;
+
+	if (!owner_parse(l->alias, &o) || strcmp(o.bridge, l->ifname))
+		return;
+	texts[0] = o.gw;
+	texts[1] = o.gw6;
+	for (size_t i = 0; i < 2; i++)
+		if (texts[i][0] &&
+		    addr_parse_prefix(texts[i], AF_UNSPEC,
+				      &info->gws[info->ngw], NULL))
+			info->ngw++;
+}
+
+int bridge_find(const char *name, struct bridge_info *info,
+		struct bridge_fail *fail)
 {
 	struct nl_link l;
 	struct nl *nl;
 	int err = host_nl(&nl, fail);
 
-	*ifindex = 0;
+	memset(info, 0, sizeof(*info));
 	if (err)
 		return err;
 	err = nl_link_get(nl, 0, name, &l);
-	if (!err && !strcmp(l.kind, "bridge"))
-		*ifindex = l.ifindex;
+	if (!err && !strcmp(l.kind, "bridge")) {
+		info->ifindex = l.ifindex;
+		marked_gateways(&l, info);
+	}
 	if (err && err != -ENODEV)
 		return fail_at(fail, BRIDGE_STEP_LOOKUP, nl, err);
 	return 0;

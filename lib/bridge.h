@@ -5,8 +5,9 @@
  *
  * Copyright (C) 2026 The podwire developers
  *
- * A bridge podwire makes carries the mark "podwire: bridge=NAME created=T"
- * (owner.h) and a random locally administered MAC: without a MAC of its
+ * A bridge podwire makes carries the mark "podwire: bridge=NAME
+ * gw=ADDR/LEN gw6=ADDR/LEN created=T" (owner.h), its gateways one per
+ * family, and a random locally administered MAC: without a MAC of its
  * own a bridge takes the lowest MAC of its ports, and the pods' gateway
  * would change address as pods come and go.  It is deleted only when it
  * carries the mark (or a killed run's intent vouches for it, intent.h)
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 
 #include "addr.h"
+#include "name.h"
 #include "util.h"
 
 /* BR_MAX_PORTS is 1024 and port number 0 is reserved. */
@@ -40,6 +42,7 @@ enum bridge_step {
 	BRIDGE_STEP_LOOKUP,
 	BRIDGE_STEP_CREATE,
 	BRIDGE_STEP_KIND, /* the name is another kind of link; why: which */
+	BRIDGE_STEP_GATEWAY, /* it has another gateway; why: which */
 	BRIDGE_STEP_SETUP, /* up, MTU, addresses */
 	BRIDGE_STEP_PORT, /* attaching or detaching a port */
 	BRIDGE_STEP_DELETE,
@@ -50,16 +53,29 @@ struct bridge_fail {
 	struct pw_why why;
 };
 
+/* A bridge as found or made. */
+struct bridge_info {
+	unsigned ifindex; /* 0: there is none (bridge_find()) */
+	bool created; /* made by this call */
+	/* Its gateways, IPv4 first: those asked for, or those its mark
+	 * records. */
+	struct pw_prefix gws[2];
+	size_t ngw;
+};
+
 /*
  * Make it if missing; it must be a bridge; bring it up, with its MTU and
- * each gateway address (added once; IPv6 without DAD).  Its index goes
- * to *ifindex.
+ * each gateway address (added once; IPv6 without DAD).  A bridge has one
+ * gateway per family, recorded in podwire's mark: a different one than it
+ * has is -EEXIST at BRIDGE_STEP_GATEWAY, with nothing changed.
  */
-int bridge_ensure(const struct bridge_spec *b, unsigned *ifindex,
+int bridge_ensure(const struct bridge_spec *b, struct bridge_info *info,
 		  struct bridge_fail *fail);
 
-/* The bridge's index, or 0 when there is no bridge of that name. */
-int bridge_find(const char *name, unsigned *ifindex, struct bridge_fail *fail);
+/* The bridge and its marked gateways; ifindex 0 when there is no bridge
+ * of that name. */
+int bridge_find(const char *name, struct bridge_info *info,
+		struct bridge_fail *fail);
 
 /*
  * Make port a port of the bridge, up, in hairpin mode if asked.  *newly
@@ -96,6 +112,21 @@ int bridge_usage(const char *name,
 
 /* Delete it (name: for its intent); gone is fine. */
 int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail);
+
+/* An address of a pod on a bridge: netns/ifname name the pod's end. */
+struct bridge_pod_addr {
+	char netns[PW_NETNS_MAX + 1];
+	char ifname[PW_IFNAME_MAX + 1];
+	struct pw_prefix addr;
+};
+
+/*
+ * The global addresses of the pods on the bridge: for every veth port
+ * with podwire's mark whose pod's namespace still goes by the mark's
+ * name, the addresses of the pod's end (one namespace peeked and one
+ * dump per port).  A malloc'ed array the caller frees.
+ */
+int bridge_pod_addrs(unsigned bridge, struct bridge_pod_addr **out, size_t *n);
 
 /*
  * The lock of a bridge's name: statedir_lock_in(BRIDGE_LOCK_DIR, name),

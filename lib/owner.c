@@ -36,6 +36,8 @@ int owner_format(const struct owner *o, char *buf, size_t size)
 		return -ENAMETOOLONG;
 	memcpy(buf, OWNER_PREFIX, len + 1);
 	if (put_field(buf, size, &len, "bridge", o->bridge) ||
+	    put_field(buf, size, &len, "gw", o->gw) ||
+	    put_field(buf, size, &len, "gw6", o->gw6) ||
 	    put_field(buf, size, &len, "netns", o->netns) ||
 	    put_field(buf, size, &len, "ifname", o->ifname) ||
 	    put_field(buf, size, &len, "peer_netns", o->peer_netns) ||
@@ -84,6 +86,8 @@ bool owner_parse(const char *alias, struct owner *o)
 	    !copy_field(&kv, "peer_ifname", o->peer_ifname,
 			sizeof(o->peer_ifname)) ||
 	    !copy_field(&kv, "bridge", o->bridge, sizeof(o->bridge)) ||
+	    !copy_field(&kv, "gw", o->gw, sizeof(o->gw)) ||
+	    !copy_field(&kv, "gw6", o->gw6, sizeof(o->gw6)) ||
 	    (!o->bridge[0] && !o->ifname[0])) {
 		memset(o, 0, sizeof(*o));
 		return false;

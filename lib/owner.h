@@ -9,12 +9,13 @@
  *
  *   podwire: netns=pod1 ifname=eth0 peer_ifname=veth46b112b9 created=T
  *   podwire: netns=red ifname=a peer_netns=blue peer_ifname=b created=T
- *   podwire: bridge=cni0 created=T
+ *   podwire: bridge=cni0 gw=10.244.0.1/24 gw6=fd00::1/64 created=T
  *
  * Both ends of a pair carry the same mark.  netns/ifname name the pod end
  * (the first endpoint of a cable), peer_netns/peer_ifname the other end; a
  * missing netns means the namespace veth-link ran in.  created is seconds
- * since the epoch.  Cleanup never touches an interface without this mark,
+ * since the epoch.  A bridge's gw/gw6 are its gateway address of each
+ * family, one at most (bridge.h).  Cleanup never touches an interface without this mark,
  * and -D proves a pair is the one a record names
  * by finding either of the record's ends in it.
  */
@@ -27,6 +28,8 @@
 #include "name.h"
 
 #define OWNER_PREFIX "podwire:"
+/* "ffff:...:255.255.255.255/128" and its NUL, as PW_ADDRSTRLEN. */
+#define OWNER_GW_MAX 64
 
 struct owner {
 	char netns[PW_NETNS_MAX + 1]; /* "" for a veth with no pod namespace */
@@ -34,6 +37,8 @@ struct owner {
 	char peer_netns[PW_NETNS_MAX + 1];
 	char peer_ifname[PW_IFNAME_MAX + 1]; /* "" in marks before peers */
 	char bridge[PW_IFNAME_MAX + 1]; /* set for a bridge's mark */
+	char gw[OWNER_GW_MAX]; /* a bridge's gateways, ADDR/LEN */
+	char gw6[OWNER_GW_MAX];
 	int64_t created;
 };
 

@@ -5,6 +5,8 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "bridge_rec.h"
 #include "stage.h"
@@ -49,4 +51,92 @@ void bridge_rec_port_err(const struct rec *r, const char *bridge,
 	else
 		stage_err(r, "cannot attach '%s' to '%s': %s", port, bridge,
 			  f->why.text);
+}
+
+/* The record's own addresses, ADDR/LEN, into out; how many. */
+static size_t pod_addrs(const struct rec *r, struct pw_prefix out[2])
+{
+	static const char *const keys[] = { "addr", "addr6" };
+	size_t n = 0;
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(keys); i++) {
+		const char *v = rec_get(r, keys[i]);
+
+		if (v && addr_parse_prefix(v, AF_UNSPEC, &out[n], NULL))
+			n++;
+	}
+	return n;
+}
+
+/* Is entry a the record's own pod end (a re-run finds it attached)? */
+static bool is_self(const struct bridge_pod_addr *a, const struct rec *r)
+{
+	const char *netns = rec_get(r, "netns");
+	const char *ifname = rec_get(r, "ifname");
+
+	return netns && !strcmp(a->netns, netns) &&
+	       !strcmp(a->ifname, ifname ? ifname : "eth0");
+}
+
+int bridge_rec_check_unique(const struct rec *r, struct bridge_held *h,
+			    unsigned bridge, const char *name)
+{
+	struct pw_prefix mine[2];
+	size_t n = pod_addrs(r, mine);
+	char text[PW_ADDRSTRLEN];
+	int err;
+
+	if (!n)
+		return PW_EXIT_OK;
+	if (!h->loaded) {
+		err = bridge_pod_addrs(bridge, &h->a, &h->n);
+		if (err) {
+			stage_err(r,
+				  "cannot read the addresses of the pods "
+				  "on '%s': %s",
+				  name, strerror(-err));
+			return PW_EXIT_FAIL;
+		}
+		h->loaded = true;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		for (size_t j = 0; j < n; j++) {
+			if (!addr_equal(&h->a[i].addr.addr, &mine[j].addr) ||
+			    is_self(&h->a[i], r))
+				continue;
+			stage_err(r,
+				  "address %s is already held by %s:%s on "
+				  "bridge '%s'",
+				  addr_format_prefix(&mine[j], text,
+						     sizeof(text)),
+				  h->a[i].netns, h->a[i].ifname, name);
+			return PW_EXIT_FAIL;
+		}
+	return PW_EXIT_OK;
+}
+
+void bridge_rec_held_add(struct bridge_held *h, const struct rec *r)
+{
+	struct pw_prefix mine[2];
+	size_t n = pod_addrs(r, mine);
+	const char *netns = rec_get(r, "netns");
+	const char *ifname = rec_get(r, "ifname");
+
+	if (!h->loaded || !n || !netns)
+		return;
+	h->a = pw_xrealloc(h->a, (h->n + n) * sizeof(*h->a));
+	for (size_t j = 0; j < n; j++) {
+		struct bridge_pod_addr *a = &h->a[h->n++];
+
+		pw_strlcpy(a->netns, netns, sizeof(a->netns));
+		pw_strlcpy(a->ifname, ifname ? ifname : "eth0",
+			   sizeof(a->ifname));
+		a->addr = mine[j];
+	}
+}
+
+void bridge_rec_held_free(struct bridge_held *h)
+{
+	free(h->a);
+	memset(h, 0, sizeof(*h));
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 
+#include "name.h"
 #include "ns.h"
 #include "ns_cache.h"
 #include "route.h"
@@ -34,6 +35,60 @@ static const struct pw_prefix *gateway_for(const struct pw_prefix *gws,
 		if (addr_prefix_contains(&p, &gws[i].addr))
 			return &gws[i];
 	return NULL;
+}
+
+/* The gateway of a family in gws, or NULL. */
+static const struct pw_prefix *gateway_of(const struct pw_prefix *gws,
+					  size_t ngw, int family)
+{
+	for (size_t i = 0; i < ngw; i++)
+		if (gws[i].addr.family == family)
+			return &gws[i];
+	return NULL;
+}
+
+/* "pod1's address 10.244.0.1/24" or "the address 10.244.0.1/24". */
+static const char *whose(const struct rec *r, const char *addr, char *buf,
+			 size_t size)
+{
+	const char *netns = rec_get(r, "netns");
+
+	snprintf(buf, size, "%s%s address %s", netns ? netns : "the",
+		 netns ? "'s" : "", addr);
+	return buf;
+}
+
+int route_rec_check(const struct rec *r, const struct pw_prefix *gws,
+		    size_t ngw, const char *bridge, bool routing)
+{
+	for (size_t i = 0; i < PW_ARRAY_SIZE(families); i++) {
+		const char *addr = rec_get(r, families[i].addr);
+		const struct pw_prefix *gw =
+			gateway_of(gws, ngw, families[i].family);
+		char g[PW_ADDRSTRLEN], who[PW_ADDRSTRLEN + PW_NETNS_MAX + 16];
+		struct pw_prefix p;
+
+		if (!addr || !gw ||
+		    !addr_parse_prefix(addr, AF_UNSPEC, &p, NULL))
+			continue;
+		addr_format_prefix(gw, g, sizeof(g));
+		if (addr_equal(&p.addr, &gw->addr)) {
+			stage_err(r,
+				  "%s is the gateway of bridge '%s': the pod "
+				  "would answer for its own gateway",
+				  whose(r, addr, who, sizeof(who)), bridge);
+			return PW_EXIT_FAIL;
+		}
+		if (routing && !gateway_for(gw, 1, addr)) {
+			stage_err(
+				r,
+				"%s is not in the subnet of gateway %s of "
+				"bridge '%s': no default route could reach it",
+				whose(r, addr, who, sizeof(who)), g, bridge);
+			return PW_EXIT_FAIL;
+		}
+	}
+	return PW_EXIT_OK;
 }
 
 /* "default via GW" in the pod; *added when this call made it. */

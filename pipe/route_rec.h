@@ -17,6 +17,16 @@
 #include "rec.h"
 
 /*
+ * May the record's pod sit behind gws (at most one per family) on
+ * bridge?  Its address must not be a gateway's, and when it is to be
+ * routed (routing), each of its addresses must lie in the subnet of the
+ * gateway of its family, or no default route could reach that gateway.
+ * Prints why not and returns an exit status; changes nothing.
+ */
+int route_rec_check(const struct rec *r, const struct pw_prefix *gws,
+		    size_t ngw, const char *bridge, bool routing);
+
+/*
  * Route the record's pod via gws (at most one per family).  Nothing to do
  * when it names no namespace or no gateway serves it.  Atomic per record:
  * a route made for one family goes again when the other fails.  Prints

@@ -19,7 +19,7 @@ make_pods() {
 	assert_equal "$output" ""
 	j=$(link_json cni0)
 	assert_equal "$(jq -r .linkinfo.info_kind <<<"$j")" bridge
-	assert_regex "$(jq -r .ifalias <<<"$j")" '^podwire: bridge=cni0 created=[0-9]+$'
+	assert_regex "$(jq -r .ifalias <<<"$j")" '^podwire: bridge=cni0 gw=10.244.0.1/24 created=[0-9]+$'
 	assert_link_up_admin cni0
 	assert_equal "$(addrs_of cni0)" 10.244.0.1/24
 	# The MAC was set, not inherited from ports: locally administered.
@@ -129,7 +129,7 @@ make_pods() {
 }
 
 @test "bad input: exit 2, one line, nothing made" {
-	for args in "--gw 10.0.0.1 cni0" "--gw 10.0.0.0/24 cni0" "--gw 10.0.0.1/33 cni0" \
+	for args in "--gw 224.0.0.1 cni0" "--gw 10.0.0.0/24 cni0" "--gw 10.0.0.1/33 cni0" \
 		"--mtu 10 cni0" "verylongbridgename0" "../br" "cni0 bad/name" "cni0 cni0" \
 		"--gw 10.0.0.1/24,10.1.0.1/24 cni0"; do
 		run -2 --separate-stderr sb br-attach $args
@@ -255,10 +255,113 @@ make_pods() {
 	run -0 sb ip netns exec pod1 ping -c1 -W2 fd00:244::1
 }
 
-@test "a gateway outside the pod's own subnet makes no route" {
-	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.244.1.0/24 | br-attach cni0 --gw 10.244.0.1/16'
-	assert_equal "$(field gw)" ""
+@test "a gateway outside the pod's own subnet fails the record, naming both" {
+	# Before: exit 0, attached, and no default route.
+	run -1 --separate-stderr sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.244.1.0/24 | br-attach cni0 --gw 10.244.0.1/16'
+	assert_equal "$stderr" "br-attach: line 1: pod1's address 10.244.1.2/24 is not in the subnet of gateway 10.244.0.1/16 of bridge 'cni0': no default route could reach it"
+	assert_equal "$output" ""
 	assert_equal "$(sb ip -n pod1 -j route show default | jq length)" 0
+	# The bridge this run made, with nothing attached, is gone again.
+	run -1 link_exists cni0
+	# With --no-route the pod is only attached: no route is wanted.
+	run -0 sb bash -c 'echo pod1 | veth-link --ipam 10.244.1.0/24 | br-attach cni0 --gw 10.244.0.1/16 --no-route'
+	assert_equal "$(field bridge)" cni0
+}
+
+@test "a pod at the gateway's address, or at another pod's, is refused naming the holder" {
+	run -0 sb netns-new pod1 pod2 pod3
+	run -0 sb bash -c 'echo pod1 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24'
+	# Before: the pod was made its own gateway, and --check said the
+	# gateway answered (the pod answered itself).
+	run -1 --separate-stderr sb bash -c "echo 'netns=pod2 addr=10.244.0.1/24' | veth-link | br-attach cni0 --gw 10.244.0.1/24"
+	assert_equal "$stderr" "br-attach: line 1: pod2's address 10.244.0.1/24 is the gateway of bridge 'cni0': the pod would answer for its own gateway"
+	run -1 --separate-stderr sb bash -c "echo 'netns=pod3 addr=10.244.0.2/24' | veth-link | br-attach cni0"
+	assert_equal "$stderr" "br-attach: line 1: address 10.244.0.2/24 is already held by pod1:eth0 on bridge 'cni0'"
+	# Neither was attached; pod1 still answers at its address.
+	assert_equal "$(sb bridge -j link show | jq '[.[] | select(.master == "cni0")] | length')" 1
+	run -0 sb ping -c1 -W2 10.244.0.2
+	# A re-run of pod1 itself is not a clash with itself.
+	run -0 sb bash -c 'echo pod1 | veth-link --ipam 10.244.0.0/24 | br-attach cni0'
+}
+
+@test "one gateway per family: another is refused before anything changes" {
+	run -0 sb br-attach cni0 --gw 10.244.0.1/24,fd00:244::1/64
+	assert_equal "$(jq -r .ifalias <<<"$(link_json cni0)" | cut -d' ' -f2-4)" "bridge=cni0 gw=10.244.0.1/24 gw6=fd00:244::1/64"
+	make_pods 1
+	# A typo'd /16, another address, another IPv6 gateway: before, each
+	# piled up beside the first (and a changed one failed on the route
+	# after adding its address).
+	for gw in 10.244.0.1/16 10.244.0.254/24 fd00:244::2/64; do
+		run -1 --separate-stderr sb bash -c "br-attach cni0 --gw $gw < '$BATS_TEST_TMPDIR/pods'"
+		assert_equal "$stderr" "br-attach: cni0 has gateway $( [[ $gw == *:* ]] && echo fd00:244::1/64 || echo 10.244.0.1/24); \`br-attach -D cni0\` first"
+	done
+	assert_equal "$(sb ip -4 -j addr show dev cni0 | jq -r '[.[0].addr_info[].local] | join(" ")')" 10.244.0.1
+	assert_equal "$(sb ip -6 -j addr show dev cni0 scope global | jq -r '[.[0].addr_info[].local] | join(" ")')" fd00:244::1
+	assert_equal "$(sb ip -j route show dev cni0 | jq -r '[.[].dst] | join(" ")')" 10.244.0.0/24
+	assert_equal "$(sb bridge -j link show | jq '[.[] | select(.master == "cni0")] | length')" 0
+	# No room for pods beside the gateway: exit 2.
+	for gw in 10.244.0.1/31 10.244.0.1/32 fd00:244::1/127 fd00:244::1/128; do
+		run -2 --separate-stderr sb br-attach cni0 --gw $gw
+		assert_regex "$stderr" "leaves no room for pods beside the gateway"
+	done
+	# A bridge someone else made: its own address is its gateway.
+	sb ip link add br9 type bridge
+	sb ip addr add 10.9.0.1/24 dev br9
+	run -1 --separate-stderr sb br-attach br9 --gw 10.9.0.254/24
+	assert_equal "$stderr" "br-attach: br9 has gateway 10.9.0.1/24; \`br-attach -D br9\` first"
+}
+
+@test "without --gw, a podwire bridge's recorded gateway routes the pods" {
+	run -0 sb br-attach cni0 --gw 10.244.0.1/24
+	make_pods 1
+	run -0 sb bash -c "br-attach cni0 < '$BATS_TEST_TMPDIR/pods'"
+	assert_equal "$(field gw)" 10.244.0.1
+	run -0 ping_from pod1 10.244.0.1
+}
+
+@test "--gw without a prefix length takes the pod's or the bridge's" {
+	run -0 sb bash -c 'seq -f pod%g 2 | netns-new | veth-link --ipam 10.244.0.0/24 --gw 10.244.0.1/24 | br-attach cni0 --gw 10.244.0.1'
+	assert_equal "$(addrs_of cni0)" 10.244.0.1/24
+	assert_equal "$(field gw 2)" 10.244.0.1
+	run -0 ping_from pod2 10.244.0.1
+	# The bridge's own gateway: no pod needed.
+	run -0 sb br-attach cni0 --gw 10.244.0.1
+	# Neither: exit 1, nothing made.
+	run -1 --separate-stderr sb br-attach br7 --gw 10.7.0.1
+	assert_equal "$stderr" "br-attach: --gw 10.7.0.1 has no prefix length, and neither the bridge nor the pod's address gives one: write 10.7.0.1/LEN"
+	run -1 link_exists br7
+}
+
+@test "a failed run leaves no bridge it made (exit 1 and exit 2)" {
+	# Before, each of these made the bridge (and its gateway and route)
+	# before reading the first record, and left it.
+	run -1 sb br-attach br3 --gw 10.3.0.1/24 nosuch
+	run -2 sb bash -c "head -c 100000 /dev/zero | tr '\\0' a | br-attach brz --gw 10.4.0.1/24"
+	run -2 sb bash -c "echo 'netns=p host_ifname=h addr=1.2.3.4' | br-attach bry --gw 10.5.0.1/24"
+	for br in br3 brz bry; do
+		run -1 link_exists $br
+	done
+	assert_equal "$(sb ip -j route | jq -r '[.[].dst] | join(" ")')" ""
+	# A bridge that was there stays, with its ports.
+	make_pods 1
+	run -0 sb bash -c "br-attach cni0 --gw 10.244.0.1/24 < '$BATS_TEST_TMPDIR/pods'"
+	run -1 sb br-attach cni0 nosuch
+	run -0 link_exists cni0
+	assert_equal "$(sb bridge -j link show | jq '[.[] | select(.master == "cni0")] | length')" 1
+	# Nothing on stdin and no operand: making the bridge is the job.
+	run -0 sb bash -c 'br-attach br5 --gw 10.55.0.1/24 </dev/null'
+	run -0 link_exists br5
+}
+
+@test "a record with no room for bridge= and gw=: exit 2, nothing attached" {
+	make_pods 1
+	line=$(cat "$BATS_TEST_TMPDIR/pods")
+	for ((i = $(wc -w <<<"$line"); i < 62; i++)); do line+=" k$i=v"; done
+	run -2 --separate-stderr sb bash -c "echo '$line' | br-attach cni0 --gw 10.244.0.1/24"
+	assert_equal "$stderr" "br-attach: line 1: record has no room left for bridge, gw and gw6 (a record holds 64 fields in 4096 bytes)"
+	run -1 link_exists cni0
+	run -0 sb bash -c "echo '$line' | br-attach cni0 --gw 10.244.0.1/24 --no-route"
+	assert_equal "$(wc -w <<<"$output")" 63
 }
 
 @test "a record's routes are all or nothing: a failed IPv6 route takes the IPv4 one back" {

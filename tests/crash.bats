@@ -148,7 +148,7 @@ no_intents() {
 	assert_equal "$(alias_of cni0)" ""
 
 	run -0 sb bash -c "echo pod1 | veth-link --ipam $POOL | br-attach cni0 --gw 10.9.0.1/24"
-	[[ $(alias_of cni0) == "podwire: bridge=cni0 created="* ]]
+	[[ $(alias_of cni0) == "podwire: bridge=cni0 gw=10.9.0.1/24 created="* ]]
 	run -0 ping_from pod1 10.9.0.1
 	no_intents
 	run -0 sb bash -c "echo pod1 | netns-new -D | veth-link -D --ipam $POOL | br-attach -D cni0"

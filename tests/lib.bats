@@ -47,7 +47,7 @@ lease_files() {
 	link_json "$host" | jq -e '.master == "br77" and
 		(.ifalias | startswith("podwire: netns=pod1 ifname=eth0 peer_ifname='"$host"' created="))'
 	# The bridge: marked, up, holding the gateway.
-	link_json br77 | jq -e '.ifalias | startswith("podwire: bridge=br77 created=")'
+	link_json br77 | jq -e '.ifalias | startswith("podwire: bridge=br77 gw=10.77.0.1/24 created=")'
 	assert_link_up br77
 	assert_equal "$(addrs_of br77)" 10.77.0.1/24
 	# The route, the lease, forwarding and the rule.

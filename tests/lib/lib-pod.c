@@ -115,7 +115,8 @@ static int up(const char *netns, const char *pool, const char *gw_text,
 	struct veth_made made;
 	struct pw_prefix gw;
 	struct lease lease;
-	unsigned ifindex, newly;
+	struct bridge_info info;
+	unsigned newly;
 	struct ipam ip;
 	int err;
 
@@ -135,9 +136,10 @@ static int up(const char *netns, const char *pool, const char *gw_text,
 	err = veth_pair_add(&spec, &made, &vfail);
 	if (err)
 		return failed("veth_pair_add", err, vfail.why.text);
-	err = bridge_ensure(&br, &ifindex, &bfail);
+	err = bridge_ensure(&br, &info, &bfail);
 	if (!err)
-		err = bridge_port_add(ifindex, host, false, &newly, &bfail);
+		err = bridge_port_add(info.ifindex, host, false, &newly,
+				      &bfail);
 	if (err)
 		return failed("bridge", err, bfail.why.text);
 	if (route_pod(netns, &gw) || forwarding_on() ||

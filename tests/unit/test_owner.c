@@ -33,7 +33,8 @@ static bool owner_equal(const struct owner *a, const struct owner *b)
 	return !strcmp(a->netns, b->netns) && !strcmp(a->ifname, b->ifname) &&
 	       !strcmp(a->peer_netns, b->peer_netns) &&
 	       !strcmp(a->peer_ifname, b->peer_ifname) &&
-	       !strcmp(a->bridge, b->bridge) && a->created == b->created;
+	       !strcmp(a->bridge, b->bridge) && !strcmp(a->gw, b->gw) &&
+	       !strcmp(a->gw6, b->gw6) && a->created == b->created;
 }
 
 #define NS64 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
@@ -65,6 +66,12 @@ static const struct format_case format_cases[] = {
 	  "podwire: ifname=veth1 created=5" },
 	{ { .bridge = "cni0", .created = 1763780000 },
 	  "podwire: bridge=cni0 created=1763780000" },
+	{ { .bridge = "cni0",
+	    .gw = "10.244.0.1/24",
+	    .gw6 = "fd00::1/64",
+	    .created = 1763780000 },
+	  "podwire: bridge=cni0 gw=10.244.0.1/24 gw6=fd00::1/64 "
+	  "created=1763780000" },
 	{ { .netns = NS64,
 	    .ifname = "eth012345678901",
 	    .peer_netns = NS64,
