@@ -32,7 +32,11 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
-VERSION := $(shell git describe --dirty --always --tags 2>/dev/null || cat VERSION)
+# The release from VERSION, and where in git it was built from when this
+# is a checkout: "0.1.0 (git 2e81c2d-dirty)".
+VERSION := $(shell cat VERSION)
+GIT_DESCRIBE := $(shell git describe --dirty --always --tags 2>/dev/null)
+VERSION_TEXT := $(VERSION)$(if $(GIT_DESCRIBE), (git $(GIT_DESCRIBE)))
 
 PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect podwire
 PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(wildcard cmds/$(p).c),$(p)))
@@ -91,7 +95,7 @@ all: $(BINS) $(BOUNDARY)
 VERSION_H := $(BUILD)/version.h
 $(VERSION_H): FORCE
 	@mkdir -p $(dir $@)
-	@echo '#define PODWIRE_VERSION "$(VERSION)"' >$@.tmp
+	@echo '#define PODWIRE_VERSION "$(VERSION_TEXT)"' >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILD)/obj/pipe/cli.o: $(VERSION_H)
 FORCE:

@@ -51,7 +51,7 @@ enum {
 static const struct cli_opt opts[] = {
 	{ "ipam", OPT_IPAM, required_argument, "<pool>[,<pool6>]",
 	  "give each pod the next free address of the pool(s)" },
-	{ "gw", OPT_GW, required_argument, "<addr>",
+	{ "gw", OPT_GW, required_argument, "<addr>[/<len>][,<addr6>[/<len>]]",
 	  "the pool's gateway, never handed out (default: first host)" },
 	{ "mtu", OPT_MTU, required_argument, "<bytes>", "MTU of both ends" },
 	{ "queues", OPT_QUEUES, required_argument, "<n>",

@@ -102,6 +102,8 @@ int ipam_add_pool(struct ipam *ip, const struct pw_prefix *net,
 int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
 		     struct pw_why *why)
 {
+	uint64_t off;
+
 	if (!addr_host_ok(gw, why))
 		return -EINVAL;
 	for (size_t i = 0; i < ip->npools; i++) {
@@ -111,7 +113,10 @@ int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
 			continue;
 		if (!addr_prefix_contains(&p->net, gw))
 			return pw_why_not(why, "is outside the pool"), -EINVAL;
-		if (!offset_usable(p, addr_offset(&p->net, gw)))
+		/* Any host of the pool, the default gateway (its first
+		 * host) among them. */
+		off = addr_offset(&p->net, gw);
+		if (off < p->first || off > p->last)
 			return pw_why_not(why, "is the network or broadcast "
 					       "address"),
 			       -EINVAL;
@@ -143,6 +148,15 @@ void ipam_pool_path(const struct ipam_pool *p, const char *file, char *buf,
 	pool_dirname(p, name, sizeof(name));
 	snprintf(buf, size, "%s/%s%s%s", IPAM_DIR, name, file ? "/" : "",
 		 file ? file : "");
+}
+
+int ipam_store_fault(const struct ipam_pool *p, char *path, size_t size)
+{
+	char name[PW_ADDRSTRLEN];
+	const char *parts[2] = { IPAM_STORE, name };
+
+	pool_dirname(p, name, sizeof(name));
+	return statedir_fault(parts, PW_ARRAY_SIZE(parts), path, size);
 }
 
 /* Opened on first use, so a user without root hears that first. */
@@ -368,10 +382,6 @@ static int lock_pool(struct ipam_pool *p, struct ipam_fail *fail)
 	return err;
 }
 
-static bool any_pool(bool (*wants)(const struct pw_prefix *, const void *),
-		     bool (*visit)(int, const struct pw_prefix *, void *),
-		     void *arg);
-
 /* How many leases the pool directory poolfd holds, up to max. */
 static unsigned long count_leases(int poolfd, unsigned long max)
 {
@@ -450,7 +460,7 @@ static int first_lease_guard(const struct ipam_pool *p, int *store,
 		*store = -1;
 		return err;
 	}
-	return any_pool(overlap_wants, overlap_in, &o) ? -EADDRINUSE : 0;
+	return ipam_each_pool(overlap_wants, overlap_in, &o) ? -EADDRINUSE : 0;
 }
 
 static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
@@ -600,14 +610,9 @@ static bool pool_from_dirname(const char *name, struct pw_prefix *p)
 	return addr_parse_prefix(text, AF_UNSPEC, p, NULL);
 }
 
-/*
- * Every pool directory of the store, read-only and lock-free: visit(its
- * opened directory, its prefix, arg) until one returns true.  wants(the
- * prefix, arg) skips those not worth opening.  true when one did.
- */
-static bool any_pool(bool (*wants)(const struct pw_prefix *, const void *),
-		     bool (*visit)(int, const struct pw_prefix *, void *),
-		     void *arg)
+bool ipam_each_pool(bool (*wants)(const struct pw_prefix *, const void *),
+		    bool (*visit)(int, const struct pw_prefix *, void *),
+		    void *arg)
 {
 	DIR *d = opendir(IPAM_DIR);
 	struct dirent *de;
@@ -620,7 +625,8 @@ static bool any_pool(bool (*wants)(const struct pw_prefix *, const void *),
 		int fd;
 
 		if (de->d_name[0] == '.' ||
-		    !pool_from_dirname(de->d_name, &net) || !wants(&net, arg))
+		    !pool_from_dirname(de->d_name, &net) ||
+		    (wants && !wants(&net, arg)))
 			continue;
 		fd = openat(dirfd(d), de->d_name,
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -662,7 +668,7 @@ bool ipam_lookup(const struct lease_owner *who, int family,
 {
 	struct lookup l = { who, family, out };
 
-	return any_pool(lookup_wants, lookup_in, &l);
+	return ipam_each_pool(lookup_wants, lookup_in, &l);
 }
 
 /*
@@ -744,5 +750,5 @@ bool ipam_subnet_leased(const struct pw_prefix *subnet, char *owner,
 {
 	struct leased l = { subnet, owner, size };
 
-	return any_pool(leased_wants, leased_in, &l);
+	return ipam_each_pool(leased_wants, leased_in, &l);
 }

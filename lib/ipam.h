@@ -30,6 +30,7 @@
 #include <sys/types.h>
 
 #include "addr.h"
+#include "name.h"
 #include "statedir.h"
 
 #define IPAM_STORE "ipam"
@@ -80,6 +81,12 @@ int ipam_set_gateway(struct ipam *ip, const struct pw_addr *gw,
 /* The path of a file in the pool's directory (file NULL: the directory). */
 void ipam_pool_path(const struct ipam_pool *p, const char *file, char *buf,
 		    size_t size);
+
+/*
+ * After IPAM_STEP_OPEN failed: the directory at fault (the store's, a
+ * pool's, or /run/podwire itself) into path, and why (statedir_fault()).
+ */
+int ipam_store_fault(const struct ipam_pool *p, char *path, size_t size);
 
 /* Whose lease: the pod end's namespace (NULL: none) and interface. */
 struct lease_owner {
@@ -154,6 +161,32 @@ bool ipam_lookup(const struct lease_owner *who, int family,
  */
 bool ipam_subnet_leased(const struct pw_prefix *subnet, char *owner,
 			size_t size);
+
+/*
+ * Every pool directory of the store, read-only and lock-free: visit(its
+ * opened directory, its prefix, arg) until one returns true.  wants(the
+ * prefix, arg), when not NULL, skips those not worth opening.  true when
+ * a visit did.
+ */
+bool ipam_each_pool(bool (*wants)(const struct pw_prefix *, const void *),
+		    bool (*visit)(int, const struct pw_prefix *, void *),
+		    void *arg);
+
+/* A lease as the store holds it. */
+struct ipam_lease {
+	struct pw_prefix pool;
+	struct pw_addr addr;
+	char netns[PW_NETNS_MAX + 1]; /* "": the namespace veth-link ran in */
+	char ifname[PW_IFNAME_MAX + 1];
+	int64_t created;
+};
+
+/*
+ * The leases of pool, or of every pool (NULL), by pool then address: a
+ * malloc'ed array the caller frees.  Read-only and lock-free.
+ */
+int ipam_leases(const struct pw_prefix *pool, struct ipam_lease **out,
+		size_t *n);
 
 /* The owner named by the text of a lease file (strings copied out). */
 bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,

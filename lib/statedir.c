@@ -76,6 +76,27 @@ static int walk(const char *const *parts, size_t nparts, bool make)
 	return dir;
 }
 
+int statedir_fault(const char *const *parts, size_t nparts, char *path,
+		   size_t size)
+{
+	int dir = open(STATEDIR_PARENT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *name = STATEDIR_NAME;
+	int len;
+
+	len = snprintf(path, size, "%s", STATEDIR_PARENT);
+	for (size_t i = 0; dir >= 0 && i <= nparts; i++) {
+		if (i)
+			name = parts[i - 1];
+		if (len >= 0 && (size_t)len < size)
+			len += snprintf(path + len, size - (size_t)len, "/%s",
+					name);
+		dir = step_into(dir, name, false);
+	}
+	if (dir >= 0)
+		close(dir);
+	return dir == -ENOENT ? 0 : dir < 0 ? dir : 0;
+}
+
 int statedir_open(const char *const *parts, size_t nparts)
 {
 	return walk(parts, nparts, true);

@@ -49,6 +49,14 @@ int statedir_open_private(int parent, const char *name);
 int statedir_open(const char *const *parts, size_t nparts);
 
 /*
+ * Which step of STATEDIR_ROOT/parts... a program could not use: -EPERM
+ * (not ours, or writable by others) or -errno with that directory's path
+ * in path; 0 when every step that exists is fine.  Changes nothing.
+ */
+int statedir_fault(const char *const *parts, size_t nparts, char *path,
+		   size_t size);
+
+/*
  * The same for a reader: nothing is made or changed; -ENOENT when a
  * step is missing.
  */

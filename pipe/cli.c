@@ -181,12 +181,12 @@ int cli_parse(const struct cli_prog *p, int argc, char **argv,
 
 		if (opt == 'h') {
 			cli_usage(p);
-			return PW_EXIT_OK;
+			return cli_close_stdout(PW_EXIT_OK);
 		}
 		if (opt == 'V') {
 			printf("%s from podwire %s\n", p->name,
 			       PODWIRE_VERSION);
-			return PW_EXIT_OK;
+			return cli_close_stdout(PW_EXIT_OK);
 		}
 		if (opt == '?' || opt == ':') {
 			char esc[PW_ESCAPED_SIZE(64)];
@@ -227,12 +227,22 @@ int cli_enter_netns(const struct cli_common *c)
 	return PW_EXIT_OK;
 }
 
+/* A write to stdout failed and was said: cli_close_stdout() stays quiet. */
+static bool stdout_failed;
+
+void cli_stdout_failed(void)
+{
+	stdout_failed = true;
+}
+
 int cli_close_stdout(int status)
 {
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return status;
+		if (stdout_failed)
+			return PW_EXIT_FAIL;
 		pw_err("write error on stdout: %s",
 		       strerror(errno ? errno : EIO));
 		return PW_EXIT_FAIL;

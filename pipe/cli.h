@@ -91,6 +91,9 @@ int cli_enter_netns(const struct cli_common *c);
  * failed turns into status 1; a closed pipe (EPIPE) stays quiet.
  */
 int cli_close_stdout(int status);
+/* A write to stdout failed and the program said so: the closing flush
+ * then fails quietly, so a full disk is one line, not two. */
+void cli_stdout_failed(void);
 
 /*
  * An option's "A[,B]" (a value per family) into buf: *first, and *second

@@ -7,10 +7,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "lease_rec.h"
+#include "nl.h"
+#include "ns_cache.h"
 #include "stage.h"
 
 static int add_pool(struct ipam *ip, const char *text)
@@ -36,13 +39,46 @@ static int add_pool(struct ipam *ip, const char *text)
 	return err ? PW_EXIT_USAGE : PW_EXIT_OK;
 }
 
+/* The pool of a family, or NULL. */
+static const struct ipam_pool *pool_of(const struct ipam *ip, int family)
+{
+	for (size_t i = 0; i < ip->npools; i++)
+		if (ip->pools[i].net.addr.family == family)
+			return &ip->pools[i];
+	return NULL;
+}
+
+/*
+ * ADDR, or ADDR/LEN as br-attach --gw takes it, LEN then the pool's own
+ * (a gateway of another length is not the pool's).
+ */
+static bool parse_gateway(const struct ipam *ip, const char *text,
+			  struct pw_addr *gw, struct pw_why *why)
+{
+	const struct ipam_pool *pool;
+	struct pw_prefix p;
+
+	if (!strchr(text, '/'))
+		return addr_parse(text, AF_UNSPEC, gw, why);
+	if (!addr_parse_prefix(text, AF_UNSPEC, &p, why))
+		return false;
+	pool = pool_of(ip, p.addr.family);
+	if (pool && p.len != pool->net.len)
+		return pw_why_not(why,
+				  "has prefix length /%u, and the pool "
+				  "/%u",
+				  p.len, pool->net.len);
+	*gw = p.addr;
+	return true;
+}
+
 static int set_gateway(struct ipam *ip, const char *text)
 {
 	char esc[MSG_ESC_SIZE];
 	struct pw_addr gw;
 	struct pw_why why;
 
-	if (addr_parse(text, AF_UNSPEC, &gw, &why) &&
+	if (parse_gateway(ip, text, &gw, &why) &&
 	    !ipam_set_gateway(ip, &gw, &why))
 		return PW_EXIT_OK;
 	pw_usage_err("invalid gateway '%s': it %s", msg_esc(text, esc),
@@ -136,6 +172,58 @@ int lease_rec_write_released(const struct ipam *ip, const struct lease *l,
 	return err;
 }
 
+bool lease_rec_pod_alive(const struct ipam_lease *l)
+{
+	struct ns_handle h;
+	struct nl_link link;
+
+	return !ns_peek(l->netns[0] ? l->netns : NULL, &h) &&
+	       !nl_link_get(h.nl, 0, l->ifname, &link);
+}
+
+/* The directory of the store at fault, by name. */
+static void store_err(const struct ipam_pool *p, const char *pool, int err)
+{
+	char dir[PATH_MAX];
+	int why = ipam_store_fault(p, dir, sizeof(dir));
+
+	if (!why) {
+		/* Fine now (or gone): the first error is all there is. */
+		snprintf(dir, sizeof(dir), "%s", IPAM_DIR);
+		why = err;
+	}
+	if (why == -EPERM)
+		pw_err("cannot open the lease store for pool %s: %s is not "
+		       "root's or is writable by others",
+		       pool, dir);
+	else
+		pw_err("cannot open the lease store for pool %s: %s: %s", pool,
+		       dir, strerror(-why));
+}
+
+/* "it is full", and how many leases are held by pods that are gone. */
+static void full_pool_err(const struct rec *r, const struct pw_prefix *net,
+			  const char *pool)
+{
+	struct ipam_lease *leases;
+	size_t n, gone = 0;
+
+	if (ipam_leases(net, &leases, &n))
+		n = 0;
+	for (size_t i = 0; i < n; i++)
+		gone += !lease_rec_pod_alive(&leases[i]);
+	free(leases);
+	if (!gone)
+		stage_err(r, "no free address in pool %s: it is full", pool);
+	else
+		stage_err(r,
+			  "no free address in pool %s: it is full, and %zu "
+			  "of its %zu leases belong to pods that no longer "
+			  "exist: pod-inspect --leases %s lists them, and "
+			  "veth-link -D --ipam %s of their records frees them",
+			  pool, gone, n, pool, pool);
+}
+
 void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		   const struct ipam_fail *f, int err)
 {
@@ -146,11 +234,7 @@ void lease_rec_err(const struct rec *r, const struct ipam *ip,
 	addr_format_prefix(&p->net, pool, sizeof(pool));
 	/* The store is the program's, not the record's: no line number. */
 	if (f->step == IPAM_STEP_OPEN)
-		pw_err("cannot open the lease store %s for pool %s: %s",
-		       IPAM_DIR, pool,
-		       err == -EPERM ? "it is not root's or is writable by "
-				       "others" :
-				       strerror(-err));
+		store_err(p, pool, err);
 	else if (f->step != IPAM_STEP_LEASE && err == -ETIMEDOUT) {
 		char what[PATH_MAX], why[PATH_MAX + 64];
 
@@ -164,7 +248,7 @@ void lease_rec_err(const struct rec *r, const struct ipam *ip,
 	} else if (f->step != IPAM_STEP_LEASE)
 		stage_err(r, "cannot lock the lease store: %s", strerror(-err));
 	else if (err == -ENOSPC)
-		stage_err(r, "no free address in pool %s: it is full", pool);
+		full_pool_err(r, &p->net, pool);
 	else if (err == -EADDRINUSE)
 		stage_err(r,
 			  "pool %s overlaps pool %s, which holds %lu lease%s: "

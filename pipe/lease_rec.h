@@ -40,6 +40,12 @@ int lease_rec_write(const struct ipam *ip, const struct lease *l, struct rec *r)
 int lease_rec_write_released(const struct ipam *ip, const struct lease *l,
 			     struct rec *r) __attribute__((warn_unused_result));
 
+/*
+ * Does the lease's pod still exist: its namespace by that name, and its
+ * interface in it?
+ */
+bool lease_rec_pod_alive(const struct ipam_lease *l);
+
 /* The one line that says why ipam_assign() or ipam_release() failed. */
 void lease_rec_err(const struct rec *r, const struct ipam *ip,
 		   const struct ipam_fail *f, int err);

@@ -292,7 +292,7 @@ bool rec_has_room(const struct rec *r, const struct rec_add *adds, size_t n)
 int rec_write(FILE *out, const struct rec *r, enum rec_format fmt)
 {
 	if (r->lost)
-		return -ENOSPC;
+		return -EINVAL;
 	/* What the next program could not read is not written. */
 	if (text_length(r) > REC_LINE_MAX)
 		return -E2BIG;

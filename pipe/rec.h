@@ -108,7 +108,7 @@ int rec_read(struct rec_reader *rd, struct rec *r, const char **bad,
  * Write r as one line and flush, so that the next program in the pipeline
  * sees each record as soon as it is done.  Returns 0 or -errno; -E2BIG
  * when the line would be longer than REC_LINE_MAX, which no reader takes,
- * and -ENOSPC for a record rec_put() lost a field of.
+ * and -EINVAL for a record rec_put() lost a field of.
  */
 int rec_write(FILE *out, const struct rec *r, enum rec_format fmt);
 

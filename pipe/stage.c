@@ -76,9 +76,10 @@ static bool write_one(struct run *run, struct rec *r)
 		return false;
 	}
 	if (err) {
+		cli_stdout_failed(); /* said here: not again at the end */
 		stage_err(r, "cannot write the record: %s",
 			  err == -E2BIG ? "it would be longer than 4096 bytes" :
-			  err == -ENOSPC ? "a field could not be set in it" :
+			  err == -EINVAL ? "a field could not be set in it" :
 					   strerror(-err));
 		run->failed = true;
 		run->status = PW_EXIT_FAIL;

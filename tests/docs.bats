@@ -87,8 +87,17 @@ complete_words() {
 		for opt in -V --version; do
 			run -0 --separate-stderr "$p" "$opt"
 			assert_equal "$stderr" ""
-			assert_regex "$output" "^$p from podwire [^ ]+$"
+			# The release, and where in git it was built from.
+			assert_regex "$output" "^$p from podwire $(cat "$TOP/VERSION")( \(git [^ ]+\))?$"
 		done
+	done
+}
+
+@test "P --help > /dev/full: one line saying so, exit 1" {
+	local p
+	for p in $(programs); do
+		run -1 --separate-stderr bash -c "$p --help >/dev/full"
+		assert_equal "$stderr" "$p: write error on stdout: No space left on device"
 	done
 }
 

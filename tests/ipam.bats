@@ -162,8 +162,32 @@ pod_addrs() {
 	sb mkdir -p -m 0777 "$STORE"
 	run -0 sb netns-new pod1
 	run -1 --separate-stderr sb veth-link --ipam 10.9.0.0/24 pod1:eth0
-	assert_equal "$stderr" "veth-link: cannot open the lease store /run/podwire/ipam for pool 10.9.0.0/24: it is not root's or is writable by others"
+	assert_equal "$stderr" "veth-link: cannot open the lease store for pool 10.9.0.0/24: /run/podwire/ipam is not root's or is writable by others"
 	run -1 link_exists eth0 pod1
+	# The directory at fault is named: /run/podwire itself, or a pool's.
+	sb chmod 0700 "$STORE"
+	sb chmod 0777 /run/podwire
+	run -1 --separate-stderr sb veth-link --ipam 10.9.0.0/24 pod1:eth0
+	assert_equal "$stderr" "veth-link: cannot open the lease store for pool 10.9.0.0/24: /run/podwire is not root's or is writable by others"
+	sb chmod 0700 /run/podwire
+	sb mkdir -m 0777 "$STORE/10.9.0.0_24"
+	run -1 --separate-stderr sb veth-link --ipam 10.9.0.0/24 pod1:eth0
+	assert_equal "$stderr" "veth-link: cannot open the lease store for pool 10.9.0.0/24: /run/podwire/ipam/10.9.0.0_24 is not root's or is writable by others"
+}
+
+@test "a full pool says how many of its leases belong to pods that are gone" {
+	run -0 sb bash -c 'seq -f pod%g 5 | netns-new | veth-link -q --ipam 10.9.0.0/29'
+	run -0 sb netns-new pod6
+	# All five pods alive: only "full".
+	run -1 --separate-stderr sb veth-link --ipam 10.9.0.0/29 pod6:eth0
+	assert_equal "$stderr" "veth-link: no free address in pool 10.9.0.0/29: it is full"
+	# Two pods deleted without their teardown: their leases stay.
+	run -0 sb netns-new -q -D pod2 pod4
+	run -1 --separate-stderr sb veth-link --ipam 10.9.0.0/29 pod6:eth0
+	assert_equal "$stderr" "veth-link: no free address in pool 10.9.0.0/29: it is full, and 2 of its 5 leases belong to pods that no longer exist: pod-inspect --leases 10.9.0.0/29 lists them, and veth-link -D --ipam 10.9.0.0/29 of their records frees them"
+	# Doing what it says frees them.
+	run -0 sb bash -c 'printf "pod2\npod4\n" | veth-link -q -D --ipam 10.9.0.0/29'
+	run -0 sb veth-link -q --ipam 10.9.0.0/29 pod6:eth0
 }
 
 @test "a lease file replaced by a symlink is neither followed nor overwritten" {

@@ -217,3 +217,12 @@ load helpers
 	run -0 netns_list
 	assert_output pod1
 }
+
+@test "records to a full disk: one line saying so, exit 1" {
+	run -1 --separate-stderr sb bash -c 'netns-new pod1 pod2 >/dev/full'
+	# Before: "cannot write the record" and then "write error on stdout".
+	assert_equal "$stderr" "netns-new: cannot write the record: No space left on device"
+	run -1 --separate-stderr sb bash -c 'pod-inspect >/dev/full'
+	assert_equal "$(wc -l <<<"$stderr")" 1
+	assert_regex "$stderr" '^pod-inspect: write error on stdout: '
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ipam_list.c - the leases of the store, for a listing or a diagnosis.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipam.h"
+#include "kv.h"
+
+struct listing {
+	const struct pw_prefix *pool; /* NULL: every pool */
+	struct ipam_lease *arr;
+	size_t n;
+	int err;
+};
+
+static bool listing_wants(const struct pw_prefix *net, const void *arg)
+{
+	const struct listing *l = arg;
+
+	return !l->pool || (l->pool->len == net->len &&
+			    addr_equal(&l->pool->addr, &net->addr));
+}
+
+/* The lease file addr/NAME of the pool directory poolfd, into out. */
+static bool read_lease(int poolfd, const char *name, struct ipam_lease *out)
+{
+	char path[PATH_MAX], text[256], created[24];
+	uint64_t t = 0;
+	struct kv kv;
+
+	snprintf(path, sizeof(path), "addr/%s", name);
+	if (statedir_read(poolfd, path, text, sizeof(text)) ||
+	    !ipam_parse_lease(text, out->netns, sizeof(out->netns), out->ifname,
+			      sizeof(out->ifname)))
+		return false;
+	if (kv_split(text, strlen(text), &kv, NULL) &&
+	    !kv_copy(&kv, "created", created, sizeof(created)))
+		pw_parse_u64(created, INT64_MAX, &t);
+	out->created = (int64_t)t;
+	return true;
+}
+
+static bool listing_in(int fd, const struct pw_prefix *net, void *arg)
+{
+	struct listing *l = arg;
+	int dfd = openat(fd, "addr",
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0)
+		return false;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return false;
+	}
+	while ((de = readdir(d))) {
+		struct ipam_lease one = { .pool = *net };
+		struct ipam_lease *grown;
+
+		if (!addr_parse(de->d_name, net->addr.family, &one.addr,
+				NULL) ||
+		    !read_lease(fd, de->d_name, &one))
+			continue;
+		grown = realloc(l->arr, (l->n + 1) * sizeof(*l->arr));
+		if (!grown) {
+			l->err = -ENOMEM;
+			break;
+		}
+		l->arr = grown;
+		l->arr[l->n++] = one;
+	}
+	closedir(d);
+	return l->err != 0;
+}
+
+/* By pool (family, then address, then length), then by address. */
+static int addr_cmp(const struct pw_addr *a, const struct pw_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->bytes, b->bytes, sizeof(a->bytes));
+}
+
+static int lease_cmp(const void *pa, const void *pb)
+{
+	const struct ipam_lease *a = pa, *b = pb;
+	int c = addr_cmp(&a->pool.addr, &b->pool.addr);
+
+	if (!c && a->pool.len != b->pool.len)
+		c = a->pool.len < b->pool.len ? -1 : 1;
+	return c ? c : addr_cmp(&a->addr, &b->addr);
+}
+
+int ipam_leases(const struct pw_prefix *pool, struct ipam_lease **out,
+		size_t *n)
+{
+	struct listing l = { .pool = pool };
+
+	ipam_each_pool(listing_wants, listing_in, &l);
+	if (l.err) {
+		free(l.arr);
+		*out = NULL;
+		*n = 0;
+		return l.err;
+	}
+	if (l.n)
+		qsort(l.arr, l.n, sizeof(*l.arr), lease_cmp);
+	*out = l.arr;
+	*n = l.n;
+	return 0;
+}
