@@ -67,6 +67,9 @@ static int open_end(struct end *e, struct veth_fail *fail)
 	return 0;
 }
 
+/* An MTU under this gives a link no IPv6 at all, and no conf directory. */
+#define IPV6_MIN_MTU 1280
+
 /* ifname is at most 15 bytes, so the longest key fits. */
 #define IPV6_CONF_PATH_MAX 64
 
@@ -122,7 +125,7 @@ static int ipv6_conf_restore(const struct end *e, const char *key)
  * address SLAAC starts from, so it goes first.
  *
  * A bridge port (l2_port) has IPv6 disabled as well.  -ENOENT: the end
- * has no IPv6 (a kernel without it).
+ * has no IPv6 (a kernel without it, an MTU under 1280).
  */
 static int ipv6_router_ads(const struct end *e)
 {
@@ -169,6 +172,25 @@ static int configure_end(struct end *e, const char *alias, unsigned mtu)
 		idx = e->link.ifindex;
 	}
 	err = ipv6_router_ads(e);
+	if (err == -ENOENT && mtu >= IPV6_MIN_MTU) {
+		/*
+		 * A re-run raising an MTU under 1280: the end gets IPv6 only
+		 * now, with its namespace's defaults, accept_ra 1 among them.
+		 * The MTU goes first, then the sysctls.
+		 */
+		const struct nl_link_change raise = { .mtu = mtu };
+
+		nl_put_link_set(nl, idx, name, &raise);
+		err = nl_commit(nl, NULL);
+		err = err ? err : ipv6_router_ads(e);
+	}
+	/*
+	 * An end with no IPv6 (a kernel without it, an MTU under 1280, now
+	 * or once this one is applied) takes no advertisement, and the
+	 * kernel refuses it an address generation mode (EAFNOSUPPORT).
+	 */
+	if (err == -ENOENT || (mtu && mtu < IPV6_MIN_MTU))
+		first.addrgen_none = false;
 	if (err && err != -ENOENT)
 		return err;
 	if (first.alias || first.addrgen_none || first.mtu)

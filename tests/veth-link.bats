@@ -231,6 +231,19 @@ assert_cable() {
 	assert_equal "$(sysctl_in pod3 net.ipv6.conf.eth0.accept_ra)" 2
 }
 
+@test "an MTU under 1280 leaves an end no IPv6; raised on a re-run, accept_ra is 0" {
+	run -0 sb netns-new pod1
+	run -0 sb veth-link --mtu 1000 pod1:eth0
+	assert_equal "$(link_json eth0 pod1 | jq .mtu)" 1000
+	run -1 sb ip netns exec pod1 test -e /proc/sys/net/ipv6/conf/eth0
+	# 1500 gives the end IPv6 with its namespace's defaults (accept_ra
+	# 1): the re-run turns it off.
+	run -0 sb veth-link --mtu 1500 pod1:eth0
+	assert_equal "$(sysctl_in pod1 net.ipv6.conf.eth0.accept_ra)" 0
+	run -0 sb veth-link --mtu 1000 pod1:eth0
+	assert_equal "$(link_json eth0 pod1 | jq .mtu)" 1000
+}
+
 @test "a host end meant for a bridge has IPv6 off; others keep it" {
 	run -0 sb netns-new pod1 pod2 red blue
 	run -0 sb veth-link pod1:eth0=10.4.0.2/24
