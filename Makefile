@@ -171,7 +171,16 @@ $(BUILD)/tests/lib-pod: tests/lib/lib-pod.c $(LIB)
 
 LIB_TESTS := $(if $(wildcard tests/lib/lib-pod.c),$(BUILD)/tests/lib-pod)
 
-units: $(UNIT_BINS) $(FUZZ_REPLAY) $(LIB_TESTS)
+# Tools the bats suites run inside pods (tests/tools/*.c: send-ra forges a
+# router advertisement).  Plain C over libc: no podwire code in them.
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+$(TOOL_BINS): $(BUILD)/tests/%: tests/tools/%.c
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+units: $(UNIT_BINS) $(FUZZ_REPLAY) $(LIB_TESTS) $(TOOL_BINS)
 
 # ---- Checks -------------------------------------------------------------
 
@@ -197,7 +206,8 @@ lint-man:
 	done
 
 FORMAT_FILES = cmds/*.c cmds/*.h lib/*.c lib/*.h pipe/*.c pipe/*.h \
-	$(wildcard tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/lib/*.c)
+	$(wildcard tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/lib/*.c \
+		tests/tools/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -9,11 +9,14 @@
  *   netns-new pod1 pod2 | veth-link --ipam 10.244.0.0/24
  *
  * The pair is made in one RTM_NEWLINK with the peer already in its
- * namespace; then each end gets the podwire ownership alias, IPv6 address
- * generation off unless it has an IPv6 address, its addresses, and is
- * brought up: one batch of requests per end.  If any of that fails, the
- * pair is deleted before the error is reported.  Writes each record back
- * with ifname, host_ifname, addr, addr6 and mac filled in.
+ * namespace; then each end gets accept_ra 0 (no IPv6 router
+ * advertisements: any pod on a bridge could send one), the podwire
+ * ownership alias, IPv6 address generation off unless it has an IPv6
+ * address, its addresses, and is brought up: one batch of requests per
+ * end.  --slaac leaves the pod's end taking router advertisements.  If any
+ * of that fails, the pair is deleted before the error is reported.  Writes
+ * each record back with ifname, host_ifname, addr, addr6 and mac filled
+ * in.
  */
 #include <errno.h>
 #include <linux/capability.h>
@@ -37,6 +40,7 @@ enum {
 	OPT_IPAM,
 	OPT_GW,
 	OPT_QUEUES,
+	OPT_SLAAC,
 };
 
 /*
@@ -56,6 +60,8 @@ static const struct cli_opt opts[] = {
 	{ "mtu", OPT_MTU, required_argument, "<bytes>", "MTU of both ends" },
 	{ "queues", OPT_QUEUES, required_argument, "<n>",
 	  "TX and RX queues of each end (default 1)" },
+	{ "slaac", OPT_SLAAC, no_argument, NULL,
+	  "the pod's end takes IPv6 router advertisements" },
 	{ 0 },
 };
 
@@ -77,6 +83,7 @@ struct veth_link {
 	bool positional;
 	unsigned mtu;
 	unsigned queues;
+	bool slaac;
 	struct ipam ipam;
 	bool use_ipam;
 	const char *ipam_arg;
@@ -112,6 +119,9 @@ static int take_option(int val, const char *arg, void *ctx)
 		return 0;
 	case OPT_GW:
 		vl->gw_arg = arg;
+		return 0;
+	case OPT_SLAAC:
+		vl->slaac = true;
 		return 0;
 	}
 	return -1;
@@ -253,6 +263,7 @@ static int link_one(struct rec *r, void *ctx)
 	if (vl->use_ipam && lease_for(vl, r, &got))
 		return PW_EXIT_FAIL;
 	veth_rec_spec(r, vl->mtu, vl->queues, &spec);
+	spec.pod.slaac = vl->slaac;
 	err = veth_pair_add(&spec, &made, &fail);
 	if (err) {
 		veth_rec_err(r, &spec, &fail);

@@ -67,31 +67,83 @@ static int open_end(struct end *e, struct veth_fail *fail)
 	return 0;
 }
 
-/*
- * IPv6 for an end that has no IPv6 address: no router advertisements.
- * Address generation is turned off by netlink; accept_ra has no netlink
- * setter.  A kernel without IPv6 has no such file, which is fine.
- */
-static int quiet_ipv6(const struct end *e)
-{
-	char key[80];
-	int err;
+/* An MTU under this gives a link no IPv6 at all, and no conf directory. */
+#define IPV6_MIN_MTU 1280
 
-	if (e->has_v6)
-		return 0;
-	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra",
-		 e->spec->ifname);
-	err = ns_sysctl_write(&e->h, key, "0");
-	if (!err && e->l2_port) {
-		snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6",
-			 e->spec->ifname);
-		err = ns_sysctl_write(&e->h, key, "1");
-	}
-	return err == -ENOENT ? 0 : err;
+/* ifname is at most 15 bytes, so the longest key fits. */
+#define IPV6_CONF_PATH_MAX 64
+
+static void ipv6_conf_path(char path[IPV6_CONF_PATH_MAX], const char *ifname,
+			   const char *key)
+{
+	snprintf(path, IPV6_CONF_PATH_MAX, "net/ipv6/conf/%s/%s", ifname, key);
+}
+
+static int ipv6_conf_write(const struct end *e, const char *key,
+			   const char *value)
+{
+	char path[IPV6_CONF_PATH_MAX];
+
+	ipv6_conf_path(path, e->spec->ifname, key);
+	return ns_sysctl_write(&e->h, path, value);
 }
 
 /*
- * Alias and address generation, up, then addresses, as one batch.
+ * The end's conf KEY back to what its namespace gives a new interface
+ * (conf/default), written only when it differs: a value equal to the
+ * default is then never refused.
+ */
+static int ipv6_conf_restore(const struct end *e, const char *key)
+{
+	char dflt[IPV6_CONF_PATH_MAX], path[IPV6_CONF_PATH_MAX];
+	char want[32], have[32];
+	int err;
+
+	ipv6_conf_path(dflt, "default", key);
+	ipv6_conf_path(path, e->spec->ifname, key);
+	err = ns_sysctl_read(&e->h, dflt, want, sizeof(want));
+	if (!err)
+		err = ns_sysctl_read(&e->h, path, have, sizeof(have));
+	if (err || !strcmp(want, have))
+		return err;
+	return ns_sysctl_write(&e->h, path, want);
+}
+
+/*
+ * Router advertisements: an end takes none (accept_ra 0) unless it asked
+ * for SLAAC.  Any pod on a bridge can send one, and a pod end that takes
+ * it makes itself an address in the sender's prefix and routes through
+ * the sender: one pod reconfigures the others (the CVE-2020-13401
+ * class).  accept_ra has no netlink setter: it is a sysctl of the end's
+ * namespace, written before the link comes up, so nothing is taken in
+ * between, and on every run, so a re-run or an adopted pair ends with it
+ * too.
+ *
+ * An end that asked for SLAAC gets its namespace's defaults back: on a
+ * pair made now it has them already; on one made without SLAAC, writing
+ * addr_gen_mode (unlike the netlink setter) also makes the link-local
+ * address SLAAC starts from, so it goes first.
+ *
+ * A bridge port (l2_port) has IPv6 disabled as well.  -ENOENT: the end
+ * has no IPv6 (a kernel without it, an MTU under 1280).
+ */
+static int ipv6_router_ads(const struct end *e)
+{
+	int err;
+
+	if (e->spec->slaac) {
+		err = ipv6_conf_restore(e, "addr_gen_mode");
+		return err ? err : ipv6_conf_restore(e, "accept_ra");
+	}
+	err = ipv6_conf_write(e, "accept_ra", "0");
+	if (!err && e->l2_port)
+		err = ipv6_conf_write(e, "disable_ipv6", "1");
+	return err;
+}
+
+/*
+ * The router advertisement sysctls first (they can't ride in a batch);
+ * then alias and address generation, up, then addresses, as one batch.
  *  - Address generation goes before up: RTM_SETLINK applies IFLA_AF_SPEC
  *    after the flags, and a link-local address made in between would be
  *    announced to every port of the bridge.
@@ -103,7 +155,8 @@ static int configure_end(struct end *e, const char *alias, unsigned mtu)
 {
 	struct nl_link_change first = {
 		.alias = alias,
-		.addrgen_none = !e->has_v6,
+		/* A link-local address is what SLAAC starts from. */
+		.addrgen_none = !e->has_v6 && !e->spec->slaac,
 		.mtu = mtu, /* made with it; a re-run applies it */
 	};
 	const struct nl_link_change up = { .up = NL_ON };
@@ -118,8 +171,27 @@ static int configure_end(struct end *e, const char *alias, unsigned mtu)
 			return err;
 		idx = e->link.ifindex;
 	}
-	err = quiet_ipv6(e);
-	if (err)
+	err = ipv6_router_ads(e);
+	if (err == -ENOENT && mtu >= IPV6_MIN_MTU) {
+		/*
+		 * A re-run raising an MTU under 1280: the end gets IPv6 only
+		 * now, with its namespace's defaults, accept_ra 1 among them.
+		 * The MTU goes first, then the sysctls.
+		 */
+		const struct nl_link_change raise = { .mtu = mtu };
+
+		nl_put_link_set(nl, idx, name, &raise);
+		err = nl_commit(nl, NULL);
+		err = err ? err : ipv6_router_ads(e);
+	}
+	/*
+	 * An end with no IPv6 (a kernel without it, an MTU under 1280, now
+	 * or once this one is applied) takes no advertisement, and the
+	 * kernel refuses it an address generation mode (EAFNOSUPPORT).
+	 */
+	if (err == -ENOENT || (mtu && mtu < IPV6_MIN_MTU))
+		first.addrgen_none = false;
+	if (err && err != -ENOENT)
 		return err;
 	if (first.alias || first.addrgen_none || first.mtu)
 		nl_put_link_set(nl, idx, name, &first);

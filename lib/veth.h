@@ -7,9 +7,11 @@
  * Copyright (C) 2026 The podwire developers
  *
  * Making it: one RTM_NEWLINK creates both ends with the peer already in
- * its namespace; then each end, the pod's first, gets the podwire mark
- * (owner.h), IPv6 address generation off and accept_ra 0 unless it carries
- * IPv6, its link up, and its addresses, as one batch.  A name that is
+ * its namespace; then each end, the pod's first, gets accept_ra 0 (no
+ * router advertisements) unless it asked for SLAAC, and then, as one
+ * batch, the podwire mark (owner.h), IPv6 address generation off unless
+ * it carries IPv6 or asked for SLAAC, its link up, and its addresses.
+ * Every run does this again, so a re-run converges.  A name that is
  * taken is looked at: this pod's pair, marked and complete, is used as it
  * is (a re-run); a host end marked for this pod whose peer is gone is left
  * from an earlier pod of the same name and is replaced; anything else is
@@ -40,6 +42,12 @@ struct veth_end {
 	const char *ifname;
 	struct pw_prefix addrs[2]; /* at most one of each family */
 	size_t naddrs;
+	/*
+	 * Take IPv6 router advertisements (SLAAC): the namespace's defaults
+	 * for accept_ra and address generation.  Without it the end takes
+	 * none: any pod on a bridge can send one.
+	 */
+	bool slaac;
 };
 
 struct veth_spec {

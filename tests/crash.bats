@@ -67,6 +67,35 @@ no_intents() {
 	no_intents
 }
 
+@test "veth-link killed before the pod end's accept_ra is set: the re-run sets it" {
+	local n host
+	sb netns-new pod1 pod2 >/dev/null
+	# The open of the pod end's accept_ra: the pair is there, unmarked,
+	# its pod end still taking router advertisements (the kernel's
+	# default for an end with IPv6).
+	# (Counted on veth-link alone: bash, which call_index traces too,
+	# opens files of its own.)
+	sb strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=openat \
+		veth-link pod2:eth0=fd09::2/64 >/dev/null
+	n=$(grep -v -e '+++' -e '---' "$BATS_TEST_TMPDIR/trace" |
+		grep -n -m1 'conf/eth0/accept_ra' | cut -d: -f1)
+	[[ -n $n ]]
+	sb veth-link -D pod2:eth0 >/dev/null
+	kill_at veth-link openat "$n" "veth-link pod1:eth0=fd09::2/64"
+	assert_failure 137
+	host=$(sb ip -j link show type veth | jq -r '.[0].ifname')
+	[[ $host == veth* ]]
+	assert_equal "$(alias_of "$host")" ""
+	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.eth0.accept_ra)" 1
+
+	run -0 sb veth-link pod1:eth0=fd09::2/64
+	assert_equal "$(field host_ifname)" "$host"
+	[[ $(alias_of "$host") == "podwire: netns=pod1 ifname=eth0 peer_ifname=$host created="* ]]
+	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.eth0.accept_ra)" 0
+	assert_equal "$(sb sysctl -n net.ipv6.conf."$host".accept_ra)" 0
+	no_intents
+}
+
 @test "veth-link -D deletes a pair a killed run left unmarked, and no other" {
 	local n host
 	sb netns-new pod1 pod2 >/dev/null

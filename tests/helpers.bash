@@ -148,6 +148,20 @@ addrs_of() {
 			"\(.local)/\(.prefixlen)"'
 }
 
+# The link-local address of DEV in NETNS once DAD is done with it; fails
+# while there is none or it is still tentative (it can't be sent from).
+link_local_of() {
+	local dev=$1 ns=$2
+	sb ip -n "$ns" -j -6 addr show dev "$dev" scope link |
+		jq -er '[.[0].addr_info[] | select(.scope == "link" and
+			(.tentative | not))][0].local // empty'
+}
+
+# The value of sysctl KEY (net.ipv6.conf.eth0.accept_ra) in NETNS.
+sysctl_in() {
+	sb ip netns exec "$1" sysctl -n "$2"
+}
+
 # Assert DEV (in NETNS) is administratively up with a carrier.
 assert_link_up() {
 	local j

@@ -7,6 +7,35 @@
 
 load helpers
 
+# build/tests/send-ra: one forged router advertisement (tests/tools).
+SEND_RA=${PODWIRE_BIN%/bin}/tests/send-ra
+
+# From inside NETNS, send a router advertisement out of DEV offering its
+# sender as default router and PREFIX for SLAAC.
+send_ra() {
+	local ns=$1 dev=$2 prefix=$3
+	[[ -x $SEND_RA ]] || fail "$SEND_RA is missing: make units builds it"
+	sb ip netns exec "$ns" "$SEND_RA" "$dev" "$prefix"
+}
+
+# NETNS's IPv6 default routes, "GATEWAY PROTOCOL" one per line, sorted.
+default_routes6() {
+	sb ip -n "$1" -j -6 route show default |
+		jq -r '.[] | "\(.gateway) \(.protocol)"' | sort
+}
+
+# Has NETNS a default route via GATEWAY?  (For eventually.)
+routes_via() {
+	default_routes6 "$1" | grep -q "^$2 "
+}
+
+# Has NETNS an address on eth0 that starts with PREFIX?  (For eventually.)
+has_addr_in() {
+	sb ip -n "$1" -j -6 addr show dev eth0 |
+		jq -e --arg p "$2" 'any(.[0].addr_info[]; (.local // "") |
+			startswith($p))' >/dev/null
+}
+
 # Both ends of a cable, checked through ip: up, addressed, peers of each
 # other, marked as podwire's.
 assert_cable() {
@@ -100,7 +129,7 @@ assert_cable() {
 	run -0 ping_from pod1 10.3.0.1
 }
 
-@test "ends without IPv6 get no link-local address and accept_ra 0" {
+@test "ends without IPv6 get no link-local address; every end gets accept_ra 0" {
 	run -0 sb netns-new pod1 pod6
 	run -0 sb veth-link pod1:eth0=10.4.0.2/24
 	host=$(field host_ifname)
@@ -116,8 +145,103 @@ assert_cable() {
 	assert_equal "$(sb ip -n pod1 -j -6 addr show dev eth0 | jq '.[0].addr_info | length')" 0
 	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.eth0.accept_ra)" 0
 	assert_equal "$(sb sysctl -n net.ipv6.conf."$host".accept_ra)" 0
+	# An end with IPv6 takes no router advertisement either.
+	assert_equal "$(sysctl_in pod6 net.ipv6.conf.eth0.accept_ra)" 0
+	assert_equal "$(sb sysctl -n net.ipv6.conf."$host6".accept_ra)" 0
+	# Nor does a host end with an IPv6 address, or a cable's far end.
+	run -0 sb netns-new pod7 red blue
+	run -0 sb veth-link pod7:eth0=fd07::2/64 routed6=fd07::1/64
+	assert_equal "$(sb sysctl -n net.ipv6.conf.routed6.accept_ra)" 0
+	run -0 sb veth-link red:a=fd08::1/64 blue:b=fd08::2/64
+	assert_equal "$(sysctl_in red net.ipv6.conf.a.accept_ra)" 0
+	assert_equal "$(sysctl_in blue net.ipv6.conf.b.accept_ra)" 0
 	# The namespace-wide defaults are not touched.
 	assert_equal "$(sb ip netns exec pod1 sysctl -n net.ipv6.conf.default.accept_ra)" 1
+	assert_equal "$(sysctl_in pod6 net.ipv6.conf.default.accept_ra)" 1
+}
+
+@test "a pod's forged router advertisement: the other pods ignore it, a --slaac pod takes it" {
+	local pools=10.244.0.0/24,fd00:244::/64 gws=10.244.0.1/24,fd00:244::1/64
+	local sender p
+	# The control pod joins the bridge first.  The bridge floods to its
+	# newest port first, and each copy is taken in turn from one queue,
+	# so by the time the control has acted on the advertisement every
+	# other pod has had it too.
+	run -0 sb bash -c "netns-new ctl | veth-link --slaac --ipam $pools | br-attach cni0 --gw $gws"
+	run -0 sb bash -c "netns-new pod1 pod2 pod3 | veth-link --ipam $pools | br-attach cni0 --gw $gws"
+	for p in pod1 pod2 pod3; do
+		assert_equal "$(sysctl_in "$p" net.ipv6.conf.eth0.accept_ra)" 0
+	done
+	assert_equal "$(sysctl_in ctl net.ipv6.conf.eth0.accept_ra)" 1
+	assert_equal "$(sysctl_in ctl net.ipv6.conf.eth0.autoconf)" 1
+
+	# An advertisement must come from a link-local address (RFC 4861),
+	# and pod1's is usable once DAD is done with it.
+	eventually link_local_of eth0 pod1 >/dev/null
+	sender=$(link_local_of eth0 pod1)
+	run -0 send_ra pod1 eth0 2001:db8:bad::/64
+
+	# The control took it: the advertisement is one a pod acts on.
+	eventually has_addr_in ctl 2001:db8:bad:
+	eventually routes_via ctl "$sender"
+	assert_equal "$(default_routes6 ctl)" $'fd00:244::1 static\n'"$sender ra"
+	# The others did not: no address, route or default router from it.
+	for p in pod2 pod3; do
+		run -1 has_addr_in "$p" 2001:db8:bad:
+		run -0 sb ip -n "$p" -6 route show
+		refute_output --partial 2001:db8:bad:
+		refute_output --partial "$sender"
+		assert_equal "$(default_routes6 "$p")" "fd00:244::1 static"
+	done
+	run -0 ping_from pod2 fd00:244::1
+}
+
+@test "--slaac keeps the pod end's IPv6 defaults; a re-run switches either way" {
+	run -0 sb netns-new pod1 pod2 pod3
+	# IPv4 only: with --slaac the pod end still gets its link-local
+	# address, which SLAAC starts from; its host end takes nothing.
+	run -0 sb veth-link --slaac pod1:eth0=10.4.0.2/24
+	host=$(field host_ifname)
+	assert_equal "$(link_json eth0 pod1 | jq -r .inet6_addr_gen_mode)" eui64
+	assert_equal "$(sysctl_in pod1 net.ipv6.conf.eth0.accept_ra)" 1
+	run -0 sb ip -n pod1 -6 addr show dev eth0 scope link
+	assert_output --partial fe80::
+	assert_equal "$(sb sysctl -n net.ipv6.conf."$host".accept_ra)" 0
+	assert_equal "$(sb sysctl -n net.ipv6.conf."$host".disable_ipv6)" 1
+	run -0 sb veth-link pod1:eth0=10.4.0.2/24
+	assert_equal "$(sysctl_in pod1 net.ipv6.conf.eth0.accept_ra)" 0
+	run -0 sb veth-link --slaac pod1:eth0=10.4.0.2/24
+	assert_equal "$(sysctl_in pod1 net.ipv6.conf.eth0.accept_ra)" 1
+
+	# Made without it (no link-local address), then run with it: the
+	# link-local address comes back with the defaults.
+	run -0 sb veth-link pod2:eth0=10.4.0.3/24
+	assert_equal "$(sysctl_in pod2 net.ipv6.conf.eth0.addr_gen_mode)" 1
+	run -0 sb veth-link --slaac pod2:eth0=10.4.0.3/24
+	assert_equal "$(sysctl_in pod2 net.ipv6.conf.eth0.addr_gen_mode)" 0
+	assert_equal "$(sysctl_in pod2 net.ipv6.conf.eth0.accept_ra)" 1
+	run -0 sb ip -n pod2 -6 addr show dev eth0 scope link
+	assert_output --partial fe80::
+
+	# The defaults are the pod's namespace's, not a fixed 1.
+	sb ip netns exec pod3 sysctl -qw net.ipv6.conf.default.accept_ra=2
+	run -0 sb veth-link pod3:eth0=fd09::2/64
+	assert_equal "$(sysctl_in pod3 net.ipv6.conf.eth0.accept_ra)" 0
+	run -0 sb veth-link --slaac pod3:eth0=fd09::2/64
+	assert_equal "$(sysctl_in pod3 net.ipv6.conf.eth0.accept_ra)" 2
+}
+
+@test "an MTU under 1280 leaves an end no IPv6; raised on a re-run, accept_ra is 0" {
+	run -0 sb netns-new pod1
+	run -0 sb veth-link --mtu 1000 pod1:eth0
+	assert_equal "$(link_json eth0 pod1 | jq .mtu)" 1000
+	run -1 sb ip netns exec pod1 test -e /proc/sys/net/ipv6/conf/eth0
+	# 1500 gives the end IPv6 with its namespace's defaults (accept_ra
+	# 1): the re-run turns it off.
+	run -0 sb veth-link --mtu 1500 pod1:eth0
+	assert_equal "$(sysctl_in pod1 net.ipv6.conf.eth0.accept_ra)" 0
+	run -0 sb veth-link --mtu 1000 pod1:eth0
+	assert_equal "$(link_json eth0 pod1 | jq .mtu)" 1000
 }
 
 @test "a host end meant for a bridge has IPv6 off; others keep it" {
