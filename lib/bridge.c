@@ -19,6 +19,7 @@
 #include "ns_cache.h"
 #include "owner.h"
 #include "statedir.h"
+#include "sysctl.h"
 
 static int fail_at(struct bridge_fail *fail, enum bridge_step step,
 		   struct nl *nl, int err)
@@ -270,6 +271,29 @@ static int settle_gateways(struct nl *nl, const struct nl_link *l,
 	return put_mark(nl, l->ifname, &o, false);
 }
 
+/*
+ * The host takes no router advertisement from the pods: any pod could
+ * send one and, through a bridge that takes it (accept_ra 1, forwarding
+ * off), give the host an address and a default route via itself.  Only
+ * on bridges podwire made: another's stays as its owner set it.  A
+ * bridge without IPv6 has nothing to turn off.
+ */
+static int refuse_router_ads(const struct nl_link *l)
+{
+	char path[64 + IFNAMSIZ];
+	struct ns_handle h;
+	struct owner o;
+	int err;
+
+	if (!owner_parse(l->alias, &o) || strcmp(o.bridge, l->ifname))
+		return 0;
+	snprintf(path, sizeof(path), "net/ipv6/conf/%s/accept_ra", l->ifname);
+	err = ns_peek(NULL, &h);
+	if (!err)
+		err = ns_sysctl_write(&h, path, "0");
+	return err == -ENOENT ? 0 : err;
+}
+
 int bridge_ensure(const struct bridge_spec *b, struct bridge_info *info,
 		  struct bridge_fail *fail)
 {
@@ -302,6 +326,8 @@ int bridge_ensure(const struct bridge_spec *b, struct bridge_info *info,
 		return fail_at(fail, BRIDGE_STEP_KIND, NULL, -EEXIST);
 	}
 	err = settle_gateways(nl, &l, b, info, fail);
+	if (!err)
+		err = refuse_router_ads(&l);
 	if (err)
 		return fail->step == BRIDGE_STEP_GATEWAY ?
 			       err :

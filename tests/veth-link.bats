@@ -193,6 +193,13 @@ assert_cable() {
 		refute_output --partial "$sender"
 		assert_equal "$(default_routes6 "$p")" "fd00:244::1 static"
 	done
+	# Nor did the host, through the bridge podwire made (before: an
+	# address in the prefix on cni0 and a default route via pod1).
+	assert_equal "$(sb sysctl -n net.ipv6.conf.cni0.accept_ra)" 0
+	run -0 sb ip -6 addr show dev cni0
+	refute_output --partial 2001:db8:bad:
+	run -0 sb ip -6 route show default
+	refute_output --partial "$sender"
 	run -0 ping_from pod2 fd00:244::1
 }
 
