@@ -177,8 +177,10 @@ uint32_t nl_next_seq(struct nl *nl);
  * hi, and wait for the ACKs of the acked messages among them, those with
  * numbers first..first+count-1.  An error for any other number in [lo, hi]
  * (nfnetlink refuses a whole batch at its BEGIN message, then acks nothing
- * else) ends the wait.  Returns 0 or the first error in sequence order,
- * its number in *failed_seq.
+ * else) ends the wait.  Any number of messages: the socket's buffers are
+ * grown to hold the whole send and every ACK first, and -ENOBUFS, with
+ * nothing sent, when the kernel will not make them that big.  Returns 0
+ * or the first error in sequence order, its number in *failed_seq.
  */
 int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
 		  uint32_t hi, uint32_t first, size_t count,
