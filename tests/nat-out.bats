@@ -239,6 +239,15 @@ masq_subnets() {
 	assert_equal "$(sb nft -j list ruleset | jq '[.nftables[] | select(.table)] | length')" 0
 }
 
+@test "a failed batch of many operands names the first ones and how many more" {
+	sb nft add table inet podwire
+	run -1 --separate-stderr sb nat-out $(seq -f '10.%g.0.0/24' 1 100)
+	assert_regex "$stderr" "^nat-out: cannot set up masquerading for 10\.1\.0\.0/24 10\.2\.0\.0/24 .*[0-9] and [0-9]+ more: an nftables table 'inet podwire' exists without podwire's mark; podwire will not adopt it\$"
+	named=$(sed 's/ and .*//; s/.* for //' <<<"$stderr" | wc -w)
+	more=$(sed 's/.* and \([0-9]*\) more:.*/\1/' <<<"$stderr")
+	assert_equal "$((named + more))" 100
+}
+
 @test "--list takes no operands or -D, and needs root" {
 	run -2 sb nat-out --list 10.0.0.0/24
 	run -2 sb nat-out --list -D
