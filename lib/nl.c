@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "nl.h"
+#include "nl_build.h"
 #include "nl_decode.h"
 #include "nl_priv.h"
 
@@ -61,6 +62,9 @@ struct nl {
 	size_t queued;
 	uint32_t first_seq;
 	int tolerate[NL_QUEUE_MAX];
+	/* The first request that could not be queued, and its place. */
+	int queue_err;
+	size_t queue_err_at;
 };
 
 /*
@@ -241,36 +245,49 @@ static ssize_t recv_datagram(struct nl *nl)
 
 /* ---- Queue and commit --------------------------------------------------- */
 
-int nl_queue_msg(struct nl *nl, uint16_t type, uint16_t flags,
-		 struct nlmsghdr **out)
+/*
+ * A request that could not be queued fails the commit that follows, which
+ * then sends nothing: a caller that queues several requests and checks
+ * only nl_commit() loses none of them without a word.
+ */
+static int queue_failed(struct nl *nl, int err)
 {
-	struct nlmsghdr *nlh;
+	if (!nl->queue_err) {
+		nl->queue_err = err;
+		nl->queue_err_at = nl->queued;
+	}
+	return err;
+}
 
+int nl_queue_msg(struct nl *nl, uint16_t type, uint16_t flags,
+		 struct nl_build *b)
+{
 	/* Allocated on first use: handles that only query, nft.c's
 	 * among them, never queue. */
 	if (!nl->queue) {
 		nl->queue = malloc(NL_QUEUE_SIZE);
 		if (!nl->queue)
-			return -ENOMEM;
+			return queue_failed(nl, -ENOMEM);
 	}
 	if (nl->queued == NL_QUEUE_MAX ||
 	    nl->queued_len + NL_MSG_ROOM > NL_QUEUE_SIZE)
-		return -ENOBUFS;
-	if (nl->queued == 0)
-		nl->first_seq = nl->seq + 1;
-	memset(nl->queue + nl->queued_len, 0, NL_MSG_ROOM);
-	nlh = mnl_nlmsg_put_header(nl->queue + nl->queued_len);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++nl->seq;
-	nl->tolerate[nl->queued] = 0;
-	*out = nlh;
+		return queue_failed(nl, -ENOBUFS);
+	nl_build_start(b, nl->queue + nl->queued_len, NL_MSG_ROOM, type,
+		       NLM_F_REQUEST | NLM_F_ACK | flags);
 	return 0;
 }
 
-int nl_queue_done(struct nl *nl, struct nlmsghdr *nlh)
+int nl_queue_done(struct nl *nl, struct nl_build *b)
 {
-	nl->queued_len += MNL_ALIGN(nlh->nlmsg_len);
+	int err = nl_build_error(b);
+
+	if (err)
+		return queue_failed(nl, err);
+	if (nl->queued == 0)
+		nl->first_seq = nl->seq + 1;
+	b->nlh->nlmsg_seq = ++nl->seq;
+	nl->tolerate[nl->queued] = 0;
+	nl->queued_len += MNL_ALIGN(b->nlh->nlmsg_len);
 	nl->queued++;
 	return 0;
 }
@@ -285,6 +302,7 @@ void nl_discard(struct nl *nl)
 {
 	nl->queued = 0;
 	nl->queued_len = 0;
+	nl->queue_err = 0;
 }
 
 /*
@@ -384,6 +402,13 @@ int nl_commit(struct nl *nl, size_t *failed)
 	int err;
 
 	nl->extack[0] = '\0';
+	if (nl->queue_err) {
+		err = nl->queue_err;
+		if (failed)
+			*failed = nl->queue_err_at;
+		nl_discard(nl);
+		return err;
+	}
 	if (nl->queued == 0)
 		return 0;
 	err = send_all(nl, nl->queue, nl->queued_len);

@@ -136,8 +136,12 @@ struct nl_route_req {
 };
 
 /*
- * Each returns 0, -ENOBUFS when the queue is full (commit first), or
- * -ENOMEM when the queue cannot be allocated.
+ * Each returns 0, -ENOBUFS when the queue is full (commit first), -ENOMEM
+ * when the queue cannot be allocated, or -EMSGSIZE when a value is too
+ * long for the request (an alias longer than its message holds): nothing
+ * is then queued, never a request cut short, and the next nl_commit()
+ * fails with the same error and sends nothing, so a caller that checks
+ * only the commit loses no request without knowing.
  */
 int nl_put_veth(struct nl *nl, const struct nl_veth *v);
 /* A new bridge; multicast snooping off unless mcast_snooping. */
@@ -161,7 +165,8 @@ void nl_tolerate(struct nl *nl, int err);
 /*
  * Send the queue and wait for every ACK.  Returns 0, or the first error
  * (-errno) in queue order, with its position in *failed when failed is not
- * NULL.  The queue is empty afterwards either way.
+ * NULL; a request that could not be queued is that error, and then
+ * nothing is sent.  The queue is empty afterwards either way.
  */
 int nl_commit(struct nl *nl, size_t *failed);
 /* Drop the queue without sending it. */
