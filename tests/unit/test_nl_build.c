@@ -8,20 +8,30 @@
  * Copyright (C) 2026 The podwire developers
  *
  * The builder is checked on plain buffers with a guard zone after the
- * room it is given.  The request queue (nl_put_*(), nl_commit()) needs a
+ * room it is given.  libnftnl builds nf_tables messages with no bound, so
+ * the largest rule nft.c can build is built here and measured against
+ * the batch slot it gets.  The request queue (nl_put_*(), nl_commit()) needs a
  * netlink socket: those tests run in a network namespace of their own,
  * made with unshare(CLONE_NEWNET), and are skipped without the root that
  * takes; nothing is ever sent to any other namespace.
  */
+/* libnftnl's headers name FILE without including it. */
+#include <stdio.h>
+
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
 #include <linux/if_link.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nft.h"
+#include "nft_priv.h"
 #include "nl.h"
 #include "nl_build.h"
 #include "tap.h"
@@ -195,6 +205,57 @@ static void test_attribute_length_limit(void)
 	free(buf);
 }
 
+/* ---- nf_tables: the largest rule message nft.c builds ------------------- */
+
+/*
+ * libnftnl writes a rule into its batch slot with no bound (see nft.c), so
+ * the slot must hold the largest rule there can be: an IPv6 subnet with a
+ * mask and the longest address text, both interface names at their
+ * longest, and so the longest comment.
+ */
+static void test_largest_rule(void)
+{
+	struct nft_masq m = { .subnet = { .addr.family = AF_INET6,
+					  .len = 120 } };
+	static char buf[8192];
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!r)
+		abort();
+	memset(m.subnet.addr.bytes, 0xff, 15);
+	memset(m.out, 'o', PW_IFNAME_MAX);
+	memset(m.bridge, 'b', PW_IFNAME_MAX);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, NFT_CHAIN);
+	err = nft_masq_build(&m, r);
+	ok(err == 0, "the rule with every part at its longest builds");
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_INET,
+				    NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, 1);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	ok(nlh->nlmsg_len <= NFT_MSG_ROOM,
+	   "its message (%u bytes) fits a batch slot (%d)", nlh->nlmsg_len,
+	   NFT_MSG_ROOM);
+	nftnl_rule_free(r);
+}
+
+static void test_comment_too_long(void)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	char *text = long_string(300);
+
+	if (!r)
+		abort();
+	ok(nft_set_comment(r, true, NFTNL_UDATA_RULE_COMMENT, text) ==
+		   -ENAMETOOLONG,
+	   "a comment longer than user data holds is -ENAMETOOLONG");
+	ok(!nftnl_rule_is_set(r, NFTNL_RULE_USERDATA),
+	   "and is not set, not even in part");
+	nftnl_rule_free(r);
+	free(text);
+}
+
 /* ---- The request queue, in a namespace of our own ----------------------- */
 
 static void test_queue(void)
@@ -259,6 +320,8 @@ int main(void)
 	test_exact_room();
 	test_headers_and_nests();
 	test_attribute_length_limit();
+	test_largest_rule();
+	test_comment_too_long();
 	test_queue();
 	return tap_done();
 }
