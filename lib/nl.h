@@ -136,12 +136,13 @@ struct nl_route_req {
 };
 
 /*
- * Each returns 0, -ENOBUFS when the queue is full (commit first), -ENOMEM
- * when the queue cannot be allocated, or -EMSGSIZE when a value is too
- * long for the request (an alias longer than its message holds): nothing
- * is then queued, never a request cut short, and the next nl_commit()
- * fails with the same error and sends nothing, so a caller that checks
- * only the commit loses no request without knowing.
+ * Each returns 0, -ENOBUFS when the queue is full (32 requests: commit
+ * before it fills), -ENOMEM when the queue cannot be allocated, or
+ * -EMSGSIZE when a value is too long for the request (an alias longer
+ * than its message holds): nothing is then queued, never a request cut
+ * short, and the next nl_commit() fails with the same error and sends
+ * nothing, so a caller that checks only the commit loses no request
+ * without knowing.
  */
 int nl_put_veth(struct nl *nl, const struct nl_veth *v);
 /* A new bridge; multicast snooping off unless mcast_snooping. */
