@@ -296,6 +296,35 @@ static int refuse_used(const struct nat_out *no, const struct pw_prefix *nets,
 	return st;
 }
 
+/*
+ * The subnets of a failed batch, for its one-line message: as many whole
+ * ones as fit, then how many more, for a batch may hold thousands.
+ */
+#define MORE_ROOM sizeof(" and 18446744073709551615 more")
+
+static const char *subnet_list(const struct pw_prefix *nets, size_t n,
+			       char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char text[PW_ADDRSTRLEN];
+		size_t need;
+
+		addr_format_prefix(&nets[i], text, sizeof(text));
+		need = (i ? 1 : 0) + strlen(text);
+		if (used + need + (i + 1 < n ? MORE_ROOM : 1) > size) {
+			snprintf(buf + used, size - used, " and %zu more",
+				 n - i);
+			break;
+		}
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i ? " " : "", text);
+	}
+	return buf;
+}
+
 /* Records pass through untouched when the subnets were given. */
 static int apply_nothing(struct rec *r, void *ctx)
 {
@@ -347,16 +376,11 @@ static int run_subnets(struct nat_out *no, struct stage *s, char **args,
 				  nft_masq_sync(no->nft, masqs, n, NULL, 0,
 						&changed);
 		if (err) {
-			char list[256] = "", text[PW_ADDRSTRLEN];
+			char list[256];
 
-			for (size_t i = 0; i < n; i++)
-				snprintf(list + strlen(list),
-					 sizeof(list) - strlen(list), "%s%s",
-					 i ? " " : "",
-					 addr_format_prefix(&nets[i], text,
-							    sizeof(text)));
 			pw_err("cannot %s masquerading for %s: %s",
-			       no->c.del ? "remove" : "set up", list,
+			       no->c.del ? "remove" : "set up",
+			       subnet_list(nets, n, list, sizeof(list)),
 			       nft_why(no->nft, err, why, sizeof(why)));
 			st = PW_EXIT_FAIL;
 		}

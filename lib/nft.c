@@ -35,12 +35,16 @@
 #include "nft.h"
 #include "nft_priv.h"
 #include "nl.h"
+#include "nl_build.h"
 
 #define NFT_TRIES 5
 /* NF_IP_PRI_NAT_SRC: "priority srcnat". */
 #define NFT_PRIO_SRCNAT 100
-#define NFT_MSG_ROOM 1024 /* every message built here fits */
-#define NFT_REQ_SIZE 1024 /* a GET request; zeroed, see nl.c NL_REQ_SIZE */
+/*
+ * A GET request: a header and our table's or chain's fixed names, which
+ * libnftnl writes without a bound; zeroed, see nl_build.h.
+ */
+#define NFT_REQ_SIZE 1024
 
 struct nft {
 	struct nl *nl;
@@ -160,7 +164,11 @@ int nft_set_comment(void *obj, bool is_rule, uint8_t type, const char *text)
 
 	if (!ud)
 		return -ENOMEM;
-	nftnl_udata_put_strz(ud, type, text);
+	/* A comment the buffer can't hold is refused, not left off. */
+	if (!nftnl_udata_put_strz(ud, type, text)) {
+		nftnl_udata_buf_free(ud);
+		return -ENAMETOOLONG;
+	}
 	if (is_rule)
 		err = nftnl_rule_set_data(obj, NFTNL_RULE_USERDATA,
 					  nftnl_udata_buf_data(ud),
@@ -432,6 +440,16 @@ int nft_masq_list(struct nft *nft, struct nft_masq **rules, size_t *n)
 
 /* ---- Building a batch --------------------------------------------------- */
 
+/*
+ * Each message of a batch has NFT_MSG_ROOM bytes of its buffer.  BEGIN and
+ * END are built with nl_build.h's bound.  libnftnl's *_nlmsg_build_payload()
+ * take no bound, so what keeps the others within their room is what goes
+ * into them: our fixed table and chain names, addresses and interface
+ * names of fixed sizes, and a comment that nft_masq_comment() and
+ * nft_set_comment() bound (tests/unit/test_nl_build.c builds the largest
+ * rule there is and measures it).  A message found past its room all the
+ * same fails the batch with -EMSGSIZE, and it is not sent.
+ */
 struct batch {
 	char *buf;
 	size_t size;
@@ -447,6 +465,21 @@ static void *batch_slot(struct batch *bt)
 	return mnl_nlmsg_batch_current(bt->b);
 }
 
+static size_t batch_room(struct batch *bt)
+{
+	size_t left = bt->size - mnl_nlmsg_batch_size(bt->b);
+
+	return left < NFT_MSG_ROOM ? left : NFT_MSG_ROOM;
+}
+
+/* Account for the message just built in the current slot. */
+static int batch_next(struct batch *bt, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_len > NFT_MSG_ROOM || !mnl_nlmsg_batch_next(bt->b))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Every message but BEGIN and END asks for an ACK. */
 static uint32_t batch_acked_seq(struct batch *bt)
 {
@@ -457,29 +490,40 @@ static uint32_t batch_acked_seq(struct batch *bt)
 	return seq;
 }
 
+/* BEGIN, with the generation the batch was computed from, or END. */
+static int batch_marker(struct batch *bt, uint16_t type, uint32_t seq,
+			const uint32_t *genid)
+{
+	struct nfgenmsg *nfg;
+	struct nl_build b;
+	int err;
+
+	nl_build_start(&b, batch_slot(bt), batch_room(bt), type, NLM_F_REQUEST);
+	nfg = nl_build_header(&b, sizeof(*nfg));
+	if (nfg) {
+		nfg->nfgen_family = AF_UNSPEC;
+		nfg->version = NFNETLINK_V0;
+		nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	}
+	if (genid)
+		nl_build_u32(&b, NFNL_BATCH_GENID, htonl(*genid));
+	err = nl_build_error(&b);
+	if (err)
+		return err;
+	b.nlh->nlmsg_seq = seq;
+	return batch_next(bt, b.nlh);
+}
+
 static int batch_begin(struct batch *bt, uint32_t genid, size_t nmsgs)
 {
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-
 	bt->size = (nmsgs + 2) * NFT_MSG_ROOM;
-	bt->buf = calloc(1, bt->size); /* zeroed: see nl.c NL_REQ_SIZE */
+	bt->buf = calloc(1, bt->size); /* zeroed: see nl_build.h */
 	bt->b = bt->buf ? mnl_nlmsg_batch_start(bt->buf, bt->size) : NULL;
 	if (!bt->b)
 		return -ENOMEM;
 	bt->begin_seq = nl_next_seq(bt->nft->nl);
 	bt->acked = 0;
-	nlh = mnl_nlmsg_put_header(batch_slot(bt));
-	nlh->nlmsg_type = NFNL_MSG_BATCH_BEGIN;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = bt->begin_seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
-	mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
-	mnl_nlmsg_batch_next(bt->b);
-	return 0;
+	return batch_marker(bt, NFNL_MSG_BATCH_BEGIN, bt->begin_seq, &genid);
 }
 
 static void batch_free(struct batch *bt)
@@ -489,11 +533,15 @@ static void batch_free(struct batch *bt)
 	free(bt->buf);
 }
 
-static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type,
-				  uint16_t flags)
+/* The header of a message libnftnl is to fill, in a slot of full room. */
+static int batch_msg(struct batch *bt, uint16_t type, uint16_t flags,
+		     struct nlmsghdr **nlh)
 {
-	return nftnl_nlmsg_build_hdr(batch_slot(bt), type, NFPROTO_INET,
+	if (batch_room(bt) < NFT_MSG_ROOM)
+		return -EMSGSIZE;
+	*nlh = nftnl_nlmsg_build_hdr(batch_slot(bt), type, NFPROTO_INET,
 				     flags | NLM_F_ACK, batch_acked_seq(bt));
+	return 0;
 }
 
 static int add_table(struct batch *bt)
@@ -506,10 +554,11 @@ static int add_table(struct batch *bt)
 		return -ENOMEM;
 	err = nft_set_comment(t, false, NFTNL_UDATA_TABLE_COMMENT,
 			      NFT_TABLE_MARK);
+	if (!err)
+		err = batch_msg(bt, NFT_MSG_NEWTABLE, NLM_F_CREATE, &nlh);
 	if (!err) {
-		nlh = batch_msg(bt, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 		nftnl_table_nlmsg_build_payload(nlh, t);
-		mnl_nlmsg_batch_next(bt->b);
+		err = batch_next(bt, nlh);
 	}
 	nftnl_table_free(t);
 	return err;
@@ -519,20 +568,24 @@ static int del_table(struct batch *bt)
 {
 	struct nftnl_table *t = our_table();
 	struct nlmsghdr *nlh;
+	int err;
 
 	if (!t)
 		return -ENOMEM;
-	nlh = batch_msg(bt, NFT_MSG_DELTABLE, 0);
-	nftnl_table_nlmsg_build_payload(nlh, t);
+	err = batch_msg(bt, NFT_MSG_DELTABLE, 0, &nlh);
+	if (!err) {
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		err = batch_next(bt, nlh);
+	}
 	nftnl_table_free(t);
-	mnl_nlmsg_batch_next(bt->b);
-	return 0;
+	return err;
 }
 
 static int add_chain(struct batch *bt)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
+	int err;
 
 	if (!c)
 		return -ENOMEM;
@@ -545,26 +598,31 @@ static int add_chain(struct batch *bt)
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_POST_ROUTING);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, NFT_PRIO_SRCNAT);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	nlh = batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
+	err = batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, &nlh);
+	if (!err) {
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		err = batch_next(bt, nlh);
+	}
 	nftnl_chain_free(c);
-	mnl_nlmsg_batch_next(bt->b);
-	return 0;
+	return err;
 }
 
 static int del_rule(struct batch *bt, uint64_t handle)
 {
 	struct nftnl_rule *r = our_rule();
 	struct nlmsghdr *nlh;
+	int err;
 
 	if (!r)
 		return -ENOMEM;
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
-	nlh = batch_msg(bt, NFT_MSG_DELRULE, 0);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
+	err = batch_msg(bt, NFT_MSG_DELRULE, 0, &nlh);
+	if (!err) {
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		err = batch_next(bt, nlh);
+	}
 	nftnl_rule_free(r);
-	mnl_nlmsg_batch_next(bt->b);
-	return 0;
+	return err;
 }
 
 static int add_rule(struct batch *bt, const struct nft_masq *m)
@@ -576,11 +634,12 @@ static int add_rule(struct batch *bt, const struct nft_masq *m)
 	if (!r)
 		return -ENOMEM;
 	err = nft_masq_build(m, r);
+	if (!err)
+		err = batch_msg(bt, NFT_MSG_NEWRULE,
+				NLM_F_CREATE | NLM_F_APPEND, &nlh);
 	if (!err) {
-		nlh = batch_msg(bt, NFT_MSG_NEWRULE,
-				NLM_F_CREATE | NLM_F_APPEND);
 		nftnl_rule_nlmsg_build_payload(nlh, r);
-		mnl_nlmsg_batch_next(bt->b);
+		err = batch_next(bt, nlh);
 	}
 	nftnl_rule_free(r);
 	return err;
@@ -590,9 +649,10 @@ static int batch_send(struct batch *bt)
 {
 	uint32_t end_seq = nl_next_seq(bt->nft->nl);
 	uint32_t failed;
+	int err = batch_marker(bt, NFNL_MSG_BATCH_END, end_seq, NULL);
 
-	nftnl_batch_end(batch_slot(bt), end_seq);
-	mnl_nlmsg_batch_next(bt->b);
+	if (err)
+		return err;
 	return nl_send_acked(bt->nft->nl, mnl_nlmsg_batch_head(bt->b),
 			     mnl_nlmsg_batch_size(bt->b), bt->begin_seq,
 			     end_seq, bt->acked_first, bt->acked, &failed);

@@ -22,6 +22,13 @@
 struct nftnl_rule;
 struct nft_masq;
 
+/*
+ * The room of each message in a batch.  The largest nft.c builds, a rule
+ * for an IPv6 subnet with both interfaces and the longest comment, is
+ * some 650 bytes (tests/unit/test_nl_build.c builds and measures it).
+ */
+#define NFT_MSG_ROOM 1024
+
 /* The netlink message type of an nf_tables message (NFT_MSG_*). */
 uint16_t nft_type(uint16_t msg);
 
@@ -50,7 +57,8 @@ int nft_parse_error(void);
 
 /*
  * Put text as the comment (user data of the given type) of a table
- * (is_rule false) or rule.  0, or -ENOMEM: the comment was not set.
+ * (is_rule false) or rule.  0, -ENOMEM, or -ENAMETOOLONG when the text
+ * is longer than user data holds; the comment is then not set.
  */
 int nft_set_comment(void *obj, bool is_rule, uint8_t type, const char *text);
 

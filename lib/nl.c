@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "nl.h"
+#include "nl_build.h"
 #include "nl_decode.h"
 #include "nl_priv.h"
 
@@ -38,6 +40,14 @@
 
 #define NL_QUEUE_SIZE 16384
 #define NL_QUEUE_MAX 32 /* requests per commit */
+/*
+ * Receive buffer per ACK of a batch, as nftables src/mnl.c
+ * mnl_batch_talk() sizes it: an ACK's skb takes well under 1 KiB, and the
+ * kernel doubles what it is given.
+ */
+#define NL_ACK_ROOM 1024
+/* The kernel wants its own 32 bytes of the send buffer on top. */
+#define NL_SEND_SLACK 64
 
 struct nl {
 	struct mnl_socket *sock;
@@ -52,6 +62,9 @@ struct nl {
 	size_t queued;
 	uint32_t first_seq;
 	int tolerate[NL_QUEUE_MAX];
+	/* The first request that could not be queued, and its place. */
+	int queue_err;
+	size_t queue_err_at;
 };
 
 /*
@@ -232,36 +245,49 @@ static ssize_t recv_datagram(struct nl *nl)
 
 /* ---- Queue and commit --------------------------------------------------- */
 
-int nl_queue_msg(struct nl *nl, uint16_t type, uint16_t flags,
-		 struct nlmsghdr **out)
+/*
+ * A request that could not be queued fails the commit that follows, which
+ * then sends nothing: a caller that queues several requests and checks
+ * only nl_commit() loses none of them without a word.
+ */
+static int queue_failed(struct nl *nl, int err)
 {
-	struct nlmsghdr *nlh;
+	if (!nl->queue_err) {
+		nl->queue_err = err;
+		nl->queue_err_at = nl->queued;
+	}
+	return err;
+}
 
+int nl_queue_msg(struct nl *nl, uint16_t type, uint16_t flags,
+		 struct nl_build *b)
+{
 	/* Allocated on first use: handles that only query, nft.c's
 	 * among them, never queue. */
 	if (!nl->queue) {
 		nl->queue = malloc(NL_QUEUE_SIZE);
 		if (!nl->queue)
-			return -ENOMEM;
+			return queue_failed(nl, -ENOMEM);
 	}
 	if (nl->queued == NL_QUEUE_MAX ||
 	    nl->queued_len + NL_MSG_ROOM > NL_QUEUE_SIZE)
-		return -ENOBUFS;
-	if (nl->queued == 0)
-		nl->first_seq = nl->seq + 1;
-	memset(nl->queue + nl->queued_len, 0, NL_MSG_ROOM);
-	nlh = mnl_nlmsg_put_header(nl->queue + nl->queued_len);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++nl->seq;
-	nl->tolerate[nl->queued] = 0;
-	*out = nlh;
+		return queue_failed(nl, -ENOBUFS);
+	nl_build_start(b, nl->queue + nl->queued_len, NL_MSG_ROOM, type,
+		       NLM_F_REQUEST | NLM_F_ACK | flags);
 	return 0;
 }
 
-int nl_queue_done(struct nl *nl, struct nlmsghdr *nlh)
+int nl_queue_done(struct nl *nl, struct nl_build *b)
 {
-	nl->queued_len += MNL_ALIGN(nlh->nlmsg_len);
+	int err = nl_build_error(b);
+
+	if (err)
+		return queue_failed(nl, err);
+	if (nl->queued == 0)
+		nl->first_seq = nl->seq + 1;
+	b->nlh->nlmsg_seq = ++nl->seq;
+	nl->tolerate[nl->queued] = 0;
+	nl->queued_len += MNL_ALIGN(b->nlh->nlmsg_len);
 	nl->queued++;
 	return 0;
 }
@@ -276,6 +302,7 @@ void nl_discard(struct nl *nl)
 {
 	nl->queued = 0;
 	nl->queued_len = 0;
+	nl->queue_err = 0;
 }
 
 /*
@@ -288,7 +315,7 @@ struct acks {
 	size_t count;
 	const int *tolerate; /* per acked message, or NULL */
 	size_t acked;
-	bool seen[NL_QUEUE_MAX];
+	bool *seen; /* per acked message: count of them */
 	bool aborted; /* an error for a message we expected no ACK for */
 	uint32_t failed_seq;
 	int first_err;
@@ -362,6 +389,7 @@ static int send_all(struct nl *nl, const void *buf, size_t len)
 
 int nl_commit(struct nl *nl, size_t *failed)
 {
+	bool seen[NL_QUEUE_MAX] = { false };
 	struct acks st = {
 		.nl = nl,
 		.lo = nl->first_seq,
@@ -369,10 +397,18 @@ int nl_commit(struct nl *nl, size_t *failed)
 		.first = nl->first_seq,
 		.count = nl->queued,
 		.tolerate = nl->tolerate,
+		.seen = seen,
 	};
 	int err;
 
 	nl->extack[0] = '\0';
+	if (nl->queue_err) {
+		err = nl->queue_err;
+		if (failed)
+			*failed = nl->queue_err_at;
+		nl_discard(nl);
+		return err;
+	}
 	if (nl->queued == 0)
 		return 0;
 	err = send_all(nl, nl->queue, nl->queued_len);
@@ -381,6 +417,54 @@ int nl_commit(struct nl *nl, size_t *failed)
 	nl_discard(nl);
 	if (err && failed && st.first_err)
 		*failed = st.failed_seq - st.first;
+	return err;
+}
+
+/*
+ * At least want bytes of socket buffer opt (SO_SNDBUF or SO_RCVBUF), past
+ * the system's maximum with its FORCE twin where CAP_NET_ADMIN allows, as
+ * nftables src/mnl.c does; 0, or -ENOBUFS when the buffer stays smaller.
+ * The kernel doubles what it is given and reports the doubled size.
+ */
+static int buffer_at_least(int fd, int opt, int force_opt, size_t want)
+{
+	int have = 0, ask;
+	socklen_t len = sizeof(have);
+
+	if (want > INT_MAX / 2)
+		return -ENOBUFS;
+	if (getsockopt(fd, SOL_SOCKET, opt, &have, &len) == 0 &&
+	    (size_t)have >= want)
+		return 0;
+	ask = (int)want;
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &ask, sizeof(ask)) < 0)
+		setsockopt(fd, SOL_SOCKET, opt, &ask, sizeof(ask));
+	len = sizeof(have);
+	if (getsockopt(fd, SOL_SOCKET, opt, &have, &len) < 0 ||
+	    (size_t)have < want)
+		return -ENOBUFS;
+	return 0;
+}
+
+/*
+ * Room for a batch of len bytes answered by count ACKs.  nfnetlink runs a
+ * whole batch inside our send() and queues every ACK before we read the
+ * first, so the receive buffer must hold them all: an ACK the kernel
+ * drops for want of room would leave us not knowing whether the batch
+ * was applied.  And netlink refuses (EMSGSIZE) a datagram longer than the
+ * send buffer.  Checked before sending, so a batch too big for the
+ * buffers the kernel allows changes nothing.
+ */
+static int make_room(struct nl *nl, size_t len, size_t count)
+{
+	int err = buffer_at_least(nl->fd, SO_SNDBUF, SO_SNDBUFFORCE,
+				  len + NL_SEND_SLACK);
+
+	if (!err && count > SIZE_MAX / NL_ACK_ROOM)
+		err = -ENOBUFS;
+	if (!err)
+		err = buffer_at_least(nl->fd, SO_RCVBUF, SO_RCVBUFFORCE,
+				      count * NL_ACK_ROOM);
 	return err;
 }
 
@@ -398,13 +482,18 @@ int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
 	int err;
 
 	nl->extack[0] = '\0';
-	if (count > NL_QUEUE_MAX)
-		return -E2BIG;
-	err = send_all(nl, buf, len);
+	/* One more, so that no ACK to wait for is not NULL. */
+	st.seen = calloc(count + 1, sizeof(*st.seen));
+	if (!st.seen)
+		return -ENOMEM;
+	err = make_room(nl, len, count);
+	if (!err)
+		err = send_all(nl, buf, len);
 	if (!err)
 		err = collect_acks(&st);
 	if (err && failed_seq)
 		*failed_seq = st.failed_seq;
+	free(st.seen);
 	return err;
 }
 

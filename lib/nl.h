@@ -136,8 +136,13 @@ struct nl_route_req {
 };
 
 /*
- * Each returns 0, -ENOBUFS when the queue is full (commit first), or
- * -ENOMEM when the queue cannot be allocated.
+ * Each returns 0, -ENOBUFS when the queue is full (32 requests: commit
+ * before it fills), -ENOMEM when the queue cannot be allocated, or
+ * -EMSGSIZE when a value is too long for the request (an alias longer
+ * than its message holds): nothing is then queued, never a request cut
+ * short, and the next nl_commit() fails with the same error and sends
+ * nothing, so a caller that checks only the commit loses no request
+ * without knowing.
  */
 int nl_put_veth(struct nl *nl, const struct nl_veth *v);
 /* A new bridge; multicast snooping off unless mcast_snooping. */
@@ -161,7 +166,8 @@ void nl_tolerate(struct nl *nl, int err);
 /*
  * Send the queue and wait for every ACK.  Returns 0, or the first error
  * (-errno) in queue order, with its position in *failed when failed is not
- * NULL.  The queue is empty afterwards either way.
+ * NULL; a request that could not be queued is that error, and then
+ * nothing is sent.  The queue is empty afterwards either way.
  */
 int nl_commit(struct nl *nl, size_t *failed);
 /* Drop the queue without sending it. */
@@ -177,8 +183,10 @@ uint32_t nl_next_seq(struct nl *nl);
  * hi, and wait for the ACKs of the acked messages among them, those with
  * numbers first..first+count-1.  An error for any other number in [lo, hi]
  * (nfnetlink refuses a whole batch at its BEGIN message, then acks nothing
- * else) ends the wait.  Returns 0 or the first error in sequence order,
- * its number in *failed_seq.
+ * else) ends the wait.  Any number of messages: the socket's buffers are
+ * grown to hold the whole send and every ACK first, and -ENOBUFS, with
+ * nothing sent, when the kernel will not make them that big.  Returns 0
+ * or the first error in sequence order, its number in *failed_seq.
  */
 int nl_send_acked(struct nl *nl, const void *buf, size_t len, uint32_t lo,
 		  uint32_t hi, uint32_t first, size_t count,

@@ -10,7 +10,6 @@
  * sends and collects the replies; replies are read with nl_decode.c.
  */
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
@@ -24,6 +23,7 @@
 #include <string.h>
 
 #include "nl.h"
+#include "nl_build.h"
 #include "nl_decode.h"
 #include "nl_priv.h"
 
@@ -32,23 +32,20 @@
 #endif
 
 #define NL_DUMP_TRIES 5
-/*
- * Query requests are built in zeroed buffers of this size, as queued ones
- * are (NL_MSG_ROOM): libmnl 1.0.4 leaves the padding after an attribute
- * unset, and those bytes would go to the kernel uninitialised.
- */
+/* Query requests are built in buffers of this size (nl_build.h). */
 #define NL_REQ_SIZE 1024
 
 /* ---- Query requests ----------------------------------------------------- */
 
-/* An RTM_GETLINK's header, after the nlmsghdr. */
-static struct ifinfomsg *put_link_query(struct nlmsghdr *nlh)
+/* An RTM_GETLINK's header, after the nlmsghdr; NULL when too big. */
+static struct ifinfomsg *put_link_query(struct nl_build *b)
 {
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct ifinfomsg *ifi = nl_build_header(b, sizeof(*ifi));
 
-	ifi->ifi_family = AF_UNSPEC;
+	if (ifi)
+		ifi->ifi_family = AF_UNSPEC;
 	/* Counters are most of a link message and nobody here reads them. */
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	nl_build_u32(b, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	return ifi;
 }
 
@@ -70,21 +67,24 @@ static int link_get_msg(const struct nlmsghdr *nlh, void *arg)
 int nl_link_get(struct nl *nl, unsigned ifindex, const char *ifname,
 		struct nl_link *out)
 {
-	char buf[NL_REQ_SIZE] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	char buf[NL_REQ_SIZE];
 	struct link_get g = { .out = out };
 	struct ifinfomsg *ifi;
+	struct nl_build b;
 	int err;
 
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifi = put_link_query(nlh);
-	ifi->ifi_index = (int)ifindex;
-	if (!ifindex) {
-		if (!ifname || strlen(ifname) >= IFNAMSIZ)
-			return -EINVAL;
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	}
-	err = nl_query(nl, nlh, false, link_get_msg, &g, NULL);
+	if (!ifindex && (!ifname || strlen(ifname) >= IFNAMSIZ))
+		return -EINVAL;
+	nl_build_start(&b, buf, sizeof(buf), RTM_GETLINK, 0);
+	ifi = put_link_query(&b);
+	if (ifi)
+		ifi->ifi_index = (int)ifindex;
+	if (!ifindex)
+		nl_build_strz(&b, IFLA_IFNAME, ifname);
+	err = nl_build_error(&b);
+	if (err)
+		return err;
+	err = nl_query(nl, b.nlh, false, link_get_msg, &g, NULL);
 	if (err)
 		return err;
 	return g.found ? 0 : -ENODEV;
@@ -104,16 +104,18 @@ struct dump_kind {
 	uint16_t reply; /* RTM_NEW*: other message types are skipped */
 	size_t size; /* of one decoded object */
 	/* The family's header after the nlmsghdr, from what was asked. */
-	void (*put_header)(struct nlmsghdr *nlh, const struct dump_want *w);
+	void (*put_header)(struct nl_build *b, const struct dump_want *w);
 	int (*decode)(const struct nlmsghdr *nlh, void *obj);
 	/* NULL keeps every object that decodes. */
 	bool (*keep)(const void *obj, const struct dump_want *w);
 };
 
-static void link_dump_header(struct nlmsghdr *nlh, const struct dump_want *w)
+static void link_dump_header(struct nl_build *b, const struct dump_want *w)
 {
-	struct ifinfomsg *ifi = put_link_query(nlh);
+	struct ifinfomsg *ifi = put_link_query(b);
 
+	if (!ifi)
+		return;
 	ifi->ifi_family = (uint8_t)w->family;
 	ifi->ifi_index = (int)w->ifindex;
 }
@@ -123,10 +125,12 @@ static int link_decode(const struct nlmsghdr *nlh, void *obj)
 	return nl_decode_link(nlh, obj);
 }
 
-static void addr_dump_header(struct nlmsghdr *nlh, const struct dump_want *w)
+static void addr_dump_header(struct nl_build *b, const struct dump_want *w)
 {
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct ifaddrmsg *ifa = nl_build_header(b, sizeof(*ifa));
 
+	if (!ifa)
+		return;
 	ifa->ifa_family = (uint8_t)w->family;
 	ifa->ifa_index = w->ifindex;
 }
@@ -148,11 +152,12 @@ static bool addr_keep(const void *obj, const struct dump_want *w)
 	return !w->ifindex || a->ifindex == w->ifindex;
 }
 
-static void route_dump_header(struct nlmsghdr *nlh, const struct dump_want *w)
+static void route_dump_header(struct nl_build *b, const struct dump_want *w)
 {
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct rtmsg *rtm = nl_build_header(b, sizeof(*rtm));
 
-	rtm->rtm_family = (uint8_t)w->family;
+	if (rtm)
+		rtm->rtm_family = (uint8_t)w->family;
 }
 
 static int route_decode(const struct nlmsghdr *nlh, void *obj)
@@ -172,11 +177,12 @@ static bool route_keep(const void *obj, const struct dump_want *w)
 	return r->table == RT_TABLE_MAIN;
 }
 
-static void neigh_dump_header(struct nlmsghdr *nlh, const struct dump_want *w)
+static void neigh_dump_header(struct nl_build *b, const struct dump_want *w)
 {
-	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	struct ndmsg *nd = nl_build_header(b, sizeof(*nd));
 
-	nd->ndm_family = (uint8_t)w->family;
+	if (nd)
+		nd->ndm_family = (uint8_t)w->family;
 }
 
 static int neigh_decode(const struct nlmsghdr *nlh, void *obj)
@@ -261,19 +267,24 @@ static int dump_add(const struct nlmsghdr *nlh, void *arg)
 static void *dump(struct nl *nl, enum dump_what what, int family,
 		  unsigned ifindex, size_t *n, int *err)
 {
-	char buf[NL_REQ_SIZE] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	char buf[NL_REQ_SIZE];
 	struct dump_vec v = { .kind = &dump_kinds[what],
 			      .want = { family, ifindex } };
+	struct nl_build b;
 
-	nlh->nlmsg_type = v.kind->request;
-	v.kind->put_header(nlh, &v.want);
+	nl_build_start(&b, buf, sizeof(buf), v.kind->request, 0);
+	v.kind->put_header(&b, &v.want);
+	*err = nl_build_error(&b);
+	if (*err) {
+		*n = 0;
+		return NULL;
+	}
 	*err = -EAGAIN;
 	for (int tries = 0; tries < NL_DUMP_TRIES; tries++) {
 		bool intr = false;
 
 		v.n = 0;
-		*err = nl_query(nl, nlh, true, dump_add, &v, &intr);
+		*err = nl_query(nl, b.nlh, true, dump_add, &v, &intr);
 		if (*err == -ENOBUFS || (!*err && intr)) {
 			*err = -EAGAIN;
 			continue;
@@ -335,16 +346,19 @@ static int nsid_msg(const struct nlmsghdr *nlh, void *arg)
 
 int nl_netns_id(struct nl *nl, int netns_fd, int *nsid)
 {
-	char buf[NL_REQ_SIZE] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	char buf[NL_REQ_SIZE];
 	struct rtgenmsg *g;
+	struct nl_build b;
+	int err;
 
-	nlh->nlmsg_type = RTM_GETNSID;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
 	*nsid = -1;
-	return nl_query(nl, nlh, false, nsid_msg, nsid, NULL);
+	nl_build_start(&b, buf, sizeof(buf), RTM_GETNSID, 0);
+	g = nl_build_header(&b, sizeof(*g));
+	if (g)
+		g->rtgen_family = AF_UNSPEC;
+	nl_build_u32(&b, NETNSA_FD, (uint32_t)netns_fd);
+	err = nl_build_error(&b);
+	return err ? err : nl_query(nl, b.nlh, false, nsid_msg, nsid, NULL);
 }
 
 struct route_get {
@@ -364,18 +378,22 @@ static int route_get_msg(const struct nlmsghdr *nlh, void *arg)
 int nl_route_lookup(struct nl *nl, const struct pw_addr *dst,
 		    struct nl_route *out)
 {
-	char buf[NL_REQ_SIZE] = { 0 };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	char buf[NL_REQ_SIZE];
 	struct route_get g = { .out = out };
 	struct rtmsg *rtm;
+	struct nl_build b;
 	int err;
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (uint8_t)dst->family;
-	rtm->rtm_dst_len = (uint8_t)addr_bits(dst->family);
-	mnl_attr_put(nlh, RTA_DST, addr_size(dst->family), dst->bytes);
-	err = nl_query(nl, nlh, false, route_get_msg, &g, NULL);
+	nl_build_start(&b, buf, sizeof(buf), RTM_GETROUTE, 0);
+	rtm = nl_build_header(&b, sizeof(*rtm));
+	if (rtm) {
+		rtm->rtm_family = (uint8_t)dst->family;
+		rtm->rtm_dst_len = (uint8_t)addr_bits(dst->family);
+	}
+	nl_build_put(&b, RTA_DST, addr_size(dst->family), dst->bytes);
+	err = nl_build_error(&b);
+	if (!err)
+		err = nl_query(nl, b.nlh, false, route_get_msg, &g, NULL);
 	if (!err && !g.found)
 		err = -ENETUNREACH;
 	return err;
@@ -401,11 +419,14 @@ int nl_default_route_via(struct nl *nl, const struct pw_addr *gw)
 
 /* ---- Change requests ---------------------------------------------------- */
 
-static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, unsigned ifindex,
+/* The link's header; NULL when the message has no room for it. */
+static struct ifinfomsg *put_ifinfo(struct nl_build *b, unsigned ifindex,
 				    bool up)
 {
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct ifinfomsg *ifi = nl_build_header(b, sizeof(*ifi));
 
+	if (!ifi)
+		return NULL;
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = (int)ifindex;
 	if (up) {
@@ -416,13 +437,13 @@ static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, unsigned ifindex,
 }
 
 /* What both ends of a veth get: MTU and queue counts. */
-static void put_veth_common(struct nlmsghdr *nlh, const struct nl_veth *v)
+static void put_veth_common(struct nl_build *b, const struct nl_veth *v)
 {
 	if (v->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+		nl_build_u32(b, IFLA_MTU, v->mtu);
 	if (v->queues) {
-		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, v->queues);
-		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, v->queues);
+		nl_build_u32(b, IFLA_NUM_TX_QUEUES, v->queues);
+		nl_build_u32(b, IFLA_NUM_RX_QUEUES, v->queues);
 	}
 }
 
@@ -435,188 +456,188 @@ static void put_veth_common(struct nlmsghdr *nlh, const struct nl_veth *v)
  */
 int nl_put_veth(struct nl *nl, const struct nl_veth *v)
 {
-	struct nlmsghdr *nlh;
 	struct nlattr *info, *data, *peer;
-	int err =
-		nl_queue_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &nlh);
+	struct nl_build b;
+	int err = nl_queue_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &b);
 
 	if (err)
 		return err;
-	put_ifinfo(nlh, 0, v->up);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->ifname);
-	put_veth_common(nlh, v);
+	put_ifinfo(&b, 0, v->up);
+	nl_build_strz(&b, IFLA_IFNAME, v->ifname);
+	put_veth_common(&b, v);
 	if (v->master)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, v->master);
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	put_ifinfo(nlh, 0, false);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer_ifname);
-	put_veth_common(nlh, v);
+		nl_build_u32(&b, IFLA_MASTER, v->master);
+	info = nl_build_nest_start(&b, IFLA_LINKINFO);
+	nl_build_strz(&b, IFLA_INFO_KIND, "veth");
+	data = nl_build_nest_start(&b, IFLA_INFO_DATA);
+	peer = nl_build_nest_start(&b, VETH_INFO_PEER);
+	put_ifinfo(&b, 0, false);
+	nl_build_strz(&b, IFLA_IFNAME, v->peer_ifname);
+	put_veth_common(&b, v);
 	if (v->peer_netns_fd >= 0)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD,
-				 (uint32_t)v->peer_netns_fd);
-	mnl_attr_nest_end(nlh, peer);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
-	return nl_queue_done(nl, nlh);
+		nl_build_u32(&b, IFLA_NET_NS_FD, (uint32_t)v->peer_netns_fd);
+	nl_build_nest_end(&b, peer);
+	nl_build_nest_end(&b, data);
+	nl_build_nest_end(&b, info);
+	return nl_queue_done(nl, &b);
 }
 
 int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping)
 {
-	struct nlmsghdr *nlh;
 	struct nlattr *info, *data;
-	int err =
-		nl_queue_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &nlh);
+	struct nl_build b;
+	int err = nl_queue_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &b);
 
 	if (err)
 		return err;
-	put_ifinfo(nlh, 0, false);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	mnl_attr_put_u8(nlh, IFLA_BR_MCAST_SNOOPING, mcast_snooping);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
-	return nl_queue_done(nl, nlh);
+	put_ifinfo(&b, 0, false);
+	nl_build_strz(&b, IFLA_IFNAME, ifname);
+	info = nl_build_nest_start(&b, IFLA_LINKINFO);
+	nl_build_strz(&b, IFLA_INFO_KIND, "bridge");
+	data = nl_build_nest_start(&b, IFLA_INFO_DATA);
+	nl_build_u8(&b, IFLA_BR_MCAST_SNOOPING, mcast_snooping);
+	nl_build_nest_end(&b, data);
+	nl_build_nest_end(&b, info);
+	return nl_queue_done(nl, &b);
 }
 
 /* A link is named by index, or by name when the index is 0. */
-static void put_link_target(struct nlmsghdr *nlh, unsigned ifindex,
+static void put_link_target(struct nl_build *b, unsigned ifindex,
 			    const char *ifname)
 {
 	if (!ifindex && ifname)
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+		nl_build_strz(b, IFLA_IFNAME, ifname);
 }
 
 int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		    const struct nl_link_change *c)
 {
-	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	int err = nl_queue_msg(nl, RTM_SETLINK, 0, &nlh);
+	struct nl_build b;
+	int err = nl_queue_msg(nl, RTM_SETLINK, 0, &b);
 
 	if (err)
 		return err;
-	ifi = put_ifinfo(nlh, ifindex, false);
-	if (c->up != NL_KEEP) {
+	ifi = put_ifinfo(&b, ifindex, false);
+	if (ifi && c->up != NL_KEEP) {
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = c->up == NL_ON ? IFF_UP : 0;
 	}
-	put_link_target(nlh, ifindex, ifname);
+	put_link_target(&b, ifindex, ifname);
 	if (c->alias)
-		mnl_attr_put_strz(nlh, IFLA_IFALIAS, c->alias);
+		nl_build_strz(&b, IFLA_IFALIAS, c->alias);
 	if (c->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, c->mtu);
+		nl_build_u32(&b, IFLA_MTU, c->mtu);
 	if (c->set_mac)
-		mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(c->mac), c->mac);
+		nl_build_put(&b, IFLA_ADDRESS, sizeof(c->mac), c->mac);
 	if (c->set_master)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, c->master);
+		nl_build_u32(&b, IFLA_MASTER, c->master);
 	if (c->addrgen_none) {
-		struct nlattr *af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-		struct nlattr *in6 = mnl_attr_nest_start(nlh, AF_INET6);
+		struct nlattr *af = nl_build_nest_start(&b, IFLA_AF_SPEC);
+		struct nlattr *in6 = nl_build_nest_start(&b, AF_INET6);
 
-		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE,
-				IN6_ADDR_GEN_MODE_NONE);
-		mnl_attr_nest_end(nlh, in6);
-		mnl_attr_nest_end(nlh, af);
+		nl_build_u8(&b, IFLA_INET6_ADDR_GEN_MODE,
+			    IN6_ADDR_GEN_MODE_NONE);
+		nl_build_nest_end(&b, in6);
+		nl_build_nest_end(&b, af);
 	}
-	return nl_queue_done(nl, nlh);
+	return nl_queue_done(nl, &b);
 }
 
 int nl_put_bridge_port(struct nl *nl, unsigned ifindex, bool hairpin)
 {
 	/* RTM_SETLINK of AF_UNSPEC has no bridge port options; RTM_NEWLINK's
 	 * slave data does (`ip link set X type bridge_slave hairpin on`). */
-	struct nlmsghdr *nlh;
 	struct nlattr *info, *data;
-	int err = nl_queue_msg(nl, RTM_NEWLINK, 0, &nlh);
+	struct nl_build b;
+	int err = nl_queue_msg(nl, RTM_NEWLINK, 0, &b);
 
 	if (err)
 		return err;
-	put_ifinfo(nlh, ifindex, false);
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
-	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, hairpin);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
-	return nl_queue_done(nl, nlh);
+	put_ifinfo(&b, ifindex, false);
+	info = nl_build_nest_start(&b, IFLA_LINKINFO);
+	nl_build_strz(&b, IFLA_INFO_SLAVE_KIND, "bridge");
+	data = nl_build_nest_start(&b, IFLA_INFO_SLAVE_DATA);
+	nl_build_u8(&b, IFLA_BRPORT_MODE, hairpin);
+	nl_build_nest_end(&b, data);
+	nl_build_nest_end(&b, info);
+	return nl_queue_done(nl, &b);
 }
 
 int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname)
 {
-	struct nlmsghdr *nlh;
-	int err = nl_queue_msg(nl, RTM_DELLINK, 0, &nlh);
+	struct nl_build b;
+	int err = nl_queue_msg(nl, RTM_DELLINK, 0, &b);
 
 	if (err)
 		return err;
-	put_ifinfo(nlh, ifindex, false);
-	put_link_target(nlh, ifindex, ifname);
-	return nl_queue_done(nl, nlh);
+	put_ifinfo(&b, ifindex, false);
+	put_link_target(&b, ifindex, ifname);
+	return nl_queue_done(nl, &b);
 }
 
 int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
 		const struct pw_prefix *p, uint32_t ifa_flags)
 {
-	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 	size_t alen = addr_size(p->addr.family);
+	struct nl_build b;
 	int err = nl_queue_msg(nl, add ? RTM_NEWADDR : RTM_DELADDR,
-			       add ? NLM_F_CREATE | NLM_F_EXCL : 0, &nlh);
+			       add ? NLM_F_CREATE | NLM_F_EXCL : 0, &b);
 
 	if (err)
 		return err;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)p->addr.family;
-	ifa->ifa_prefixlen = p->len;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = ifindex;
-	ifa->ifa_flags = (uint8_t)ifa_flags;
-	mnl_attr_put(nlh, IFA_LOCAL, alen, p->addr.bytes);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, p->addr.bytes);
+	ifa = nl_build_header(&b, sizeof(*ifa));
+	if (ifa) {
+		ifa->ifa_family = (uint8_t)p->addr.family;
+		ifa->ifa_prefixlen = p->len;
+		ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+		ifa->ifa_index = ifindex;
+		ifa->ifa_flags = (uint8_t)ifa_flags;
+	}
+	nl_build_put(&b, IFA_LOCAL, alen, p->addr.bytes);
+	nl_build_put(&b, IFA_ADDRESS, alen, p->addr.bytes);
 	if (add && ifa_flags > 0xff)
-		mnl_attr_put_u32(nlh, IFA_FLAGS, ifa_flags);
+		nl_build_u32(&b, IFA_FLAGS, ifa_flags);
 	if (add && p->addr.family == AF_INET && p->len <= 30) {
 		/* The subnet's broadcast address, as `ip addr add ... brd +`
 		 * would set it. */
 		struct pw_prefix net = addr_network(p);
 		struct pw_addr brd = addr_nth(&net, addr_span(&net) - 1);
 
-		mnl_attr_put(nlh, IFA_BROADCAST, 4, brd.bytes);
+		nl_build_put(&b, IFA_BROADCAST, 4, brd.bytes);
 	}
-	return nl_queue_done(nl, nlh);
+	return nl_queue_done(nl, &b);
 }
 
 int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r)
 {
-	struct nlmsghdr *nlh;
 	int family = r->dst.addr.family;
 	struct rtmsg *rtm;
+	struct nl_build b;
 	int err = nl_queue_msg(nl, add ? RTM_NEWROUTE : RTM_DELROUTE,
-			       add ? NLM_F_CREATE | NLM_F_EXCL : 0, &nlh);
+			       add ? NLM_F_CREATE | NLM_F_EXCL : 0, &b);
 
 	if (err)
 		return err;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (uint8_t)family;
-	rtm->rtm_dst_len = r->dst.len;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = add ? RTPROT_STATIC : RTPROT_UNSPEC;
-	rtm->rtm_type = RTN_UNICAST;
-	/* Deletes match any scope, as `ip route del` does. */
-	rtm->rtm_scope = !add		   ? RT_SCOPE_NOWHERE :
-			 r->gateway.family ? RT_SCOPE_UNIVERSE :
-					     RT_SCOPE_LINK;
+	rtm = nl_build_header(&b, sizeof(*rtm));
+	if (rtm) {
+		rtm->rtm_family = (uint8_t)family;
+		rtm->rtm_dst_len = r->dst.len;
+		rtm->rtm_table = RT_TABLE_MAIN;
+		rtm->rtm_protocol = add ? RTPROT_STATIC : RTPROT_UNSPEC;
+		rtm->rtm_type = RTN_UNICAST;
+		/* Deletes match any scope, as `ip route del` does. */
+		rtm->rtm_scope = !add		   ? RT_SCOPE_NOWHERE :
+				 r->gateway.family ? RT_SCOPE_UNIVERSE :
+						     RT_SCOPE_LINK;
+	}
 	if (r->dst.len)
-		mnl_attr_put(nlh, RTA_DST, addr_size(family),
-			     r->dst.addr.bytes);
+		nl_build_put(&b, RTA_DST, addr_size(family), r->dst.addr.bytes);
 	if (r->gateway.family)
-		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family),
+		nl_build_put(&b, RTA_GATEWAY, addr_size(family),
 			     r->gateway.bytes);
 	if (r->oif)
-		mnl_attr_put_u32(nlh, RTA_OIF, r->oif);
-	return nl_queue_done(nl, nlh);
+		nl_build_u32(&b, RTA_OIF, r->oif);
+	return nl_queue_done(nl, &b);
 }

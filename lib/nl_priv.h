@@ -13,25 +13,31 @@
 #include <stdint.h>
 
 #include "nl.h"
+#include "nl_build.h"
 
 /*
- * Every request nl_msg.c builds in the queue fits in this, and
- * nl_queue_msg() zeroes this much for it: libmnl 1.0.4 leaves the padding
- * after an attribute unset, and those bytes would go to the kernel
- * uninitialised (valgrind caught it).
+ * The room of each request in the queue.  Every request nl_msg.c builds
+ * fits in it with room to spare (the longest, a link change that sets
+ * the kernel's longest alias, 255 bytes, is under 400); one that does
+ * not is -EMSGSIZE (nl_build.h), never a write into the next.
  */
 #define NL_MSG_ROOM 2048
 
 /*
- * Start a request at the end of the queue: header, flags (NLM_F_REQUEST
- * and NLM_F_ACK added) and sequence number set, NL_MSG_ROOM zeroed bytes
- * to build in.  -ENOBUFS when the queue is full, -ENOMEM when it cannot
- * be allocated.
+ * Start a request at the end of the queue, in b: header and flags
+ * (NLM_F_REQUEST and NLM_F_ACK added) set, NL_MSG_ROOM zeroed bytes to
+ * build in.  -ENOBUFS when the queue is full, -ENOMEM when it cannot be
+ * allocated.
  */
 int nl_queue_msg(struct nl *nl, uint16_t type, uint16_t flags,
-		 struct nlmsghdr **nlh);
-/* Account for the message nl_queue_msg() started, now built; returns 0. */
-int nl_queue_done(struct nl *nl, struct nlmsghdr *nlh);
+		 struct nl_build *b);
+/*
+ * Queue the request b holds, now built, with the next sequence number:
+ * 0, or -EMSGSIZE when it did not fit its room, and then it is not
+ * queued.  Either failure, here or in nl_queue_msg(), also fails the next
+ * nl_commit(), which sends nothing.
+ */
+int nl_queue_done(struct nl *nl, struct nl_build *b);
 
 /*
  * nl_request(), and for a dump whether the kernel marked any reply

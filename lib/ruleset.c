@@ -27,7 +27,7 @@
 #include "nl.h"
 #include "ruleset.h"
 
-#define RULESET_REQ_SIZE 1024 /* a GET request; zeroed, see nl.c NL_REQ_SIZE */
+#define RULESET_REQ_SIZE 1024 /* a GET request; zeroed, see nl_build.h */
 
 /* ---- Chains ------------------------------------------------------------- */
 

@@ -189,6 +189,65 @@ podwire_rules() {
 	assert_equal "$(podwire_rules | wc -l)" 3
 }
 
+# The subnet of every masquerade rule in podwire's table, read from the
+# rules' expressions (not their comments), one per line, sorted.
+masq_subnets() {
+	{ sb nft -j list table inet podwire 2>/dev/null || true; } |
+		jq -r '.nftables[] | .rule // empty |
+			select(any(.expr[]; has("masquerade"))) |
+			.expr[] | .match?.right.prefix? // empty |
+			"\(.addr)/\(.len)"' | sort
+}
+
+@test "a pipe of 40 pods in 80 subnets, IPv4 and IPv6: a rule each, and -D takes every one" {
+	records=$BATS_TEST_TMPDIR/records
+	for i in $(seq 1 40); do
+		echo "netns=pod$i addr=10.$i.0.2/24 addr6=fd00:$i::2/64"
+	done >"$records"
+	expected=$({
+		seq -f '10.%g.0.0/24' 1 40
+		seq -f 'fd00:%g::/64' 1 40
+	} | sort)
+	run -0 sb bash -c "nat-out --out uplink0 <'$records'"
+	assert_equal "$(masq_subnets)" "$expected"
+	# Someone else's rule keeps the table, so the teardown is 80 rules
+	# deleted by handle in one batch, not the table.
+	sb nft add rule inet podwire postrouting ip saddr 10.250.0.0/24 counter
+	run -0 sb bash -c "nat-out -D <'$records'"
+	assert_equal "$(masq_subnets)" ""
+	run -0 podwire_rules
+	assert_equal "${#lines[@]}" 1
+	jq -e '.expr | any(has("counter"))' <<<"$output"
+}
+
+@test "any number of subnet operands: 1000, IPv4 and IPv6, in one batch, then -D" {
+	subnets=$({
+		for i in $(seq 0 499); do
+			echo "10.$((i / 256 + 1)).$((i % 256)).0/24"
+			printf 'fd00:%x::/64\n' $((i + 1))
+		done
+	} | sort)
+	run -0 sb bash -c "strace -qq -e trace=sendto,sendmsg -o '$BATS_TEST_TMPDIR/trace' nat-out --out uplink0 $(echo $subnets)"
+	assert_equal "${#lines[@]}" 1000
+	assert_equal "$(grep -c 'NFNL_MSG_BATCH_BEGIN\|nlmsg_type=0x10, ' "$BATS_TEST_TMPDIR/trace")" 1
+	assert_equal "$(masq_subnets)" "$subnets"
+	# All but one out: 999 rules deleted by handle in one batch.
+	keep=$(head -1 <<<"$subnets")
+	run -0 sb nat-out -D $(tail -n +2 <<<"$subnets")
+	assert_equal "$(masq_subnets)" "$keep"
+	run -0 sb nat-out -D "$keep"
+	assert_equal "$(sb nft -j list ruleset | jq '[.nftables[] | select(.table)] | length')" 0
+}
+
+@test "a failed batch of many operands names the first ones and how many more" {
+	sb nft add table inet podwire
+	run -1 --separate-stderr sb nat-out $(seq -f '10.%g.0.0/24' 1 100)
+	assert_regex "$stderr" "^nat-out: cannot set up masquerading for 10\.1\.0\.0/24 10\.2\.0\.0/24 .*[0-9] and [0-9]+ more: an nftables table 'inet podwire' exists without podwire's mark; podwire will not adopt it\$"
+	named=$(sed 's/ and .*//; s/.* for //' <<<"$stderr" | wc -w)
+	more=$(sed 's/.* and \([0-9]*\) more:.*/\1/' <<<"$stderr")
+	assert_equal "$((named + more))" 100
+}
+
 @test "--list takes no operands or -D, and needs root" {
 	run -2 sb nat-out --list 10.0.0.0/24
 	run -2 sb nat-out --list -D
