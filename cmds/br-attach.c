@@ -55,7 +55,7 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-static const struct cli_prog prog = {
+const struct cli_prog br_attach_prog = {
 	.name = "br-attach",
 	.usage = "[options] <bridge> [<ifname>...]\n"
 		 "[options] <bridge> [-] < records\n"
@@ -630,7 +630,8 @@ out:
 int br_attach_main(int argc, char **argv)
 {
 	struct br_attach ba = { .br.name = NULL };
-	int st = cli_parse(&prog, argc, argv, &ba.c, take_option, &ba);
+	int st =
+		cli_parse(&br_attach_prog, argc, argv, &ba.c, take_option, &ba);
 
 	if (st >= 0)
 		return st;

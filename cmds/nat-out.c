@@ -48,7 +48,7 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-static const struct cli_prog prog = {
+const struct cli_prog nat_out_prog = {
 	.name = "nat-out",
 	.usage = "[options] <subnet>...\n"
 		 "[options] [-] < records\n"
@@ -604,7 +604,7 @@ static int run(struct nat_out *no, int argc, char **argv)
 int nat_out_main(int argc, char **argv)
 {
 	struct nat_out no = { .out = NULL };
-	int st = cli_parse(&prog, argc, argv, &no.c, take_option, &no);
+	int st = cli_parse(&nat_out_prog, argc, argv, &no.c, take_option, &no);
 
 	if (st >= 0)
 		return st;

@@ -39,7 +39,7 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-static const struct cli_prog prog = {
+const struct cli_prog netns_new_prog = {
 	.name = "netns-new",
 	.usage = "[options] <name>...\n"
 		 "[options] [-] < records",
@@ -217,7 +217,8 @@ int netns_new_main(int argc, char **argv)
 	};
 	struct rec *recs;
 	size_t n;
-	int st = cli_parse(&prog, argc, argv, &nn.c, take_option, &nn);
+	int st =
+		cli_parse(&netns_new_prog, argc, argv, &nn.c, take_option, &nn);
 
 	if (st >= 0)
 		return st;

@@ -56,7 +56,7 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-static const struct cli_prog prog = {
+const struct cli_prog pod_inspect_prog = {
 	.name = "pod-inspect",
 	.usage = "[options]\n"
 		 "[options] <netns>|<path>|--pid <pid>\n"
@@ -458,7 +458,8 @@ int pod_inspect_main(int argc, char **argv)
 {
 	struct pod_inspect pi = { .mode = MODE_SHOW };
 	int nopts = split_command(&pi, argc, argv);
-	int st = cli_parse(&prog, nopts, argv, &pi.c, take_option, &pi);
+	int st = cli_parse(&pod_inspect_prog, nopts, argv, &pi.c, take_option,
+			   &pi);
 
 	if (st >= 0)
 		return st;

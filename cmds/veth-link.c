@@ -65,7 +65,7 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-static const struct cli_prog prog = {
+const struct cli_prog veth_link_prog = {
 	.name = "veth-link",
 	.usage = "[options] [<netns>:]<ifname>[=<addr>/<len>[,<addr6>/<len>]] "
 		 "[<peer>]\n"
@@ -382,7 +382,8 @@ int veth_link_main(int argc, char **argv)
 		.ncaps = PW_ARRAY_SIZE(caps),
 	};
 	struct rec r;
-	int st = cli_parse(&prog, argc, argv, &vl.c, take_option, &vl);
+	int st =
+		cli_parse(&veth_link_prog, argc, argv, &vl.c, take_option, &vl);
 	size_t n = 0;
 
 	if (st >= 0)

@@ -63,6 +63,61 @@ static void each_opt(const struct cli_prog *p,
 		fn(&tail_opts[i], p, arg);
 }
 
+struct opt_list {
+	const struct cli_opt **out;
+	size_t max;
+	size_t n;
+};
+
+static void add_to_list(const struct cli_opt *o, const struct cli_prog *p,
+			void *arg)
+{
+	struct opt_list *l = arg;
+
+	(void)p;
+	if (l->n < l->max)
+		l->out[l->n] = o;
+	l->n++;
+}
+
+size_t cli_prog_opts(const struct cli_prog *p, const struct cli_opt **out,
+		     size_t max)
+{
+	struct opt_list l = { out, max, 0 };
+
+	each_opt(p, add_to_list, &l);
+	return l.n;
+}
+
+const char *cli_opt_help(const struct cli_prog *p, const struct cli_opt *o)
+{
+	const char *help = o->val == 'D' ? p->delete_help : o->help;
+
+	return help ? help : "";
+}
+
+enum cli_value cli_opt_value(const struct cli_opt *o)
+{
+	static const struct {
+		const char *arg;
+		enum cli_value value;
+	} placeholders[] = {
+		{ "<netns>", CLI_VALUE_NETNS },
+		{ "<ifname>", CLI_VALUE_LINK },
+		{ "<bridge>", CLI_VALUE_BRIDGE },
+		{ "<pid>", CLI_VALUE_PID },
+	};
+
+	if (o->has_arg != required_argument || !o->arg)
+		return CLI_VALUE_TEXT;
+	if (o->val == 'n')
+		return CLI_VALUE_NETNS; /* the shared -n, <name> */
+	for (size_t i = 0; i < PW_ARRAY_SIZE(placeholders); i++)
+		if (!strcmp(o->arg, placeholders[i].arg))
+			return placeholders[i].value;
+	return CLI_VALUE_TEXT;
+}
+
 struct getopt_build {
 	char optstring[128];
 	size_t olen;
@@ -89,16 +144,12 @@ static void add_getopt(const struct cli_opt *o, const struct cli_prog *p,
 	}
 }
 
-static void print_opt(const struct cli_opt *o, const struct cli_prog *p,
-		      void *arg)
+void cli_usage_opt(const struct cli_prog *p, const struct cli_opt *o)
 {
-	const char *help = o->help;
+	const char *help = cli_opt_help(p, o);
 	char left[64];
 	int n;
 
-	(void)arg;
-	if (o->val == 'D')
-		help = p->delete_help;
 	if (o->val < CLI_LONG_ONLY)
 		n = snprintf(left, sizeof(left), " -%c, --%s", o->val, o->name);
 	else
@@ -106,9 +157,16 @@ static void print_opt(const struct cli_opt *o, const struct cli_prog *p,
 	if (o->arg && n > 0 && (size_t)n < sizeof(left))
 		snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->arg);
 	if (strlen(left) < 24)
-		printf("%-24s %s\n", left, help ? help : "");
+		printf("%-24s %s\n", left, help);
 	else
-		printf("%s\n%-24s %s\n", left, "", help ? help : "");
+		printf("%s\n%-24s %s\n", left, "", help);
+}
+
+static void print_opt(const struct cli_opt *o, const struct cli_prog *p,
+		      void *arg)
+{
+	(void)arg;
+	cli_usage_opt(p, o);
 }
 
 void cli_usage(const struct cli_prog *p)

@@ -75,6 +75,37 @@ int cli_parse(const struct cli_prog *p, int argc, char **argv,
 
 void cli_usage(const struct cli_prog *p);
 
+/*
+ * Every option p takes, in --help order (its own, the shared ones it
+ * names, then --help and --version), into out: how many there are, which
+ * may be more than max.  For the shell's completion and '?' help, so they
+ * offer exactly what cli_parse() accepts.
+ */
+size_t cli_prog_opts(const struct cli_prog *p, const struct cli_opt **out,
+		     size_t max);
+/* The --help line's text of o: -D's is the program's own. */
+const char *cli_opt_help(const struct cli_prog *p, const struct cli_opt *o);
+/* o's line of --help, as cli_usage() prints it. */
+void cli_usage_opt(const struct cli_prog *p, const struct cli_opt *o);
+
+/*
+ * What a value names, for the podwire shell's Tab and '?': the live
+ * objects to offer.  An option's is read from its placeholder, so the
+ * word --help shows is also what completes: <netns> (and -n's <name>),
+ * <ifname>, <bridge>, <pid>.  Anything else is free text.
+ */
+enum cli_value {
+	CLI_VALUE_TEXT = 0,
+	CLI_VALUE_NETNS, /* a name under /run/netns */
+	CLI_VALUE_LINK, /* an interface of the namespace acted in */
+	CLI_VALUE_BRIDGE, /* a bridge of the namespace acted in */
+	CLI_VALUE_PID, /* a running process */
+	CLI_VALUE_ENDPOINT, /* NETNS:IFNAME, as veth-link takes it */
+	CLI_VALUE_COMMAND, /* a podwire shell command */
+};
+
+enum cli_value cli_opt_value(const struct cli_opt *o);
+
 static inline enum rec_format cli_format(const struct cli_common *c)
 {
 	return c->json ? REC_JSON : REC_TEXT;
