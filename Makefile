@@ -137,14 +137,18 @@ $(BUILD)/bin/%: $(BUILD)/obj/cmds/%.o $(PIPE) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The shell links every program's *_main; each is compiled again without
-# its own main().
+# its own main().  Its own front end is cmds/podwire.c and the
+# cmds/podwire_*.c beside it (podwire_line.c, the only one that sees
+# readline).
 SHELL_CMDS := $(filter-out podwire,$(PROGRAMS))
+PODWIRE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,\
+	$(wildcard cmds/podwire.c cmds/podwire_*.c))
 $(BUILD)/obj/multi/%.o: cmds/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $(CMD_INC) -DPODWIRE_MULTICALL -c -o $@ $<
 
-$(BUILD)/bin/podwire: $(BUILD)/obj/cmds/podwire.o \
+$(BUILD)/bin/podwire: $(PODWIRE_OBJ) \
 		$(SHELL_CMDS:%=$(BUILD)/obj/multi/%.o) $(PIPE) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
