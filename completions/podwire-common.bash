@@ -118,10 +118,16 @@ _comp_podwire__walk()
     return 0
 }
 
-# Options, when the current word starts with '-'.
+# Options, when the current word starts with '-'.  A lone '-' offers the
+# short options of --help too: then the choices share no longer prefix,
+# and Tab Tab lists them all instead of first completing "--".
 _comp_podwire__options()
 {
-    COMPREPLY=($(compgen -W '$(_parse_help "$1" 2>/dev/null)' -- "$cur"))
+    local opts
+    opts=$(_parse_help "$1" 2>/dev/null)
+    [[ $cur == - ]] && opts+=" $("$1" --help 2>/dev/null |
+        sed -nE 's/^ +(-[[:alnum:]]), --.*/\1/p')"
+    COMPREPLY=($(compgen -W '$opts' -- "$cur"))
 }
 
 # ex: filetype=sh

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for veth-link(8)                         -*- shell-script -*-
 #
-# An endpoint is NETNS:IFNAME=ADDR: the namespace is completed, the
-# interface name and addresses are the user's to choose.  Where names and
+# An endpoint is NETNS:IFNAME=ADDR: the namespace is completed, then the
+# interfaces it has; a new interface name and the addresses are the
+# user's to choose.  Where names and
 # options come from: podwire-common.bash.
 
 . "$(dirname "${BASH_SOURCE[0]}")/podwire-common.bash" || return
@@ -36,10 +37,20 @@ _comp_cmd_veth_link()
         return
     fi
 
-    # A pair has two ends.  After NETNS: come an interface name and
-    # addresses, which are the user's to choose.
+    # A pair has two ends.  After NETNS: the interfaces that namespace has
+    # (lo is never an end); a new name and the addresses are the user's.
     ((${#operands[@]} < 2)) || return
-    [[ $cur == *[:=]* ]] && return
+    [[ $cur == *=* ]] && return
+    if [[ $cur == *:* ]]; then
+        local ns=${cur%%:*} name
+        COMPREPLY=()
+        while IFS= read -r name; do
+            [[ $name != lo && $ns:$name == "$cur"* ]] &&
+                COMPREPLY+=("$ns:$name")
+        done < <(_comp_podwire__links "$ns")
+        __ltrim_colon_completions "$cur"
+        return
+    fi
 
     COMPREPLY=($(compgen -S : -W '$(_comp_podwire__names 2>/dev/null)' \
         -- "$cur"))
