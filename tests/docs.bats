@@ -238,8 +238,14 @@ complete_words() {
 	assert_equal "$output" "b1:"
 	run -0 vl a1:eth0 a2:eth0 ""
 	assert_equal "$output" ""
-	# After NETNS: come a name and addresses of the user's choosing.
+	# After NETNS: the interfaces it has, lo left out; a new name and
+	# the addresses are the user's to choose.
 	run -0 vl a1:
+	assert_equal "$output" ""
+	run -0 sb veth-link a2:eth0
+	run -0 vl a2:
+	assert_equal "$output" "eth0"
+	run -0 vl a2:eth0=
 	assert_equal "$output" ""
 	# -n and --netns take a namespace name, as a word or after '='.
 	run -0 vl -n a
