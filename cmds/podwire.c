@@ -352,7 +352,9 @@ static int run_file(struct shell *sh, const char *path, bool keep_going)
 		       strerror(errno));
 		return PW_EXIT_FAIL;
 	}
+	sh->script_fd = fileno(f);
 	st = run_script(sh, f, path, keep_going);
+	sh->script_fd = -1;
 	fclose(f);
 	return st;
 }
@@ -437,7 +439,7 @@ static int dispatch(struct shell *sh, const struct podwire_opts *o, int argc,
 
 int main(int argc, char **argv)
 {
-	struct shell sh = { .cmds = commands };
+	struct shell sh = { .cmds = commands, .script_fd = -1 };
 	struct podwire_opts o = { 0 };
 	struct cli_common c;
 	int st = cli_parse(&podwire_prog, argc, argv, &c, take_option, &o);

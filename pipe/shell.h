@@ -68,6 +68,9 @@ struct shell {
 	bool quit; /* exit or quit ran */
 	/* Commands read the script on stdin: give them /dev/null. */
 	bool stdin_is_script;
+	/* The script file's descriptor (-1: none), closed in every child:
+	 * the offset is shared, and a child's stdio must not move it. */
+	int script_fd;
 	bool interrupted; /* the last command ended on SIGINT */
 	/* Script mode: "FILE:LINE", put before the shell's own errors. */
 	const char *where;

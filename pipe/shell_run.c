@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,8 @@ static pid_t start_stage(struct shell *sh, const struct shell_cmd *cmd,
 	if (pid != 0)
 		return pid;
 	child_signals();
+	if (sh->script_fd > STDERR_FILENO)
+		close(sh->script_fd);
 	if (in != STDIN_FILENO) {
 		dup2(in, STDIN_FILENO);
 		close(in);
@@ -303,9 +306,16 @@ static pid_t start_stage(struct shell *sh, const struct shell_cmd *cmd,
 	}
 	if (unused >= 0)
 		close(unused);
+	/*
+	 * The child's stdio is a copy of the shell's: stdin may still hold
+	 * what the shell buffered of a script, which is not this stage's
+	 * input; and flushing every stream, as exit() would, moves the
+	 * offset of the script file the shell shares with it.
+	 */
+	__fpurge(stdin);
 	status = run_in_child(sh, cmd, st->argc, st->argv);
-
-	fflush(NULL);
+	fflush(stdout);
+	fflush(stderr);
 	_exit(status);
 }
 
@@ -391,8 +401,13 @@ static int run_sh_command(struct shell *sh, const char *command)
 	}
 	if (pid == 0) {
 		int err = sh->context ? ns_enter_target(sh->context) : 0;
+		int in = first_stdin(sh);
 
 		child_signals();
+		if (sh->script_fd > STDERR_FILENO)
+			close(sh->script_fd);
+		if (in != STDIN_FILENO)
+			dup2(in, STDIN_FILENO);
 		if (err) {
 			pw_err("cannot enter namespace '%s': %s", sh->context,
 			       ns_strerror(err));

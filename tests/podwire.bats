@@ -164,6 +164,18 @@ type_line() {
 	assert_equal "$output" $'s1\ns3'
 }
 
+@test "a script's commands never read it, nor move where podwire reads it" {
+	printf '%s\n' 'netns-new -p r1 | netns-new -p' '!cat' \
+		'netns-new -p r2 | veth-link' 'ls' >"$BATS_TEST_TMPDIR/r.pw"
+	run -0 --separate-stderr sb podwire <"$BATS_TEST_TMPDIR/r.pw"
+	assert_equal "$stderr" ""
+	assert_equal "${lines[0]}" "netns=r1"
+	assert_regex "${lines[1]}" '^netns=r2 ifname=eth0 '
+	assert_equal "${lines[*]:2}" "  r1   r2"
+	run -0 --separate-stderr sb podwire -f "$BATS_TEST_TMPDIR/r.pw"
+	assert_equal "${#lines[@]}" 4
+}
+
 @test "podwire -c: a ';' list; use makes pod-inspect show the context pod" {
 	run -0 --separate-stderr sb podwire -c 'netns-new a; use a; pod-inspect'
 	assert_equal "$stderr" ""
