@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * check_priv.h - what the files of pod-inspect --check share: the state
+ * the checks work out once, the families, and how a result is reported.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * check.c runs the checklist and holds the checks made inside the pod;
+ * check_host.c holds those made on the host.
+ */
+#ifndef PODWIRE_CHECK_PRIV_H
+#define PODWIRE_CHECK_PRIV_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "check.h"
+#include "ruleset.h"
+
+#define GATEWAY_TRIES 3
+#define GATEWAY_WAIT_MS 700
+/* IFF_LOWER_UP is in <linux/if.h>, which clashes with <net/if.h>. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
+/* What the checks work out once and share. */
+struct check {
+	const struct check_env *env;
+	check_emit_fn emit;
+	void *arg;
+	int failures;
+
+	char pod_ip[PATH_MAX + 32]; /* "ip -n pod1", "nsenter -t 7 -n ip" */
+	char host_ip[PATH_MAX + 32]; /* "ip", "ip -n host" ... */
+	char host_exec[PATH_MAX + 32]; /* "", "ip netns exec host " ... */
+
+	const struct nl_link *lo;
+	const struct nl_link *podif; /* the pod's interface to the world */
+	const struct nl_addr *addr[2]; /* its IPv4 and IPv6 address */
+	/*
+	 * The address it should have, of each family: the one it has, else
+	 * its IPAM lease.  Everything derived from the pod's subnet hangs on
+	 * this, so a pod that lost its address still gets every fix at once.
+	 */
+	struct pw_prefix want[2];
+	bool wants[2];
+	const struct nl_route *defroute[2];
+	const struct nl_link *host_end;
+	const struct nl_link *bridge; /* its master, or the likely one */
+	bool enslaved;
+	struct pw_addr gw[2]; /* family 0: none known */
+
+	struct ruleset rs;
+	int rs_err; /* the ruleset could not be read: -errno */
+};
+
+/*
+ * The families a pod may use, in the order struct check keeps what it
+ * works out for each: its addr[], want[], defroute[] and gw[].
+ */
+struct check_family {
+	int af;
+	const char *name;
+	const char *ip_flag; /* what ip(8) needs to be told of it */
+	const char *forward_key; /* under /proc/sys */
+	const char *forward_sysctl; /* as sysctl(8) names it */
+};
+
+extern const struct check_family check_families[2];
+
+#define FAMILIES PW_ARRAY_SIZE(check_families)
+
+void check_report(struct check *c, const char *id, bool ok, const char *fix,
+		  const char *what, const char *detail_fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* check_host.c: the host end, its bridge, and what the host does. */
+void check_find_host_side(struct check *c);
+void check_find_gateways(struct check *c);
+void check_host_end(struct check *c);
+void check_bridge(struct check *c);
+void check_forwarding(struct check *c);
+void check_masquerade(struct check *c);
+void check_forward_path(struct check *c);
+
+#endif
