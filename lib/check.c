@@ -22,12 +22,6 @@ const struct check_family check_families[2] = {
 	  "net.ipv6.conf.all.forwarding" },
 };
 
-/* The place of a family in check_families[]. */
-static size_t family_slot(int af)
-{
-	return af == AF_INET ? 0 : 1;
-}
-
 void check_report(struct check *c, const char *id, bool ok, const char *fix,
 		  const char *what, const char *detail_fmt, ...)
 {
@@ -42,10 +36,17 @@ void check_report(struct check *c, const char *id, bool ok, const char *fix,
 		pw_strlcpy(r.fix, fix, sizeof(r.fix));
 	if (!ok)
 		c->failures++;
-	c->emit(&r, c->arg);
+	c->out->result(&r, c->out->arg);
 }
 
-/* ---- Working out the topology ------------------------------------------- */
+const char *check_echo_words(int err)
+{
+	return !err		 ? "it answered an ICMP echo" :
+	       err == -ETIMEDOUT ? "no reply to 3 ICMP echoes" :
+				   strerror(-err);
+}
+
+/* ---- What the checks share --------------------------------------------- */
 
 static void command_prefixes(struct check *c)
 {
@@ -114,7 +115,7 @@ static void find_interfaces(struct check *c)
 	}
 	for (size_t i = 0; i < pod->nroutes; i++) {
 		const struct nl_route *r = &pod->routes[i];
-		size_t f = family_slot(r->dst.addr.family);
+		size_t f = check_family_slot(r->dst.addr.family);
 
 		if (r->dst.len == 0 && r->type == RTN_UNICAST &&
 		    !c->defroute[f])
@@ -241,9 +242,7 @@ static void check_gateway(struct check *c)
 		err = probe_echo(&c->env->pod->h, &c->gw[f], GATEWAY_TRIES,
 				 GATEWAY_WAIT_MS);
 		check_report(c, "gateway", !err, NULL, what, "%s",
-			     !err	       ? "it answered an ICMP echo" :
-			     err == -ETIMEDOUT ? "no reply to 3 ICMP echoes" :
-						 strerror(-err));
+			     check_echo_words(err));
 	}
 }
 
@@ -262,19 +261,37 @@ static void check_to(struct check *c, const struct pw_addr *to)
 	}
 	err = probe_echo(&c->env->pod->h, to, GATEWAY_TRIES, GATEWAY_WAIT_MS);
 	check_report(c, "to", !err, NULL, what, "%s (via %s)",
-		     !err	       ? "it answered an ICMP echo" :
-		     err == -ETIMEDOUT ? "no reply to 3 ICMP echoes" :
-					 strerror(-err),
+		     check_echo_words(err),
 		     r.gateway.family ? addr_format(&r.gateway, g, sizeof(g)) :
 					"a direct route");
 }
 
-int check_pod(const struct check_env *env, check_emit_fn emit, void *arg)
+/* A pod wired through the host, by a bridge or routed. */
+static void check_through_host(struct check *c)
 {
-	struct check c = { .env = env, .emit = emit, .arg = arg };
+	check_routes(c);
+	check_gateway(c);
+	check_host_end(c);
+	if (c->topo.kind == CHECK_TOPO_BRIDGED)
+		check_bridge(c);
+	else
+		check_routed_host(c);
+	c->rs_err = ruleset_read(&c->rs);
+	check_forwarding(c);
+	check_masquerade(c);
+	check_forward_path(c);
+	ruleset_free(&c->rs);
+}
+
+int check_pod(const struct check_env *env, const struct check_sink *out)
+{
+	struct check c = { .env = env, .out = out };
 
 	command_prefixes(&c);
 	find_interfaces(&c);
+	check_recognise(&c);
+	if (out->topology)
+		out->topology(&c.topo, out->arg);
 	check_lo(&c);
 	if (!c.podif) {
 		check_report(&c, "if_up", false, NULL,
@@ -282,20 +299,26 @@ int check_pod(const struct check_env *env, check_emit_fn emit, void *arg)
 			     "only lo: nothing connects it");
 		return c.failures;
 	}
-	check_find_host_side(&c);
-	check_find_gateways(&c);
-	c.rs_err = ruleset_read(&c.rs);
 	check_links_up(&c);
 	check_address(&c);
-	check_routes(&c);
-	check_gateway(&c);
-	check_host_end(&c);
-	check_bridge(&c);
-	check_forwarding(&c);
-	check_masquerade(&c);
-	check_forward_path(&c);
+	switch (c.topo.kind) {
+	case CHECK_TOPO_BRIDGED:
+	case CHECK_TOPO_ROUTED:
+		check_through_host(&c);
+		break;
+	case CHECK_TOPO_CABLE:
+		check_cable(&c);
+		break;
+	default:
+		/* Whatever it is wired to, its own routes and a real echo
+		 * to its gateway still tell something. */
+		check_routes(&c);
+		check_gateway(&c);
+		check_host_end(&c);
+		break;
+	}
 	if (env->to)
 		check_to(&c, env->to);
-	ruleset_free(&c.rs);
+	check_forget(&c);
 	return c.failures;
 }

@@ -14,110 +14,57 @@
 #include "check_priv.h"
 #include "sysctl.h"
 
-/* ---- Working out the host side ------------------------------------------ */
-
-/* A host bridge with an address in the subnet of a. */
-static const struct nl_link *bridge_for(const struct inspect_host *host,
-					const struct pw_prefix *a,
-					const struct nl_addr **baddr)
-{
-	struct pw_prefix net = addr_network(a);
-
-	for (size_t i = 0; i < host->naddrs; i++) {
-		const struct nl_addr *ha = &host->addrs[i];
-		const struct nl_link *l =
-			inspect_link(host->links, host->nlinks, ha->ifindex);
-
-		if (l && !strcmp(l->kind, "bridge") &&
-		    addr_prefix_contains(&net, &ha->prefix.addr)) {
-			*baddr = ha;
-			return l;
-		}
-	}
-	return NULL;
-}
-
-void check_find_host_side(struct check *c)
-{
-	const struct inspect_host *host = c->env->host;
-	const struct nl_addr *baddr;
-
-	if (c->podif)
-		c->host_end = inspect_host_end(host, c->env->pod, c->podif);
-	c->bridge = inspect_bridge_of(host, c->host_end);
-	c->enslaved = c->bridge != NULL;
-	for (size_t f = 0; f < FAMILIES && !c->bridge; f++)
-		if (c->wants[f])
-			c->bridge = bridge_for(host, &c->want[f], &baddr);
-}
+/* ---- The checks on the host --------------------------------------------- */
 
 /*
- * The gateway a pod of this family should use: its default route's, else
- * its bridge's address in its subnet.
+ * A pod whose wiring is not known: no veth, or one whose other end is
+ * nowhere the host's checks could follow.  One line that says where.
  */
-void check_find_gateways(struct check *c)
+static void unknown_end(struct check *c)
 {
-	const struct inspect_host *host = c->env->host;
+	const struct check_topology *t = &c->topo;
 
-	for (size_t f = 0; f < FAMILIES; f++) {
-		const struct nl_addr *baddr = NULL;
-		struct pw_prefix net;
-
-		if (c->defroute[f] && c->defroute[f]->gateway.family) {
-			c->gw[f] = c->defroute[f]->gateway;
-			continue;
-		}
-		if (!c->wants[f])
-			continue;
-		net = addr_network(&c->want[f]);
-		for (size_t i = 0; c->bridge && i < host->naddrs; i++) {
-			const struct nl_addr *ha = &host->addrs[i];
-
-			if (ha->ifindex == c->bridge->ifindex &&
-			    addr_prefix_contains(&net, &ha->prefix.addr))
-				baddr = ha;
-		}
-		if (!baddr && !c->bridge)
-			bridge_for(host, &c->want[f], &baddr);
-		if (baddr)
-			c->gw[f] = baddr->prefix.addr;
-	}
+	if (strcmp(t->if_kind, "veth"))
+		check_report(c, "host_end", false, NULL,
+			     "the pod's end is a veth", "%s is %s", t->ifname,
+			     t->if_kind[0] ? t->if_kind : "not a veth");
+	else if (t->peer_netns[0])
+		check_report(c, "host_end", false, NULL, "its host end exists",
+			     "%s's peer %s is in namespace %s, a port of %s "
+			     "there: check with pod-inspect -n %s",
+			     t->ifname, t->peer_ifname, t->peer_netns,
+			     t->bridge[0] ? t->bridge : "another device",
+			     t->peer_netns);
+	else if (t->peer_nsid >= 0)
+		check_report(c, "host_end", false, NULL, "its host end exists",
+			     "%s's peer is in a namespace with no name under "
+			     "/run/netns (the pod's id for it: %d)",
+			     t->ifname, t->peer_nsid);
+	else
+		check_report(c, "host_end", false, NULL, "its host end exists",
+			     "%s's peer is in the pod itself", t->ifname);
 }
-
-/* ---- The checks on the host --------------------------------------------- */
 
 void check_host_end(struct check *c)
 {
 	const struct nl_link *h = c->host_end;
 	char fix[PATH_MAX + 256], what[96];
 
-	if (strcmp(c->podif->kind, "veth")) {
-		check_report(c, "host_end", false, NULL,
-			     "the pod's end is a veth", "%s is %s",
-			     c->podif->ifname,
-			     c->podif->kind[0] ? c->podif->kind : "not a veth");
+	if (!h) {
+		unknown_end(c);
 		return;
 	}
-	check_report(c, "host_end", h != NULL, NULL, "its host end exists",
-		     h ? "%s is %s's peer" :
-			 "the peer of %s is not in the host's "
-			 "namespace",
-		     h ? h->ifname : c->podif->ifname, c->podif->ifname);
-	if (!h)
-		return;
+	check_report(c, "host_end", true, NULL, "its host end exists",
+		     "%s is %s's peer", h->ifname, c->podif->ifname);
 	snprintf(what, sizeof(what), "host end %s is up", h->ifname);
 	snprintf(fix, sizeof(fix), "%s link set %s up", c->host_ip, h->ifname);
 	check_report(c, "host_end_up", h->flags & IFF_UP, fix, what, "%s",
 		     h->flags & IFF_UP ? "up" : "down");
+	if (c->topo.kind != CHECK_TOPO_BRIDGED)
+		return; /* routed: on no bridge, as it should be */
 	snprintf(what, sizeof(what), "host end %s is a bridge port", h->ifname);
-	if (c->bridge)
-		snprintf(fix, sizeof(fix), "%s link set %s master %s",
-			 c->host_ip, h->ifname, c->bridge->ifname);
-	else
-		snprintf(fix, sizeof(fix), "br-attach%s%s BRIDGE %s",
-			 c->env->host_netns ? " -n " : "",
-			 c->env->host_netns ? c->env->host_netns : "",
-			 h->ifname);
+	snprintf(fix, sizeof(fix), "%s link set %s master %s", c->host_ip,
+		 h->ifname, c->bridge->ifname);
 	check_report(c, "enslaved", c->enslaved, fix, what, "%s",
 		     c->enslaved ? c->bridge->ifname : "on no bridge");
 }
@@ -150,6 +97,89 @@ void check_bridge(struct check *c)
 			 c->host_ip, g, c->want[f].len, b->ifname);
 		check_report(c, "bridge_gw", holds, fix, what, "%s",
 			     holds ? "yes" : "no");
+	}
+}
+
+/*
+ * Does the host end answer for the gateway?  It holds it, or (IPv4) it
+ * answers ARP for any address by proxy, as routed setups that give every
+ * pod the same link-local gateway do (Calico's 169.254.1.1).
+ */
+static bool host_end_answers(const struct check *c, size_t f, bool *proxy)
+{
+	const struct inspect_host *host = c->env->host;
+	char key[64], value[8] = "";
+
+	*proxy = false;
+	for (size_t i = 0; i < host->naddrs; i++)
+		if (host->addrs[i].ifindex == c->host_end->ifindex &&
+		    addr_equal(&host->addrs[i].prefix.addr, &c->gw[f]))
+			return true;
+	if (check_families[f].af != AF_INET)
+		return false;
+	/* An interface name holds no '/' (the kernel's rule): a safe path. */
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp",
+		 c->host_end->ifname);
+	*proxy = !ns_sysctl_read(&host->h, key, value, sizeof(value)) &&
+		 !strcmp(value, "1");
+	return *proxy;
+}
+
+/*
+ * The host's route back to the pod leaves by the host end.  Judged only
+ * once the end is up and holds the gateway: until then the fixes above
+ * bring back the route that comes with the end's address.
+ */
+static void check_host_route(struct check *c, size_t f)
+{
+	const struct inspect_host *host = c->env->host;
+	const struct nl_link *h = c->host_end;
+	const struct nl_link *oif;
+	char what[96], fix[PATH_MAX + 128], a[PW_ADDRSTRLEN];
+	struct nl_route r;
+	int err = nl_route_lookup(host->h.nl, &c->want[f].addr, &r);
+
+	addr_format(&c->want[f].addr, a, sizeof(a));
+	snprintf(what, sizeof(what), "the host routes %s to %s", a, h->ifname);
+	snprintf(fix, sizeof(fix), "%s %sroute add %s dev %s", c->host_ip,
+		 check_families[f].ip_flag, a, h->ifname);
+	if (err) {
+		check_report(c, "host_route", false, fix, what,
+			     "no route to it: %s", strerror(-err));
+		return;
+	}
+	oif = inspect_link(host->links, host->nlinks, r.oif);
+	if (r.oif == h->ifindex)
+		check_report(c, "host_route", true, NULL, what, "yes");
+	else
+		check_report(c, "host_route", false, fix, what,
+			     "it leaves by %s",
+			     oif ? oif->ifname : "another device");
+}
+
+void check_routed_host(struct check *c)
+{
+	const struct nl_link *h = c->host_end;
+
+	for (size_t f = 0; f < FAMILIES; f++) {
+		char what[96], fix[PATH_MAX + 128], g[PW_ADDRSTRLEN];
+		bool proxy, answers;
+
+		if (!c->wants[f] || !c->gw[f].family)
+			continue;
+		answers = host_end_answers(c, f, &proxy);
+		addr_format(&c->gw[f], g, sizeof(g));
+		snprintf(what, sizeof(what), "host end %s holds the gateway %s",
+			 h->ifname, g);
+		snprintf(fix, sizeof(fix), "%s %saddr add %s/%u dev %s",
+			 c->host_ip, check_families[f].ip_flag, g,
+			 c->want[f].len, h->ifname);
+		check_report(c, "host_gw", answers, fix, what, "%s",
+			     !answers ? "no" :
+			     proxy    ? "no, but it answers ARP by proxy" :
+					"yes");
+		if (answers && (h->flags & IFF_UP))
+			check_host_route(c, f);
 	}
 }
 
@@ -206,8 +236,11 @@ void check_masquerade(struct check *c)
 		snprintf(fix, sizeof(fix), "nat-out%s%s%s%s %s",
 			 c->env->host_netns ? " -n " : "",
 			 c->env->host_netns ? c->env->host_netns : "",
-			 c->bridge ? " --bridge " : "",
-			 c->bridge ? c->bridge->ifname : "", net);
+			 c->topo.kind == CHECK_TOPO_BRIDGED ? " --bridge " : "",
+			 c->topo.kind == CHECK_TOPO_BRIDGED ?
+				 c->bridge->ifname :
+				 "",
+			 net);
 		if (hit)
 			check_report(c, "masquerade", true, NULL, what,
 				     "%s %s chain %s, handle %llu",
@@ -218,6 +251,17 @@ void check_masquerade(struct check *c)
 			check_report(c, "masquerade", false, fix, what,
 				     "no nat postrouting rule masquerades it");
 	}
+}
+
+/*
+ * The interface the pod's traffic comes in by on the host: its bridge,
+ * or for a routed pod its host end.
+ */
+static const char *in_ifname(const struct check *c)
+{
+	return c->topo.kind == CHECK_TOPO_BRIDGED ? c->bridge->ifname :
+	       c->topo.kind == CHECK_TOPO_ROUTED  ? c->host_end->ifname :
+						    NULL;
 }
 
 /* The rules that let a subnet through a chain, both ways. */
@@ -264,9 +308,8 @@ void check_forward_path(struct check *c)
 				     strerror(-c->rs_err));
 			continue;
 		}
-		dropper = ruleset_forward_dropper(
-			&c->rs, a, c->bridge ? c->bridge->ifname : NULL,
-			&handle);
+		dropper = ruleset_forward_dropper(&c->rs, a, in_ifname(c),
+						  &handle);
 		if (!dropper) {
 			check_report(c, "forward_path", true, NULL, what,
 				     "nothing in the forward path drops it");

@@ -6,7 +6,9 @@
  * Copyright (C) 2026 The podwire developers
  *
  * check.c runs the checklist and holds the checks made inside the pod;
- * check_host.c holds those made on the host.
+ * check_topo.c recognises how the pod is wired and works out what the
+ * checks share; check_host.c holds the checks made on the host for a
+ * bridged or routed pod, check_cable.c those of a point-to-point cable.
  */
 #ifndef PODWIRE_CHECK_PRIV_H
 #define PODWIRE_CHECK_PRIV_H
@@ -27,8 +29,7 @@
 /* What the checks work out once and share. */
 struct check {
 	const struct check_env *env;
-	check_emit_fn emit;
-	void *arg;
+	const struct check_sink *out;
 	int failures;
 
 	char pod_ip[PATH_MAX + 32]; /* "ip -n pod1", "nsenter -t 7 -n ip" */
@@ -46,10 +47,22 @@ struct check {
 	struct pw_prefix want[2];
 	bool wants[2];
 	const struct nl_route *defroute[2];
+	struct check_topology topo;
 	const struct nl_link *host_end;
 	const struct nl_link *bridge; /* its master, or the likely one */
 	bool enslaved;
 	struct pw_addr gw[2]; /* family 0: none known */
+
+	/* A cable: the pod at its far end, and that end. */
+	struct inspect_pod peer;
+	bool peer_open;
+	const struct nl_link *peer_end;
+	char peer_ip[PATH_MAX + 32]; /* "ip -n b" */
+	const struct nl_addr *peer_addr[2]; /* in the pod's subnet */
+	/* The address the far end should have: the one it has, its lease,
+	 * else the other end's of a two-address link. */
+	struct pw_prefix peer_want[2];
+	bool peer_wants[2];
 
 	struct ruleset rs;
 	int rs_err; /* the ruleset could not be read: -errno */
@@ -71,17 +84,38 @@ extern const struct check_family check_families[2];
 
 #define FAMILIES PW_ARRAY_SIZE(check_families)
 
+/* The place of a family in check_families[]. */
+static inline size_t check_family_slot(int af)
+{
+	return af == AF_INET ? 0 : 1;
+}
+
 void check_report(struct check *c, const char *id, bool ok, const char *fix,
 		  const char *what, const char *detail_fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-/* check_host.c: the host end, its bridge, and what the host does. */
-void check_find_host_side(struct check *c);
-void check_find_gateways(struct check *c);
+/* "it answered an ICMP echo", "no reply to 3 ICMP echoes" ...: err of
+ * probe_echo() in words. */
+const char *check_echo_words(int err);
+
+/*
+ * check_topo.c: what kind of wiring the pod has (c->topo), its host end
+ * or far end, the addresses it and its far end should have, and its
+ * gateways.  check_forget() lets go of what it opened.
+ */
+void check_recognise(struct check *c);
+void check_forget(struct check *c);
+
+/* check_host.c: a bridged or routed pod's host end, its bridge, and what
+ * the host does with its traffic. */
 void check_host_end(struct check *c);
 void check_bridge(struct check *c);
+void check_routed_host(struct check *c);
 void check_forwarding(struct check *c);
 void check_masquerade(struct check *c);
 void check_forward_path(struct check *c);
+
+/* check_cable.c: the far end of a point-to-point cable. */
+void check_cable(struct check *c);
 
 #endif

@@ -474,22 +474,23 @@ const struct ruleset_rule *ruleset_masquerade_for(const struct ruleset *rs,
 
 /*
  * Does a rule certainly apply to the pod's traffic on its way out?  It
- * comes in from the pod's bridge and leaves by some other interface, so
- * "iifname cni0" and "oifname != cni0" hold, while "oifname eth0" depends
- * on a route this check does not follow.  A condition that can't be
- * judged makes the rule uncertain, and an uncertain rule decides nothing.
- * Without a known bridge, no interface match holds.
+ * comes in by in_if (the pod's bridge, or a routed pod's host end) and
+ * leaves by some other interface, so "iifname cni0" and "oifname != cni0"
+ * hold, while "oifname eth0" depends on a route this check does not
+ * follow.  A condition that can't be judged makes the rule uncertain, and
+ * an uncertain rule decides nothing.  Without a known in_if, no interface
+ * match holds.
  */
 static bool applies_outbound(const struct ruleset_rule *r,
-			     const struct pw_addr *a, const char *bridge)
+			     const struct pw_addr *a, const char *in_if)
 {
 	if (r->other || r->has_daddr ||
 	    !match_covers(r->has_saddr, r->saddr_neg, &r->saddr, a))
 		return false;
 	if (r->has_iif &&
-	    (!bridge || (strcmp(r->iif, bridge) == 0) == r->iif_neg))
+	    (!in_if || (strcmp(r->iif, in_if) == 0) == r->iif_neg))
 		return false;
-	if (r->has_oif && !(bridge && r->oif_neg && !strcmp(r->oif, bridge)))
+	if (r->has_oif && !(in_if && r->oif_neg && !strcmp(r->oif, in_if)))
 		return false;
 	return true;
 }
@@ -501,7 +502,7 @@ static bool applies_outbound(const struct ruleset_rule *r,
  */
 static int chain_verdict(const struct ruleset *rs,
 			 const struct ruleset_chain *ch,
-			 const struct pw_addr *a, const char *bridge,
+			 const struct pw_addr *a, const char *in_if,
 			 uint64_t *handle)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -511,7 +512,7 @@ static int chain_verdict(const struct ruleset *rs,
 		    strcmp(r->chain, ch->name) ||
 		    (r->verdict != RULESET_V_ACCEPT &&
 		     r->verdict != RULESET_V_DROP) ||
-		    !applies_outbound(r, a, bridge))
+		    !applies_outbound(r, a, in_if))
 			continue;
 		*handle = r->handle;
 		return r->verdict == RULESET_V_ACCEPT ? NF_ACCEPT : NF_DROP;
@@ -522,7 +523,7 @@ static int chain_verdict(const struct ruleset *rs,
 
 const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 						    const struct pw_addr *a,
-						    const char *bridge,
+						    const char *in_if,
 						    uint64_t *handle)
 {
 	for (size_t i = 0; i < rs->nchains; i++) {
@@ -531,7 +532,7 @@ const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 		if (ch->base && !strcmp(ch->type, "filter") &&
 		    ch->hook == NF_INET_FORWARD &&
 		    family_applies(ch->family, a->family) &&
-		    chain_verdict(rs, ch, a, bridge, handle) == NF_DROP)
+		    chain_verdict(rs, ch, a, in_if, handle) == NF_DROP)
 			return ch;
 	}
 	*handle = 0;

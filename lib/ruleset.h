@@ -91,13 +91,14 @@ const struct ruleset_rule *ruleset_masquerade_for(const struct ruleset *rs,
 
 /*
  * The first filter forward base chain, of a family that applies to a,
- * that drops a's outbound traffic coming from bridge (NULL when it is
- * not known); NULL when none does.  *handle is the handle of the rule
- * that drops it, 0 when the chain's policy does (or nothing drops it).
+ * that drops a's outbound traffic coming in by in_if (the pod's bridge,
+ * or a routed pod's host end; NULL when it is not known); NULL when none
+ * does.  *handle is the handle of the rule that drops it, 0 when the
+ * chain's policy does (or nothing drops it).
  */
 const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 						    const struct pw_addr *a,
-						    const char *bridge,
+						    const char *in_if,
 						    uint64_t *handle);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "msg.h"
 #include "view.h"
 
 /* A kernel string as a record value: escaped, never empty. */
@@ -292,4 +293,115 @@ int view_detail(const struct view *v, const struct inspect_host *host,
 		       detail_addrs(v, pod)  ?:
 		       detail_routes(v, pod) ?:
 					       detail_neighs(v, pod);
+}
+
+/* ---- --check ------------------------------------------------------------ */
+
+/* The topology in words, after "topology: ". */
+static void topology_words(const struct check_topology *t, char *buf,
+			   size_t size)
+{
+	switch (t->kind) {
+	case CHECK_TOPO_UNWIRED:
+		snprintf(buf, size, "only lo");
+		break;
+	case CHECK_TOPO_BRIDGED:
+		snprintf(buf, size, "%s -- host end %s -- bridge %s", t->ifname,
+			 t->host_ifname, t->bridge);
+		break;
+	case CHECK_TOPO_ROUTED:
+		snprintf(buf, size, "%s -- host end %s (no bridge)", t->ifname,
+			 t->host_ifname);
+		break;
+	case CHECK_TOPO_CABLE:
+		snprintf(buf, size, "%s -- %s in namespace %s", t->ifname,
+			 t->peer_ifname, t->peer_netns);
+		break;
+	default:
+		if (strcmp(t->if_kind, "veth"))
+			snprintf(buf, size, "%s is %s, not a veth", t->ifname,
+				 t->if_kind[0] ? t->if_kind : "a device");
+		else if (t->peer_netns[0])
+			snprintf(buf, size,
+				 "%s -- %s in namespace %s, a port of %s there",
+				 t->ifname, t->peer_ifname, t->peer_netns,
+				 t->bridge[0] ? t->bridge : "another device");
+		else if (t->peer_nsid >= 0)
+			snprintf(buf, size,
+				 "%s -- a namespace with no name (id %d)",
+				 t->ifname, t->peer_nsid);
+		else
+			snprintf(buf, size, "%s -- its peer, in the pod itself",
+				 t->ifname);
+	}
+}
+
+static void topology_record(const struct view *v, struct rec *r,
+			    const struct check_topology *t)
+{
+	rec_set(r, "topology", t->name);
+	if (t->ifname[0])
+		put(r, "ifname", t->ifname);
+	if (t->host_ifname[0])
+		put(r, "host_ifname", t->host_ifname);
+	if (t->bridge[0])
+		put(r, "bridge", t->bridge);
+	if (t->peer_netns[0])
+		put(r, "peer_netns", t->peer_netns);
+	if (t->peer_ifname[0])
+		put(r, "peer_ifname", t->peer_ifname);
+	(void)v;
+}
+
+void view_check_topology(const struct view *v, const struct inspect_pod *pod,
+			 const struct check_topology *t)
+{
+	char words[256], e[PW_ESCAPED_SIZE(256)];
+	struct rec r;
+
+	if (v->quiet)
+		return;
+	if (v->format == REC_JSON) {
+		rec_init(&r);
+		view_target(&r, pod);
+		topology_record(v, &r, t);
+		emit(v, &r);
+		return;
+	}
+	topology_words(t, words, sizeof(words));
+	printf("topology: %s: %s\n", t->name, pw_escape(words, e, sizeof(e)));
+	fflush(stdout);
+}
+
+void view_check_result(const struct view *v, const struct inspect_pod *pod,
+		       const struct check_result *res)
+{
+	const char *mark = res->ok ? "ok" : "FAIL";
+	struct rec r;
+
+	if (v->quiet)
+		return;
+	if (v->format == REC_JSON) {
+		rec_init(&r);
+		view_target(&r, pod);
+		rec_set(&r, "check", res->id);
+		rec_set(&r, "result", res->ok ? "ok" : "fail");
+		/* Free text in JSON only, where spaces are fine. */
+		r.f[r.n].key = pw_xstrdup("what");
+		r.f[r.n++].val = pw_xstrdup(res->what);
+		r.f[r.n].key = pw_xstrdup("detail");
+		r.f[r.n++].val = pw_xstrdup(res->detail);
+		if (res->fix[0]) {
+			r.f[r.n].key = pw_xstrdup("fix");
+			r.f[r.n++].val = pw_xstrdup(res->fix);
+		}
+		emit(v, &r);
+		return;
+	}
+	printf("%s%-4s%s  %s: %s\n",
+	       v->color ? (res->ok ? "\033[32m" : "\033[31m") : "", mark,
+	       v->color ? "\033[0m" : "", res->what, res->detail);
+	if (!res->ok && res->fix[0])
+		printf("      fix: %s\n", res->fix);
+	fflush(stdout);
 }
