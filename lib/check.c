@@ -26,6 +26,7 @@ void check_report(struct check *c, const char *id, bool ok, const char *fix,
 		  const char *what, const char *detail_fmt, ...)
 {
 	struct check_result r = { .id = id, .ok = ok };
+	size_t n;
 	va_list ap;
 
 	pw_strlcpy(r.what, what, sizeof(r.what));
@@ -34,9 +35,41 @@ void check_report(struct check *c, const char *id, bool ok, const char *fix,
 	va_end(ap);
 	if (!ok && fix)
 		pw_strlcpy(r.fix, fix, sizeof(r.fix));
+	n = strlen(r.detail);
+	if (!ok && !fix && c->refused && n < sizeof(r.detail))
+		snprintf(r.detail + n, sizeof(r.detail) - n,
+			 " (no fix: '%s' is not a name podwire puts in a "
+			 "command)",
+			 c->refused);
+	c->refused = NULL;
 	if (!ok)
 		c->failures++;
 	c->out->result(&r, c->out->arg);
+}
+
+const char *check_fix(struct check *c, const char *fix, const char *name,
+		      const char *name2)
+{
+	if (!name_ifname_ok(name, NULL))
+		c->refused = name;
+	else if (name2 && !name_ifname_ok(name2, NULL))
+		c->refused = name2;
+	else
+		return fix;
+	return NULL;
+}
+
+/* [A-Za-z0-9_.-]+, not starting with '-': a word a shell takes as it is. */
+const char *check_fix_word(struct check *c, const char *fix, const char *word)
+{
+	size_t len = strlen(word);
+
+	if (len && word[0] != '-' &&
+	    strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_.-") == len)
+		return fix;
+	c->refused = word;
+	return NULL;
 }
 
 const char *check_echo_words(int err)
@@ -151,8 +184,8 @@ static void check_links_up(struct check *c)
 		snprintf(what, sizeof(what), "%s is up", l->ifname);
 		snprintf(fix, sizeof(fix), "%s link set %s up", c->pod_ip,
 			 l->ifname);
-		check_report(c, "if_up", up, fix, what, "%s%s",
-			     up ? "up" : "down",
+		check_report(c, "if_up", up, check_fix(c, fix, l->ifname, NULL),
+			     what, "%s%s", up ? "up" : "down",
 			     up && !(l->flags & IFF_LOWER_UP) ?
 				     " (no carrier)" :
 				     "");
@@ -180,14 +213,15 @@ static void check_address(struct check *c)
 			 check_families[f].ip_flag, a, name);
 		snprintf(what, sizeof(what), "%s has an %s address", name,
 			 check_families[f].name);
-		check_report(c, "address", c->addr[f] != NULL, fix, what, "%s",
+		check_report(c, "address", c->addr[f] != NULL,
+			     check_fix(c, fix, name, NULL), what, "%s",
 			     c->addr[f] ? a : "none");
 	}
 	if (!any) {
 		snprintf(fix, sizeof(fix), "%s addr add ADDR/LEN dev %s",
 			 c->pod_ip, name);
-		check_report(c, "address", false, fix, what,
-			     "none (and no lease)");
+		check_report(c, "address", false, check_fix(c, fix, name, NULL),
+			     what, "none (and no lease)");
 	}
 }
 

@@ -28,7 +28,8 @@ static void check_peer_up(struct check *c)
 
 	snprintf(what, sizeof(what), "far end %s is up", e->ifname);
 	snprintf(fix, sizeof(fix), "%s link set %s up", c->peer_ip, e->ifname);
-	check_report(c, "peer_up", up, fix, what, "%s%s", up ? "up" : "down",
+	check_report(c, "peer_up", up, check_fix(c, fix, e->ifname, NULL), what,
+		     "%s%s", up ? "up" : "down",
 		     up && !(e->flags & IFF_LOWER_UP) ? " (no carrier)" : "");
 }
 
@@ -54,7 +55,10 @@ static void check_peer_addr(struct check *c, size_t f)
 						sizeof(a)));
 	else
 		check_report(c, "peer_addr", false,
-			     c->peer_wants[f] ? fix : NULL, what, "none");
+			     c->peer_wants[f] ?
+				     check_fix(c, fix, e->ifname, NULL) :
+				     NULL,
+			     what, "none");
 }
 
 /*
@@ -104,10 +108,11 @@ static void check_route_to(struct check *c, const char *id, const char *ip,
 	if (!err)
 		check_report(c, id, true, NULL, what, "dev %s", end->ifname);
 	else if (err == -EXDEV)
-		check_report(c, id, false, fix, what, "it leaves by %s", other);
+		check_report(c, id, false, check_fix(c, fix, end->ifname, NULL),
+			     what, "it leaves by %s", other);
 	else
-		check_report(c, id, false, fix, what, "no route to it: %s",
-			     strerror(-err));
+		check_report(c, id, false, check_fix(c, fix, end->ifname, NULL),
+			     what, "no route to it: %s", strerror(-err));
 }
 
 static void check_peer_answers(struct check *c, size_t f)

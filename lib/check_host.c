@@ -58,15 +58,17 @@ void check_host_end(struct check *c)
 		     "%s is %s's peer", h->ifname, c->podif->ifname);
 	snprintf(what, sizeof(what), "host end %s is up", h->ifname);
 	snprintf(fix, sizeof(fix), "%s link set %s up", c->host_ip, h->ifname);
-	check_report(c, "host_end_up", h->flags & IFF_UP, fix, what, "%s",
+	check_report(c, "host_end_up", h->flags & IFF_UP,
+		     check_fix(c, fix, h->ifname, NULL), what, "%s",
 		     h->flags & IFF_UP ? "up" : "down");
 	if (c->topo.kind != CHECK_TOPO_BRIDGED)
 		return; /* routed: on no bridge, as it should be */
 	snprintf(what, sizeof(what), "host end %s is a bridge port", h->ifname);
 	snprintf(fix, sizeof(fix), "%s link set %s master %s", c->host_ip,
 		 h->ifname, c->bridge->ifname);
-	check_report(c, "enslaved", c->enslaved, fix, what, "%s",
-		     c->enslaved ? c->bridge->ifname : "on no bridge");
+	check_report(c, "enslaved", c->enslaved,
+		     check_fix(c, fix, h->ifname, c->bridge->ifname), what,
+		     "%s", c->enslaved ? c->bridge->ifname : "on no bridge");
 }
 
 void check_bridge(struct check *c)
@@ -78,7 +80,8 @@ void check_bridge(struct check *c)
 		return;
 	snprintf(what, sizeof(what), "bridge %s is up", b->ifname);
 	snprintf(fix, sizeof(fix), "%s link set %s up", c->host_ip, b->ifname);
-	check_report(c, "bridge_up", b->flags & IFF_UP, fix, what, "%s",
+	check_report(c, "bridge_up", b->flags & IFF_UP,
+		     check_fix(c, fix, b->ifname, NULL), what, "%s",
 		     b->flags & IFF_UP ? "up" : "down");
 	for (size_t f = 0; f < FAMILIES; f++) {
 		const struct inspect_host *host = c->env->host;
@@ -95,7 +98,8 @@ void check_bridge(struct check *c)
 			 b->ifname, g);
 		snprintf(fix, sizeof(fix), "%s addr add %s/%u dev %s",
 			 c->host_ip, g, c->want[f].len, b->ifname);
-		check_report(c, "bridge_gw", holds, fix, what, "%s",
+		check_report(c, "bridge_gw", holds,
+			     check_fix(c, fix, b->ifname, NULL), what, "%s",
 			     holds ? "yes" : "no");
 	}
 }
@@ -144,7 +148,8 @@ static void check_host_route(struct check *c, size_t f)
 	snprintf(fix, sizeof(fix), "%s %sroute add %s dev %s", c->host_ip,
 		 check_families[f].ip_flag, a, h->ifname);
 	if (err) {
-		check_report(c, "host_route", false, fix, what,
+		check_report(c, "host_route", false,
+			     check_fix(c, fix, h->ifname, NULL), what,
 			     "no route to it: %s", strerror(-err));
 		return;
 	}
@@ -152,7 +157,8 @@ static void check_host_route(struct check *c, size_t f)
 	if (r.oif == h->ifindex)
 		check_report(c, "host_route", true, NULL, what, "yes");
 	else
-		check_report(c, "host_route", false, fix, what,
+		check_report(c, "host_route", false,
+			     check_fix(c, fix, h->ifname, NULL), what,
 			     "it leaves by %s",
 			     oif ? oif->ifname : "another device");
 }
@@ -174,7 +180,8 @@ void check_routed_host(struct check *c)
 		snprintf(fix, sizeof(fix), "%s %saddr add %s/%u dev %s",
 			 c->host_ip, check_families[f].ip_flag, g,
 			 c->want[f].len, h->ifname);
-		check_report(c, "host_gw", answers, fix, what, "%s",
+		check_report(c, "host_gw", answers,
+			     check_fix(c, fix, h->ifname, NULL), what, "%s",
 			     !answers ? "no" :
 			     proxy    ? "no, but it answers ARP by proxy" :
 					"yes");
@@ -248,8 +255,13 @@ void check_masquerade(struct check *c)
 				     hit->chain,
 				     (unsigned long long)hit->handle);
 		else
-			check_report(c, "masquerade", false, fix, what,
-				     "no nat postrouting rule masquerades it");
+			check_report(
+				c, "masquerade", false,
+				c->topo.kind == CHECK_TOPO_BRIDGED ?
+					check_fix(c, fix, c->bridge->ifname,
+						  NULL) :
+					fix,
+				what, "no nat postrouting rule masquerades it");
 	}
 }
 
@@ -291,6 +303,7 @@ void check_forward_path(struct check *c)
 {
 	for (size_t f = 0; f < FAMILIES; f++) {
 		const struct ruleset_chain *dropper;
+		const char *safe;
 		uint64_t handle;
 		char fix[2 * PATH_MAX + 256], what[96], net[PW_ADDRSTRLEN];
 		struct pw_prefix subnet;
@@ -316,15 +329,20 @@ void check_forward_path(struct check *c)
 			continue;
 		}
 		forward_fix(c, dropper, net, a->family, fix, sizeof(fix));
+		/* Tables and chains are the host's, but a name read from
+		 * the kernel goes into a shell line only if it is a word. */
+		safe = check_fix_word(c, fix, dropper->table) ?
+			       check_fix_word(c, fix, dropper->name) :
+			       NULL;
 		if (handle)
 			check_report(
-				c, "forward_path", false, fix, what,
+				c, "forward_path", false, safe, what,
 				"%s %s chain %s drops it (rule handle %llu)",
 				family_word(dropper->family), dropper->table,
 				dropper->name, (unsigned long long)handle);
 		else
 			check_report(
-				c, "forward_path", false, fix, what,
+				c, "forward_path", false, safe, what,
 				"%s %s chain %s has policy drop and no rule "
 				"accepts it",
 				family_word(dropper->family), dropper->table,

@@ -66,6 +66,9 @@ struct check {
 
 	struct ruleset rs;
 	int rs_err; /* the ruleset could not be read: -errno */
+
+	/* A name check_fix() kept out of the fix being reported. */
+	const char *refused;
 };
 
 /*
@@ -93,6 +96,18 @@ static inline size_t check_family_slot(int af)
 void check_report(struct check *c, const char *id, bool ok, const char *fix,
 		  const char *what, const char *detail_fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/*
+ * fix, when each name in it (name2 may be NULL) is an interface name
+ * podwire would take (name.h); else NULL, and check_report() says which
+ * name kept the fix out.  A fix is pasted into a root shell, and these
+ * names come from the kernel, where root in a pod may call its
+ * interface 'a;id>x' or put escape bytes in it.
+ */
+const char *check_fix(struct check *c, const char *fix, const char *name,
+		      const char *name2);
+/* The same for a name that is no interface's (an nftables table). */
+const char *check_fix_word(struct check *c, const char *fix, const char *word);
 
 /* "it answered an ICMP echo", "no reply to 3 ICMP echoes" ...: err of
  * probe_echo() in words. */

@@ -373,10 +373,32 @@ void view_check_topology(const struct view *v, const struct inspect_pod *pod,
 	fflush(stdout);
 }
 
+/*
+ * A check's line and its fix, for a terminal: what the kernel named is
+ * in them as it is (a pod's root names its interfaces), so each is
+ * escaped whole, as the records are, before it is printed.
+ */
+static void print_check_line(const struct view *v,
+			     const struct check_result *res)
+{
+	char fix[PW_ESCAPED_SIZE(sizeof(res->fix))];
+	char what[PW_ESCAPED_SIZE(sizeof(res->what))],
+		detail[PW_ESCAPED_SIZE(sizeof(res->detail))];
+
+	printf("%s%-4s%s  %s: %s\n",
+	       v->color ? (res->ok ? "\033[32m" : "\033[31m") : "",
+	       res->ok ? "ok" : "FAIL", v->color ? "\033[0m" : "",
+	       pw_escape(res->what, what, sizeof(what)),
+	       pw_escape(res->detail, detail, sizeof(detail)));
+	if (!res->ok && res->fix[0])
+		printf("      fix: %s\n",
+		       pw_escape(res->fix, fix, sizeof(fix)));
+	fflush(stdout);
+}
+
 void view_check_result(const struct view *v, const struct inspect_pod *pod,
 		       const struct check_result *res)
 {
-	const char *mark = res->ok ? "ok" : "FAIL";
 	struct rec r;
 
 	if (v->quiet)
@@ -398,10 +420,5 @@ void view_check_result(const struct view *v, const struct inspect_pod *pod,
 		emit(v, &r);
 		return;
 	}
-	printf("%s%-4s%s  %s: %s\n",
-	       v->color ? (res->ok ? "\033[32m" : "\033[31m") : "", mark,
-	       v->color ? "\033[0m" : "", res->what, res->detail);
-	if (!res->ok && res->fix[0])
-		printf("      fix: %s\n", res->fix);
-	fflush(stdout);
+	print_check_line(v, res);
 }

@@ -545,3 +545,47 @@ sleep_in_pod1() {
 	run_fixes_and_pass
 	run -0 ping_from pod1 198.51.100.2
 }
+
+# ---- Names a pod's root chose ----------------------------------------------
+
+@test "a name a pod's root chose goes into no fix" {
+	healthy
+	sb ip -n pod1 link set eth0 down
+	sb ip -n pod1 link set eth0 name 'a;id>x'
+	run -1 sb env PODWIRE_COLOR=never pod-inspect --check pod1
+	assert_line "FAIL  a;id>x is up: down (no fix: 'a;id>x' is not a name podwire puts in a command)"
+	refute_line --partial 'id>x up'
+	refute_line --regexp '^      fix: .*id>x'
+	run -0 sb bash -c 'pod-inspect -j --check pod1 | jq -e -s "map(select(.check == \"if_up\"))[0] | (has(\"fix\") | not) and .what == \"a;id>x is up\""'
+	# The same in a cable, at its far end.
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	sb ip -n blue link set veth-blue down
+	sb ip -n blue link set veth-blue name 'b`id`'
+	run -1 sb pod-inspect --check red
+	assert_line "FAIL  far end b\`id\` is up: down (no fix: 'b\`id\`' is not a name podwire puts in a command)"
+	refute_line --regexp '^      fix: .*id`'
+}
+
+@test "control bytes in a pod's names reach no terminal raw, in any output" {
+	healthy
+	sb ip -n pod1 link set eth0 down
+	sb ip -n pod1 link set eth0 name $'e\e[2Jx'
+	sb ip -n pod1 link add $'q\x01r' type veth peer name $'s\x7ft'
+	for args in "--check pod1" "pod1" "" "--tree" "--dot"; do
+		run -0 sb bash -c "pod-inspect $args | tr -d '\\n\\t' | LC_ALL=C grep -c '[[:cntrl:]]'; true"
+		assert_output 0
+		run sb pod-inspect $args
+		assert_output --partial 'x1b[2Jx'
+	done
+	run -1 sb pod-inspect --check pod1
+	assert_line 'FAIL  q\x01r is up: down (no fix: '"'"'q\x01r'"'"' is not a name podwire puts in a command)'
+}
+
+@test "a podwire mark a pod's root rewrote is escaped in the drawing" {
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	sb ip -n red link set veth-red alias 'podwire: netns=red ifname=veth-red peer_netns=b\lue peer_ifname=x;y created=1'
+	run -0 sb pod-inspect --tree
+	assert_line '|-- red:veth-red 10.0.0.1/24 == b\\lue:x;y'
+}
