@@ -13,12 +13,24 @@
 #include "msg.h"
 #include "view.h"
 
-/* A kernel string as a record value: escaped, never empty. */
-static void put(struct rec *r, const char *key, const char *value)
+/*
+ * A kernel string as a record value, never empty: escaped for a text
+ * record, which must hold no whitespace or control byte; as it is for
+ * JSON, whose own escaping carries any byte (rec.h), so that jq -r gives
+ * back the name itself.
+ */
+static void put(const struct view *v, struct rec *r, const char *key,
+		const char *value)
 {
 	char e[PW_ESCAPED_SIZE(256)];
 
-	pw_escape(value[0] ? value : "-", e, sizeof(e));
+	if (!value[0])
+		value = "-";
+	if (v->format == REC_JSON) {
+		rec_set_raw(r, key, value);
+		return;
+	}
+	pw_escape(value, e, sizeof(e));
 	for (char *p = e; *p; p++)
 		if (*p == ' ')
 			*p = '_';
@@ -33,17 +45,18 @@ static void put_prefix(struct rec *r, const char *key,
 	rec_set(r, key, addr_format_prefix(p, a, sizeof(a)));
 }
 
-void view_target(struct rec *r, const struct inspect_pod *pod)
+void view_target(const struct view *v, struct rec *r,
+		 const struct inspect_pod *pod)
 {
 	char pid[24];
 
 	if (pod->name[0]) {
-		put(r, "netns", pod->name);
+		put(v, r, "netns", pod->name);
 	} else if (pod->pid) {
 		snprintf(pid, sizeof(pid), "%d", (int)pod->pid);
 		rec_set(r, "pid", pid);
 	} else {
-		put(r, "path", pod->path);
+		put(v, r, "path", pod->path);
 	}
 }
 
@@ -63,7 +76,8 @@ static const char *link_kind(const struct nl_link *l)
 }
 
 /* host_ifname, host_state, bridge, bridge_state of a pod's veth. */
-static void put_host_side(struct rec *r, const struct inspect_host *host,
+static void put_host_side(const struct view *v, struct rec *r,
+			  const struct inspect_host *host,
 			  const struct inspect_pod *pod,
 			  const struct nl_link *l, bool with_bridge_addr)
 {
@@ -73,12 +87,12 @@ static void put_host_side(struct rec *r, const struct inspect_host *host,
 
 	if (!h)
 		return;
-	put(r, "host_ifname", h->ifname);
-	put(r, "host_state", inspect_operstate(h->operstate));
+	put(v, r, "host_ifname", h->ifname);
+	put(v, r, "host_state", inspect_operstate(h->operstate));
 	if (!b)
 		return;
-	put(r, "bridge", b->ifname);
-	put(r, "bridge_state", inspect_operstate(b->operstate));
+	put(v, r, "bridge", b->ifname);
+	put(v, r, "bridge_state", inspect_operstate(b->operstate));
 	ba = inspect_addr(host->addrs, host->naddrs, b->ifindex, AF_INET);
 	if (with_bridge_addr && ba)
 		put_prefix(r, "bridge_addr", &ba->prefix);
@@ -101,7 +115,7 @@ int view_overview(const struct view *v, const struct inspect_host *host,
 
 		if ((l && (l->flags & IFF_LOOPBACK)) || (!l && any))
 			continue;
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		if (pod->name[0])
 			rec_set(&r, "owner",
 				pod->owner == NS_OWNER_PODWIRE ? "podwire" :
@@ -112,10 +126,10 @@ int view_overview(const struct view *v, const struct inspect_host *host,
 		}
 		if (l) {
 			any = true;
-			put(&r, "ifname", l->ifname);
-			put(&r, "state", inspect_operstate(l->operstate));
+			put(v, &r, "ifname", l->ifname);
+			put(v, &r, "state", inspect_operstate(l->operstate));
 			if (l->has_mac)
-				put(&r, "mac",
+				put(v, &r, "mac",
 				    inspect_mac(l->mac, mac, sizeof(mac)));
 			a4 = inspect_addr(pod->addrs, pod->naddrs, l->ifindex,
 					  AF_INET);
@@ -127,7 +141,7 @@ int view_overview(const struct view *v, const struct inspect_host *host,
 			if (a6)
 				put_prefix(&r, rec_addr_key(AF_INET6),
 					   &a6->prefix);
-			put_host_side(&r, host, pod, l, false);
+			put_host_side(v, &r, host, pod, l, false);
 		}
 		err = emit(v, &r);
 	}
@@ -145,19 +159,20 @@ static int detail_links(const struct view *v, const struct inspect_host *host,
 	for (size_t i = 0; i < pod->nlinks && !err; i++) {
 		const struct nl_link *l = &pod->links[i];
 
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		rec_set(&r, "object", "link");
-		put(&r, "ifname", l->ifname);
+		put(v, &r, "ifname", l->ifname);
 		snprintf(num, sizeof(num), "%u", l->ifindex);
 		rec_set(&r, "ifindex", num);
-		put(&r, "kind", link_kind(l));
-		put(&r, "state", inspect_operstate(l->operstate));
+		put(v, &r, "kind", link_kind(l));
+		put(v, &r, "state", inspect_operstate(l->operstate));
 		rec_set(&r, "admin", l->flags & IFF_UP ? "up" : "down");
 		snprintf(num, sizeof(num), "%u", l->mtu);
 		rec_set(&r, "mtu", num);
 		if (l->has_mac)
-			put(&r, "mac", inspect_mac(l->mac, mac, sizeof(mac)));
-		put_host_side(&r, host, pod, l, true);
+			put(v, &r, "mac",
+			    inspect_mac(l->mac, mac, sizeof(mac)));
+		put_host_side(v, &r, host, pod, l, true);
 		err = emit(v, &r);
 	}
 	return err;
@@ -180,9 +195,9 @@ static int detail_addrs(const struct view *v, const struct inspect_pod *pod)
 	for (size_t i = 0; i < pod->naddrs && !err; i++) {
 		const struct nl_addr *a = &pod->addrs[i];
 
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		rec_set(&r, "object", "addr");
-		put(&r, "ifname", ifname_of(pod, a->ifindex));
+		put(v, &r, "ifname", ifname_of(pod, a->ifindex));
 		put_prefix(&r, rec_addr_key(a->prefix.addr.family), &a->prefix);
 		rec_set(&r, "scope",
 			a->scope == RT_SCOPE_HOST ? "host" :
@@ -223,7 +238,7 @@ static int detail_routes(const struct view *v, const struct inspect_pod *pod)
 
 		if (rt->type != RTN_UNICAST)
 			continue;
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		rec_set(&r, "object", "route");
 		if (rt->dst.len == 0)
 			rec_set(&r, "dst",
@@ -234,7 +249,7 @@ static int detail_routes(const struct view *v, const struct inspect_pod *pod)
 		if (rt->gateway.family)
 			rec_set(&r, "gw",
 				addr_format(&rt->gateway, a, sizeof(a)));
-		put(&r, "dev", ifname_of(pod, rt->oif));
+		put(v, &r, "dev", ifname_of(pod, rt->oif));
 		rec_set(&r, "proto", proto_name(rt->protocol));
 		err = emit(v, &r);
 	}
@@ -273,13 +288,13 @@ static int detail_neighs(const struct view *v, const struct inspect_pod *pod)
 	for (size_t i = 0; i < pod->nneighs && !err; i++) {
 		const struct nl_neigh *n = &pod->neighs[i];
 
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		rec_set(&r, "object", "neigh");
 		rec_set(&r, "dst", addr_format(&n->dst, a, sizeof(a)));
 		if (n->has_lladdr)
-			put(&r, "mac",
+			put(v, &r, "mac",
 			    inspect_mac(n->lladdr, mac, sizeof(mac)));
-		put(&r, "dev", ifname_of(pod, n->ifindex));
+		put(v, &r, "dev", ifname_of(pod, n->ifindex));
 		rec_set(&r, "state", nud_name(n->state));
 		err = emit(v, &r);
 	}
@@ -341,16 +356,15 @@ static void topology_record(const struct view *v, struct rec *r,
 {
 	rec_set(r, "topology", t->name);
 	if (t->ifname[0])
-		put(r, "ifname", t->ifname);
+		put(v, r, "ifname", t->ifname);
 	if (t->host_ifname[0])
-		put(r, "host_ifname", t->host_ifname);
+		put(v, r, "host_ifname", t->host_ifname);
 	if (t->bridge[0])
-		put(r, "bridge", t->bridge);
+		put(v, r, "bridge", t->bridge);
 	if (t->peer_netns[0])
-		put(r, "peer_netns", t->peer_netns);
+		put(v, r, "peer_netns", t->peer_netns);
 	if (t->peer_ifname[0])
-		put(r, "peer_ifname", t->peer_ifname);
-	(void)v;
+		put(v, r, "peer_ifname", t->peer_ifname);
 }
 
 void view_check_topology(const struct view *v, const struct inspect_pod *pod,
@@ -363,7 +377,7 @@ void view_check_topology(const struct view *v, const struct inspect_pod *pod,
 		return;
 	if (v->format == REC_JSON) {
 		rec_init(&r);
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		topology_record(v, &r, t);
 		emit(v, &r);
 		return;
@@ -405,18 +419,14 @@ void view_check_result(const struct view *v, const struct inspect_pod *pod,
 		return;
 	if (v->format == REC_JSON) {
 		rec_init(&r);
-		view_target(&r, pod);
+		view_target(v, &r, pod);
 		rec_set(&r, "check", res->id);
 		rec_set(&r, "result", res->ok ? "ok" : "fail");
-		/* Free text in JSON only, where spaces are fine. */
-		r.f[r.n].key = pw_xstrdup("what");
-		r.f[r.n++].val = pw_xstrdup(res->what);
-		r.f[r.n].key = pw_xstrdup("detail");
-		r.f[r.n++].val = pw_xstrdup(res->detail);
-		if (res->fix[0]) {
-			r.f[r.n].key = pw_xstrdup("fix");
-			r.f[r.n++].val = pw_xstrdup(res->fix);
-		}
+		/* Free text, raw: JSON carries spaces and any byte. */
+		rec_set_raw(&r, "what", res->what);
+		rec_set_raw(&r, "detail", res->detail);
+		if (res->fix[0])
+			rec_set_raw(&r, "fix", res->fix);
 		emit(v, &r);
 		return;
 	}

@@ -22,7 +22,8 @@
  *   netns=pod1 object=neigh dst=10.244.0.1 mac=.. dev=eth0 state=reachable
  *
  * A pod is named netns=NAME, pid=PID or path=PATH, as it was given.  Every
- * string from the kernel is escaped and never empty ("-").
+ * string from the kernel is never empty ("-"), and in a text record
+ * escaped (pw_escape(), a space as '_'); JSON carries it as it is.
  */
 #ifndef PODWIRE_VIEW_H
 #define PODWIRE_VIEW_H
@@ -58,6 +59,7 @@ void view_check_topology(const struct view *v, const struct inspect_pod *pod,
 void view_check_result(const struct view *v, const struct inspect_pod *pod,
 		       const struct check_result *res);
 /* The netns=/pid=/path= field that names the pod. */
-void view_target(struct rec *r, const struct inspect_pod *pod);
+void view_target(const struct view *v, struct rec *r,
+		 const struct inspect_pod *pod);
 
 #endif

@@ -589,3 +589,24 @@ sleep_in_pod1() {
 	run -0 sb pod-inspect --tree
 	assert_line '|-- red:veth-red 10.0.0.1/24 == b\\lue:x;y'
 }
+
+@test "-j carries names as they are: jq -r gives back the kernel's bytes" {
+	healthy
+	sb ip -n pod1 link add 'x\y' type veth peer name $'e\e[1m"\xff'
+	names=$BATS_TEST_TMPDIR/names
+	# Each byte above 0x7e is \u00XX, its ISO 8859-1 reading (rec.h).
+	sb bash -c 'pod-inspect -j pod1 | jq -j "select(.object == \"link\") | .ifname, \"\n\""' |
+		iconv -f UTF-8 -t ISO-8859-1 >"$names"
+	run -0 grep -Fxc 'x\y' "$names"
+	assert_output 1
+	run -0 env LC_ALL=C grep -Fxc $'e\e[1m"\xff' "$names"
+	assert_output 1
+	run -0 sb bash -c 'pod-inspect -j pod1 | jq -r "select(.object == \"link\") | .ifname"'
+	assert_line 'x\y'
+	run -0 sb bash -c 'pod-inspect -j --check pod1 | jq -r "select(.check == \"if_up\") | .what"'
+	assert_line 'x\y is up'
+	# Text records stay escaped, one word each.
+	run -0 sb pod-inspect pod1
+	assert_line --regexp '^netns=pod1 object=link ifname=x\\\\y ifindex='
+	assert_line --regexp '^netns=pod1 object=link ifname=e\\x1b\[1m"\\xff ifindex='
+}
