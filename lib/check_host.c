@@ -218,17 +218,52 @@ static const char *family_word(int nfproto)
 					 "ip";
 }
 
+/*
+ * The first rule that masquerades a's traffic and can: one that names no
+ * outgoing interface, or one that is there.  *dead is the first rule
+ * that would, but only by an interface the host does not have
+ * (nat-out --out with a name that does not exist, or no longer does).
+ */
+static const struct ruleset_rule *
+masquerade_rule(const struct check *c, const struct pw_addr *a,
+		const struct ruleset_rule **dead)
+{
+	const struct inspect_host *host = c->env->host;
+	const struct ruleset_rule *r = NULL;
+
+	*dead = NULL;
+	while ((r = ruleset_masquerade_for(&c->rs, a, r))) {
+		if (!r->has_oif ||
+		    inspect_link_named(host->links, host->nlinks, r->oif))
+			return r;
+		if (!*dead)
+			*dead = r;
+	}
+	return NULL;
+}
+
+static void masquerade_fix(const struct check *c, const char *net, char *fix,
+			   size_t size)
+{
+	bool bridged = c->topo.kind == CHECK_TOPO_BRIDGED;
+
+	snprintf(fix, size, "nat-out%s%s%s%s %s",
+		 c->env->host_netns ? " -n " : "",
+		 c->env->host_netns ? c->env->host_netns : "",
+		 bridged ? " --bridge " : "", bridged ? c->bridge->ifname : "",
+		 net);
+}
+
 void check_masquerade(struct check *c)
 {
 	for (size_t f = 0; f < FAMILIES; f++) {
-		const struct ruleset_rule *hit;
-		const struct pw_addr *a;
+		const struct ruleset_rule *hit, *dead;
+		const char *safe;
 		char fix[PATH_MAX + 256], what[96], net[PW_ADDRSTRLEN];
 		struct pw_prefix subnet;
 
 		if (!c->wants[f])
 			continue;
-		a = &c->want[f].addr;
 		subnet = addr_network(&c->want[f]);
 		addr_format_prefix(&subnet, net, sizeof(net));
 		snprintf(what, sizeof(what), "a masquerade rule covers %s",
@@ -239,29 +274,29 @@ void check_masquerade(struct check *c)
 				     strerror(-c->rs_err));
 			continue;
 		}
-		hit = ruleset_masquerade_for(&c->rs, a);
-		snprintf(fix, sizeof(fix), "nat-out%s%s%s%s %s",
-			 c->env->host_netns ? " -n " : "",
-			 c->env->host_netns ? c->env->host_netns : "",
-			 c->topo.kind == CHECK_TOPO_BRIDGED ? " --bridge " : "",
-			 c->topo.kind == CHECK_TOPO_BRIDGED ?
-				 c->bridge->ifname :
-				 "",
-			 net);
+		hit = masquerade_rule(c, &c->want[f].addr, &dead);
+		masquerade_fix(c, net, fix, sizeof(fix));
+		safe = c->topo.kind == CHECK_TOPO_BRIDGED ?
+			       check_fix(c, fix, c->bridge->ifname, NULL) :
+			       fix;
 		if (hit)
 			check_report(c, "masquerade", true, NULL, what,
 				     "%s %s chain %s, handle %llu",
 				     family_word(hit->family), hit->table,
 				     hit->chain,
 				     (unsigned long long)hit->handle);
+		else if (dead)
+			check_report(c, "masquerade", false, safe, what,
+				     "%s %s chain %s, handle %llu, masquerades "
+				     "only what leaves by %s, and the host has "
+				     "no %s",
+				     family_word(dead->family), dead->table,
+				     dead->chain,
+				     (unsigned long long)dead->handle,
+				     dead->oif, dead->oif);
 		else
-			check_report(
-				c, "masquerade", false,
-				c->topo.kind == CHECK_TOPO_BRIDGED ?
-					check_fix(c, fix, c->bridge->ifname,
-						  NULL) :
-					fix,
-				what, "no nat postrouting rule masquerades it");
+			check_report(c, "masquerade", false, safe, what,
+				     "no nat postrouting rule masquerades it");
 	}
 }
 

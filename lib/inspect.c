@@ -199,6 +199,17 @@ int inspect_procs_in(const struct procs_snapshot *p, int netns_fd)
 
 /* ---- Lookups ------------------------------------------------------------ */
 
+int inspect_link_exists(const char *ifname)
+{
+	struct ns_handle h;
+	struct nl_link l;
+	int err = ns_peek(NULL, &h);
+
+	if (!err)
+		err = nl_link_get(h.nl, 0, ifname, &l);
+	return err == -ENODEV ? 0 : err ? err : 1;
+}
+
 const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
 				   unsigned ifindex)
 {

@@ -89,6 +89,12 @@ void inspect_names_free(char **names, size_t n);
  */
 int inspect_procs_in(const struct procs_snapshot *p, int netns_fd);
 
+/*
+ * Is there a link named ifname in the namespace the program runs in?  1
+ * or 0, or -errno when the kernel can't be asked.
+ */
+int inspect_link_exists(const char *ifname);
+
 /* Lookups in arrays read above. */
 const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
 				   unsigned ifindex);

@@ -188,14 +188,18 @@ static void on_ifname_cmp(bool input, uint32_t op, const uint8_t *data,
 		return;
 	}
 	memcpy(name, data, len);
-	if (input) {
+	if (input && !ri->has_iif) {
 		ri->has_iif = true;
 		ri->iif_neg = op == NFT_CMP_NEQ;
 		pw_strlcpy(ri->iif, name, sizeof(ri->iif));
-	} else {
+	} else if (!input && op == NFT_CMP_EQ && !ri->has_oif) {
 		ri->has_oif = true;
-		ri->oif_neg = op == NFT_CMP_NEQ;
 		pw_strlcpy(ri->oif, name, sizeof(ri->oif));
+	} else if (!input && op == NFT_CMP_NEQ && !ri->has_oif_not) {
+		ri->has_oif_not = true;
+		pw_strlcpy(ri->oif_not, name, sizeof(ri->oif_not));
+	} else {
+		ri->other = true; /* two of a kind: not judged */
 	}
 }
 
@@ -455,10 +459,12 @@ static const struct ruleset_chain *base_chain(const struct ruleset *rs,
 	return NULL;
 }
 
-const struct ruleset_rule *ruleset_masquerade_for(const struct ruleset *rs,
-						  const struct pw_addr *a)
+const struct ruleset_rule *
+ruleset_masquerade_for(const struct ruleset *rs, const struct pw_addr *a,
+		       const struct ruleset_rule *prev)
 {
-	for (size_t i = 0; i < rs->nrules; i++) {
+	for (size_t i = prev ? (size_t)(prev - rs->rules) + 1 : 0;
+	     i < rs->nrules; i++) {
 		const struct ruleset_rule *r = &rs->rules[i];
 		const struct ruleset_chain *ch = base_chain(rs, r);
 
@@ -490,7 +496,9 @@ static bool applies_outbound(const struct ruleset_rule *r,
 	if (r->has_iif &&
 	    (!in_if || (strcmp(r->iif, in_if) == 0) == r->iif_neg))
 		return false;
-	if (r->has_oif && !(in_if && r->oif_neg && !strcmp(r->oif, in_if)))
+	if (r->has_oif)
+		return false;
+	if (r->has_oif_not && !(in_if && !strcmp(r->oif_not, in_if)))
 		return false;
 	return true;
 }

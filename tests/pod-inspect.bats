@@ -147,6 +147,16 @@ sleep_in_pod1() {
 	run -0 ping_from pod1 10.244.0.3
 }
 
+@test "NAT out by an uplink that does not exist is named, and its fix works" {
+	healthy
+	run -0 sb nat-out --out nosuch0 --bridge cni0 10.244.0.0/24
+	assert_check_fails "a masquerade rule covers 10.244.0.0/24"
+	assert_line --regexp '^FAIL  a masquerade rule covers 10.244.0.0/24: inet podwire chain postrouting, handle [0-9]+, masquerades only what leaves by nosuch0, and the host has no nosuch0$'
+	assert_line "      fix: nat-out --bridge cni0 10.244.0.0/24"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
 @test "mistake: forgot loopback" {
 	healthy
 	sb ip -n pod1 link set lo down
