@@ -160,11 +160,14 @@ static void find_interfaces(struct check *c)
 
 static void check_lo(struct check *c)
 {
+	/* Named as the kernel has it: root in the pod may rename lo. */
+	const char *name = c->lo ? c->lo->ifname : "lo";
 	char fix[PATH_MAX + 64];
 	bool up = c->lo && (c->lo->flags & IFF_UP);
 
-	snprintf(fix, sizeof(fix), "%s link set lo up", c->pod_ip);
-	check_report(c, "lo", up, fix, "loopback is up", "%s",
+	snprintf(fix, sizeof(fix), "%s link set %s up", c->pod_ip, name);
+	check_report(c, "lo", up, check_fix(c, fix, name, NULL),
+		     "loopback is up", "%s",
 		     !c->lo ? "there is no lo" :
 		     up	    ? "up" :
 			      "down");
@@ -193,9 +196,10 @@ static void check_links_up(struct check *c)
 }
 
 /*
- * Each family the pod should have (it has an address of it, or IPAM leased
- * it one) must have its address; the fix re-adds the lease.  A pod with
- * neither gets one line and a fix to fill in.
+ * Each family the pod should have (it has an address of it, IPAM leased
+ * it one, or the end it is joined to tells it) must have its address;
+ * the fix adds the one it should have.  A pod with none of them gets one
+ * line and a fix to fill in.
  */
 static void check_address(struct check *c)
 {

@@ -41,8 +41,10 @@ struct check {
 	const struct nl_addr *addr[2]; /* its IPv4 and IPv6 address */
 	/*
 	 * The address it should have, of each family: the one it has, else
-	 * its IPAM lease.  Everything derived from the pod's subnet hangs on
-	 * this, so a pod that lost its address still gets every fix at once.
+	 * its IPAM lease, else (routed, a cable) the other address of the
+	 * subnet of the end it is joined to.  Everything derived from the
+	 * pod's subnet hangs on this, so a pod that lost its address still
+	 * gets every fix at once.
 	 */
 	struct pw_prefix want[2];
 	bool wants[2];
