@@ -71,15 +71,14 @@ routed() {
 }
 
 # Start `sleep` inside pod1 through pod-inspect --exec, and set pid to its
-# PID once it runs.
+# PID once it is in pod1.  Asked of pod1, not by the name sleep: the
+# sandbox's holder is a sleep too, and on a slow start (the sanitizer
+# build) it was the one found.
 sleep_in_pod1() {
 	sb pod-inspect pod1 --exec sleep 600 3>&- &
 	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	pid=""
-	for _ in $(seq 100); do
-		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
-		sleep 0.05
-	done
+	eventually netns_has_pids pod1
+	pid=$(sb ip netns pids pod1 | head -n 1)
 }
 
 @test "a healthy pod passes every check, one line each, and --to reaches wan" {
