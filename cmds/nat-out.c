@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "inspect.h"
 #include "inuse.h"
 #include "nft.h"
 #include "ns_cache.h"
@@ -98,6 +99,20 @@ static int take_option(int val, const char *arg, void *ctx)
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * A rule for an --out interface that is not there is made all the same,
+ * as iptables -o takes one: it may come later (a VPN, a NIC plugged in).
+ * Until then the rule masquerades nothing, which is worth one line.
+ */
+static void warn_if_out_missing(const struct nat_out *no)
+{
+	if (no->out && !no->c.del && !no->list &&
+	    inspect_link_exists(no->out) == 0)
+		pw_err("warning: interface '%s' does not exist: the rule "
+		       "masquerades nothing until it does",
+		       no->out);
 }
 
 /* ---- Records ------------------------------------------------------------ */
@@ -588,6 +603,7 @@ static int run(struct nat_out *no, int argc, char **argv)
 	st = cli_enter_netns(&no->c);
 	if (st)
 		return st;
+	warn_if_out_missing(no);
 	if (no->list)
 		return cli_require_caps("listing the rules", caps,
 					PW_ARRAY_SIZE(caps)) ?

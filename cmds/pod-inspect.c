@@ -188,7 +188,7 @@ static int open_target(const struct pod_inspect *pi, struct inspect_pod *pod,
 static int show_detail(const struct pod_inspect *pi,
 		       const struct inspect_host *host)
 {
-	const struct view view = { cli_format(&pi->c), pi->c.quiet };
+	const struct view view = { cli_format(&pi->c), pi->c.quiet, false };
 	struct inspect_pod pod;
 	int st = open_target(pi, &pod, host, true);
 
@@ -249,7 +249,8 @@ static int show_world(const struct pod_inspect *pi, struct inspect_host *host)
 	if (st)
 		return st;
 	if (pi->mode == MODE_SHOW) {
-		const struct view view = { cli_format(&pi->c), pi->c.quiet };
+		const struct view view = { cli_format(&pi->c), pi->c.quiet,
+					   false };
 
 		for (size_t i = 0; i < n && !st; i++)
 			if (view_overview(&view, host, &pods[i]))
@@ -269,43 +270,22 @@ static int show_world(const struct pod_inspect *pi, struct inspect_host *host)
 /* ---- --check ------------------------------------------------------------ */
 
 struct check_out {
-	const struct pod_inspect *pi;
+	struct view view;
 	const struct inspect_pod *pod;
-	bool color;
 };
+
+static void print_topology(const struct check_topology *t, void *arg)
+{
+	const struct check_out *co = arg;
+
+	view_check_topology(&co->view, co->pod, t);
+}
 
 static void print_check(const struct check_result *res, void *arg)
 {
 	const struct check_out *co = arg;
-	const char *mark = res->ok ? "ok" : "FAIL";
-	struct rec r;
 
-	if (co->pi->c.quiet)
-		return;
-	if (co->pi->c.json) {
-		rec_init(&r);
-		view_target(&r, co->pod);
-		rec_put(&r, "check", res->id);
-		rec_put(&r, "result", res->ok ? "ok" : "fail");
-		/* Free text in JSON only, where spaces are fine. */
-		r.f[r.n].key = pw_xstrdup("what");
-		r.f[r.n++].val = pw_xstrdup(res->what);
-		r.f[r.n].key = pw_xstrdup("detail");
-		r.f[r.n++].val = pw_xstrdup(res->detail);
-		if (res->fix[0]) {
-			r.f[r.n].key = pw_xstrdup("fix");
-			r.f[r.n++].val = pw_xstrdup(res->fix);
-		}
-		rec_write(stdout, &r, REC_JSON);
-		rec_clear(&r);
-		return;
-	}
-	printf("%s%-4s%s  %s: %s\n",
-	       co->color ? (res->ok ? "\033[32m" : "\033[31m") : "", mark,
-	       co->color ? "\033[0m" : "", res->what, res->detail);
-	if (!res->ok && res->fix[0])
-		printf("      fix: %s\n", res->fix);
-	fflush(stdout);
+	view_check_result(&co->view, co->pod, res);
 }
 
 /* Color on a terminal, unless NO_COLOR or PODWIRE_COLOR says otherwise. */
@@ -331,9 +311,13 @@ static int run_check(const struct pod_inspect *pi,
 		.host_netns = pi->c.netns,
 		.to = pi->has_to ? &pi->to : NULL,
 	};
-	struct check_out co = { .pi = pi, .pod = &pod, .color = want_color() };
+	struct check_out co = {
+		.view = { cli_format(&pi->c), pi->c.quiet, want_color() },
+		.pod = &pod,
+	};
+	const struct check_sink sink = { print_topology, print_check, &co };
 
-	if (!st && check_pod(&env, print_check, &co))
+	if (!st && check_pod(&env, &sink))
 		st = PW_EXIT_FAIL;
 	inspect_pod_close(&pod);
 	return st;

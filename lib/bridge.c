@@ -384,10 +384,27 @@ int bridge_find(const char *name, struct bridge_info *info,
 
 /* ---- Ports -------------------------------------------------------------- */
 
+/*
+ * The name of the device ifindex, escaped for a message (a name may hold
+ * any byte but '/', ':', whitespace and NUL); "another device" when it
+ * can't be had.
+ */
+static const char *device_name(struct nl *nl, unsigned ifindex, char *buf,
+			       size_t size)
+{
+	struct nl_link m;
+
+	if (nl_link_get(nl, ifindex, NULL, &m))
+		return "another device";
+	return pw_escape(m.ifname, buf, size);
+}
+
 /* Can l be made a port of the bridge?  Why not in fail. */
-static int attachable(unsigned bridge, const struct nl_link *l,
+static int attachable(struct nl *nl, unsigned bridge, const struct nl_link *l,
 		      struct bridge_fail *fail)
 {
+	char master[PW_ESCAPED_SIZE(IFNAMSIZ)];
+
 	fail->step = BRIDGE_STEP_PORT;
 	if (!strcmp(l->kind, "bridge") || (l->flags & IFF_LOOPBACK)) {
 		pw_why_not(&fail->why, "it is %s",
@@ -395,8 +412,8 @@ static int attachable(unsigned bridge, const struct nl_link *l,
 		return -EINVAL;
 	}
 	if (l->master && l->master != bridge) {
-		pw_why_not(&fail->why,
-			   "it is a port of another device (ifindex %u)",
+		pw_why_not(&fail->why, "it is a port of %s (ifindex %u)",
+			   device_name(nl, l->master, master, sizeof(master)),
 			   l->master);
 		return -EBUSY;
 	}
@@ -424,7 +441,7 @@ int bridge_port_add(unsigned bridge, const char *port, bool hairpin,
 		return fail_at(fail, BRIDGE_STEP_PORT, NULL, err);
 	}
 	if (!err) {
-		err = attachable(bridge, &l, fail);
+		err = attachable(nl, bridge, &l, fail);
 		if (err)
 			return err;
 	}

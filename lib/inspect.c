@@ -142,6 +142,17 @@ int inspect_procs_in(const struct procs_snapshot *p, int netns_fd)
 
 /* ---- Lookups ------------------------------------------------------------ */
 
+int inspect_link_exists(const char *ifname)
+{
+	struct ns_handle h;
+	struct nl_link l;
+	int err = ns_peek(NULL, &h);
+
+	if (!err)
+		err = nl_link_get(h.nl, 0, ifname, &l);
+	return err == -ENODEV ? 0 : err ? err : 1;
+}
+
 const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
 				   unsigned ifindex)
 {
@@ -199,6 +210,46 @@ const struct nl_link *inspect_host_end(const struct inspect_host *host,
 			return l;
 	}
 	return NULL;
+}
+
+/* Is the namespace of name the one the pod calls nsid? */
+static bool is_peer(const struct inspect_pod *pod, const char *name, int nsid,
+		    const struct inspect_host *host, struct inspect_pod *peer)
+{
+	int id = -1;
+
+	if (!strcmp(name, pod->name) || !strcmp(name, pod->found_name))
+		return false;
+	if (inspect_pod_open(peer, name, 0) ||
+	    nl_netns_id(pod->h.nl, peer->fd, &id) || id != nsid ||
+	    inspect_pod_load(peer, host, false)) {
+		inspect_pod_close(peer);
+		return false;
+	}
+	return true;
+}
+
+int inspect_peer_open(const struct inspect_pod *pod,
+		      const struct nl_link *pod_if,
+		      const struct inspect_host *host, struct inspect_pod *peer)
+{
+	bool found = false;
+	char **names;
+	size_t n;
+	int err;
+
+	memset(peer, 0, sizeof(*peer));
+	peer->fd = -1;
+	if (pod_if->link_netnsid < 0)
+		return -ENOENT;
+	err = ns_names(&names, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n && !found; i++)
+		found = is_peer(pod, names[i], pod_if->link_netnsid, host,
+				peer);
+	ns_names_free(names, n);
+	return found ? 0 : -ENOENT;
 }
 
 const struct nl_link *inspect_bridge_of(const struct inspect_host *host,

@@ -82,6 +82,12 @@ void inspect_pod_release(struct inspect_pod *pod);
  */
 int inspect_procs_in(const struct procs_snapshot *p, int netns_fd);
 
+/*
+ * Is there a link named ifname in the namespace the program runs in?  1
+ * or 0, or -errno when the kernel can't be asked.
+ */
+int inspect_link_exists(const char *ifname);
+
 /* Lookups in arrays read above. */
 const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
 				   unsigned ifindex);
@@ -95,6 +101,18 @@ const struct nl_addr *inspect_addr(const struct nl_addr *v, size_t n,
 const struct nl_link *inspect_host_end(const struct inspect_host *host,
 				       const struct inspect_pod *pod,
 				       const struct nl_link *pod_if);
+/*
+ * The pod at the far end of a veth whose other end is neither in the pod
+ * nor on the host: the named namespace that the pod's own namespace gives
+ * the id of pod_if's peer (IFLA_LINK_NETNSID), asked of the pod with
+ * RTM_GETNSID for each name under /run/netns.  peer is opened and read
+ * (links and addresses) for inspect_pod_close(); -ENOENT when no named
+ * namespace is it.
+ */
+int inspect_peer_open(const struct inspect_pod *pod,
+		      const struct nl_link *pod_if,
+		      const struct inspect_host *host,
+		      struct inspect_pod *peer);
 /* Its bridge, when its master is one. */
 const struct nl_link *inspect_bridge_of(const struct inspect_host *host,
 					const struct nl_link *host_end);

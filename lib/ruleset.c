@@ -188,14 +188,18 @@ static void on_ifname_cmp(bool input, uint32_t op, const uint8_t *data,
 		return;
 	}
 	memcpy(name, data, len);
-	if (input) {
+	if (input && !ri->has_iif) {
 		ri->has_iif = true;
 		ri->iif_neg = op == NFT_CMP_NEQ;
 		pw_strlcpy(ri->iif, name, sizeof(ri->iif));
-	} else {
+	} else if (!input && op == NFT_CMP_EQ && !ri->has_oif) {
 		ri->has_oif = true;
-		ri->oif_neg = op == NFT_CMP_NEQ;
 		pw_strlcpy(ri->oif, name, sizeof(ri->oif));
+	} else if (!input && op == NFT_CMP_NEQ && !ri->has_oif_not) {
+		ri->has_oif_not = true;
+		pw_strlcpy(ri->oif_not, name, sizeof(ri->oif_not));
+	} else {
+		ri->other = true; /* two of a kind: not judged */
 	}
 }
 
@@ -455,10 +459,12 @@ static const struct ruleset_chain *base_chain(const struct ruleset *rs,
 	return NULL;
 }
 
-const struct ruleset_rule *ruleset_masquerade_for(const struct ruleset *rs,
-						  const struct pw_addr *a)
+const struct ruleset_rule *
+ruleset_masquerade_for(const struct ruleset *rs, const struct pw_addr *a,
+		       const struct ruleset_rule *prev)
 {
-	for (size_t i = 0; i < rs->nrules; i++) {
+	for (size_t i = prev ? (size_t)(prev - rs->rules) + 1 : 0;
+	     i < rs->nrules; i++) {
 		const struct ruleset_rule *r = &rs->rules[i];
 		const struct ruleset_chain *ch = base_chain(rs, r);
 
@@ -474,22 +480,25 @@ const struct ruleset_rule *ruleset_masquerade_for(const struct ruleset *rs,
 
 /*
  * Does a rule certainly apply to the pod's traffic on its way out?  It
- * comes in from the pod's bridge and leaves by some other interface, so
- * "iifname cni0" and "oifname != cni0" hold, while "oifname eth0" depends
- * on a route this check does not follow.  A condition that can't be
- * judged makes the rule uncertain, and an uncertain rule decides nothing.
- * Without a known bridge, no interface match holds.
+ * comes in by in_if (the pod's bridge, or a routed pod's host end) and
+ * leaves by some other interface, so "iifname cni0" and "oifname != cni0"
+ * hold, while "oifname eth0" depends on a route this check does not
+ * follow.  A condition that can't be judged makes the rule uncertain, and
+ * an uncertain rule decides nothing.  Without a known in_if, no interface
+ * match holds.
  */
 static bool applies_outbound(const struct ruleset_rule *r,
-			     const struct pw_addr *a, const char *bridge)
+			     const struct pw_addr *a, const char *in_if)
 {
 	if (r->other || r->has_daddr ||
 	    !match_covers(r->has_saddr, r->saddr_neg, &r->saddr, a))
 		return false;
 	if (r->has_iif &&
-	    (!bridge || (strcmp(r->iif, bridge) == 0) == r->iif_neg))
+	    (!in_if || (strcmp(r->iif, in_if) == 0) == r->iif_neg))
 		return false;
-	if (r->has_oif && !(bridge && r->oif_neg && !strcmp(r->oif, bridge)))
+	if (r->has_oif)
+		return false;
+	if (r->has_oif_not && !(in_if && !strcmp(r->oif_not, in_if)))
 		return false;
 	return true;
 }
@@ -501,7 +510,7 @@ static bool applies_outbound(const struct ruleset_rule *r,
  */
 static int chain_verdict(const struct ruleset *rs,
 			 const struct ruleset_chain *ch,
-			 const struct pw_addr *a, const char *bridge,
+			 const struct pw_addr *a, const char *in_if,
 			 uint64_t *handle)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -511,7 +520,7 @@ static int chain_verdict(const struct ruleset *rs,
 		    strcmp(r->chain, ch->name) ||
 		    (r->verdict != RULESET_V_ACCEPT &&
 		     r->verdict != RULESET_V_DROP) ||
-		    !applies_outbound(r, a, bridge))
+		    !applies_outbound(r, a, in_if))
 			continue;
 		*handle = r->handle;
 		return r->verdict == RULESET_V_ACCEPT ? NF_ACCEPT : NF_DROP;
@@ -522,7 +531,7 @@ static int chain_verdict(const struct ruleset *rs,
 
 const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 						    const struct pw_addr *a,
-						    const char *bridge,
+						    const char *in_if,
 						    uint64_t *handle)
 {
 	for (size_t i = 0; i < rs->nchains; i++) {
@@ -531,7 +540,7 @@ const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 		if (ch->base && !strcmp(ch->type, "filter") &&
 		    ch->hook == NF_INET_FORWARD &&
 		    family_applies(ch->family, a->family) &&
-		    chain_verdict(rs, ch, a, bridge, handle) == NF_DROP)
+		    chain_verdict(rs, ch, a, in_if, handle) == NF_DROP)
 			return ch;
 	}
 	*handle = 0;

@@ -58,9 +58,19 @@ struct ruleset_rule {
 	struct pw_prefix saddr;
 	bool has_daddr, daddr_neg;
 	struct pw_prefix daddr;
-	/* iifname / oifname compared with a whole name ("eth*" is other) */
-	bool has_iif, iif_neg, has_oif, oif_neg;
-	char iif[PW_IFNAME_MAX + 1], oif[PW_IFNAME_MAX + 1];
+	/*
+	 * iifname / oifname compared with a whole name ("eth*" is other).
+	 * A rule may name the interface traffic must leave by and one it
+	 * must not, as podwire's does (oifname "uplink0" oifname != "cni0"),
+	 * so the two are kept apart; a second match of either kind is
+	 * another condition.
+	 */
+	bool has_iif, iif_neg;
+	char iif[PW_IFNAME_MAX + 1];
+	bool has_oif; /* oifname NAME */
+	char oif[PW_IFNAME_MAX + 1];
+	bool has_oif_not; /* oifname != NAME */
+	char oif_not[PW_IFNAME_MAX + 1];
 	bool other; /* a condition besides those: this rule may not apply */
 	enum ruleset_verdict verdict;
 };
@@ -82,22 +92,24 @@ int ruleset_read(struct ruleset *rs);
 void ruleset_free(struct ruleset *rs);
 
 /*
- * The first masquerade (or source NAT) rule in a nat postrouting base
- * chain of a family that applies to a, whose source match covers a; NULL
- * when there is none.
+ * The first masquerade (or source NAT) rule after prev (NULL: from the
+ * start) in a nat postrouting base chain of a family that applies to a,
+ * whose source match covers a; NULL when there is none.
  */
-const struct ruleset_rule *ruleset_masquerade_for(const struct ruleset *rs,
-						  const struct pw_addr *a);
+const struct ruleset_rule *
+ruleset_masquerade_for(const struct ruleset *rs, const struct pw_addr *a,
+		       const struct ruleset_rule *prev);
 
 /*
  * The first filter forward base chain, of a family that applies to a,
- * that drops a's outbound traffic coming from bridge (NULL when it is
- * not known); NULL when none does.  *handle is the handle of the rule
- * that drops it, 0 when the chain's policy does (or nothing drops it).
+ * that drops a's outbound traffic coming in by in_if (the pod's bridge,
+ * or a routed pod's host end; NULL when it is not known); NULL when none
+ * does.  *handle is the handle of the rule that drops it, 0 when the
+ * chain's policy does (or nothing drops it).
  */
 const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 						    const struct pw_addr *a,
-						    const char *bridge,
+						    const char *in_if,
 						    uint64_t *handle);
 
 #endif

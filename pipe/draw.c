@@ -121,7 +121,8 @@ static void tree_cables(FILE *out, const struct draw_world *w)
 
 		for (size_t j = 0; j < p->nlinks; j++) {
 			const struct nl_link *l = &p->links[j];
-			char e[PW_ESCAPED_SIZE(IFNAMSIZ)];
+			char e[PW_ESCAPED_SIZE(IFNAMSIZ)],
+				pe[PW_ESCAPED_SIZE(PW_NETNS_MAX)];
 			struct owner o;
 
 			/* Drawn from the pair's first end, when both ends
@@ -137,8 +138,10 @@ static void tree_cables(FILE *out, const struct draw_world *w)
 			fprintf(out, "|-- %s:%s", p->label,
 				esc(l->ifname, e, sizeof(e)));
 			print_addrs(out, p->addrs, p->naddrs, l->ifindex);
-			fprintf(out, " == %s:%s\n", o.peer_netns,
-				o.peer_ifname);
+			/* The mark is an alias: the pod's root can write it. */
+			fprintf(out,
+				" == %s:", esc(o.peer_netns, pe, sizeof(pe)));
+			fprintf(out, "%s\n", esc(o.peer_ifname, e, sizeof(e)));
 		}
 	}
 }

@@ -49,15 +49,11 @@ const char *rec_get(const struct rec *r, const char *key)
 	return f ? f->val : NULL;
 }
 
-int rec_set(struct rec *r, const char *key, const char *val)
+/* Replace the value of key, or append the field; -ENOSPC when full. */
+static int store(struct rec *r, const char *key, const char *val)
 {
 	struct rec_field *f = find(r, key);
-	char *copy;
-
-	/* Whatever a program sets must read back as the same record. */
-	if (!rec_key_ok(key) || !kv_value_ok(val))
-		return -EINVAL;
-	copy = pw_xstrdup(val);
+	char *copy = pw_xstrdup(val);
 
 	if (f) {
 		free(f->val);
@@ -72,6 +68,24 @@ int rec_set(struct rec *r, const char *key, const char *val)
 	r->f[r->n].val = copy;
 	r->n++;
 	return 0;
+}
+
+int rec_set(struct rec *r, const char *key, const char *val)
+{
+	/* Whatever a program sets must read back as the same record. */
+	if (!rec_key_ok(key) || !kv_value_ok(val))
+		return -EINVAL;
+	return store(r, key, val);
+}
+
+int rec_set_raw(struct rec *r, const char *key, const char *val)
+{
+	int err = rec_key_ok(key) ? store(r, key, val) : -EINVAL;
+
+	/* Records set raw are only printed: rec_write() refuses a loss. */
+	if (err)
+		r->lost = true;
+	return err;
 }
 
 void rec_put(struct rec *r, const char *key, const char *val)
@@ -243,6 +257,7 @@ int rec_read(struct rec_reader *rd, struct rec *r, const char **bad,
 	}
 }
 
+/* The bytes of s as a JSON string; see rec.h for why \u00XX per byte. */
 static void write_json_string(FILE *out, const char *s)
 {
 	putc_unlocked('"', out);
@@ -296,6 +311,9 @@ int rec_write(FILE *out, const struct rec *r, enum rec_format fmt)
 	/* What the next program could not read is not written. */
 	if (text_length(r) > REC_LINE_MAX)
 		return -E2BIG;
+	for (size_t i = 0; i < r->n && fmt == REC_TEXT; i++)
+		if (!kv_value_ok(r->f[i].val))
+			return -EINVAL; /* rec_set_raw()'s, for JSON only */
 	if (fmt == REC_JSON)
 		putc_unlocked('{', out);
 	for (size_t i = 0; i < r->n; i++) {

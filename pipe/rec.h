@@ -17,7 +17,12 @@
  * duplicate key or an empty value make the record malformed.
  *
  * Output is one line per record, or with -j one JSON object per line whose
- * members are the fields in order, every value a string.
+ * members are the fields in order, every value a string.  A JSON string
+ * carries the value's bytes as they are: '"' and '\\' escaped with a
+ * backslash, and every byte below 0x20 or above 0x7e as \u00XX, that
+ * byte's ISO 8859-1 reading.  Names from the kernel are bytes, not always
+ * UTF-8; read that way every byte string has one JSON string and comes
+ * back whole (jq -r, then iconv -f UTF-8 -t ISO-8859-1).
  */
 #ifndef PODWIRE_REC_H
 #define PODWIRE_REC_H
@@ -88,6 +93,14 @@ bool rec_has_room(const struct rec *r, const struct rec_add *adds, size_t n);
 void rec_del(struct rec *r, const char *key);
 
 /*
+ * Set a value as it is, with bytes a text record can't hold (spaces, a
+ * kernel name's escape bytes): for a record written as JSON only, where
+ * the JSON escaping carries it.  rec_write() refuses to write such a
+ * record as text (-EINVAL).  -ENOSPC when full, -EINVAL for a bad key.
+ */
+int rec_set_raw(struct rec *r, const char *key, const char *val);
+
+/*
  * Parse one line (without its '\n') of len bytes into r, which is cleared
  * first.  Returns 1 for a record, 0 for a line to skip, and NULL-or-reason
  * through *bad: when *bad is set the line is malformed.
@@ -107,8 +120,9 @@ int rec_read(struct rec_reader *rd, struct rec *r, const char **bad,
 /*
  * Write r as one line and flush, so that the next program in the pipeline
  * sees each record as soon as it is done.  Returns 0 or -errno; -E2BIG
- * when the line would be longer than REC_LINE_MAX, which no reader takes,
- * and -EINVAL for a record rec_put() lost a field of.
+ * when the line would be longer than REC_LINE_MAX, which no reader takes;
+ * -EINVAL for a record rec_put() lost a field of, or for text with a
+ * value that only rec_set_raw() could set.
  */
 int rec_write(FILE *out, const struct rec *r, enum rec_format fmt);
 

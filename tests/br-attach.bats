@@ -152,7 +152,8 @@ make_pods() {
 	sb ip link add p0 type veth peer name p1
 	sb ip link set p0 master other0
 	run -1 --separate-stderr sb br-attach cni0 p0
-	assert_regex "$stderr" "^br-attach: cannot attach 'p0': it is a port of another device"
+	index=$(sb ip -j link show dev other0 | jq .[0].ifindex)
+	assert_equal "$stderr" "br-attach: cannot attach 'p0': it is a port of other0 (ifindex $index)"
 	assert_equal "$(link_json p0 | jq -r .master)" other0
 }
 

@@ -256,6 +256,31 @@ masq_subnets() {
 }
 
 # The masquerade rules of a subnet in podwire's table.
+@test "--out an interface that does not exist: one warning, the rule all the same" {
+	run -0 --separate-stderr sb nat-out --out nosuch0 10.244.0.0/24
+	assert_equal "$stderr" "nat-out: warning: interface 'nosuch0' does not exist: the rule masquerades nothing until it does"
+	assert_equal "$output" "subnet=10.244.0.0/24 out=nosuch0"
+	run -0 podwire_rules
+	jq -e '.expr | any(.match.left.meta.key == "oifname" and .match.right == "nosuch0")' <<<"$output"
+	# Once for a whole pipe; never for -D or --list.
+	run -0 --separate-stderr sb bash -c 'printf "netns=p%s addr=10.9.%s.2/24\n" 1 1 2 2 | nat-out --out nosuch0'
+	assert_equal "$stderr" "nat-out: warning: interface 'nosuch0' does not exist: the rule masquerades nothing until it does"
+	run -0 --separate-stderr sb nat-out --list --out nosuch0
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr sb nat-out -D --force --out nosuch0 10.244.0.0/24
+	assert_equal "$stderr" ""
+	# An interface that is there, in the namespace nat-out acts in.
+	sb ip link add uplink0 type veth peer name uplink1
+	run -0 --separate-stderr sb nat-out --out uplink0 10.244.0.0/24
+	assert_equal "$stderr" ""
+	sb ip netns add node
+	sb ip -n node link add up0 type veth peer name up1
+	run -0 --separate-stderr sb nat-out -n node --out up0 10.244.0.0/24
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr sb nat-out -n node --out uplink0 10.244.0.0/24
+	assert_regex "$stderr" "^nat-out: warning: interface 'uplink0' does not exist"
+}
+
 masq_rules_of() {
 	podwire_rules | jq -r .comment | grep -c "^podwire: subnet=$1\( \|$\)" || true
 }

@@ -19,10 +19,14 @@ healthy() {
 	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
 }
 
-# --check of pod1 fails on exactly what the test broke, with a fix.
+# What the --check tests check: pod1 and the path to wan, unless a test
+# says otherwise.
+CHECK=(--check pod1 --to 198.51.100.2)
+
+# --check fails on exactly what the test broke, with a fix.
 assert_check_fails() {
 	local what=$1
-	run -1 --separate-stderr sb env PODWIRE_COLOR=never pod-inspect --check pod1 --to 198.51.100.2
+	run -1 --separate-stderr sb env PODWIRE_COLOR=never pod-inspect "${CHECK[@]}"
 	assert_equal "$stderr" ""
 	assert_line --regexp "^FAIL  $what: "
 	fixes=$(sed -n 's/^      fix: //p' <<<"$output")
@@ -35,25 +39,52 @@ run_fixes_and_pass() {
 	while IFS= read -r fix; do
 		run -0 sb bash -c "$fix"
 	done <<<"$fixes"
-	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
+	run -0 sb pod-inspect "${CHECK[@]}"
 	refute_line --regexp '^FAIL'
 }
 
+# The seeds' first exercise, made with ip: a and b joined by one veth,
+# no bridge, no host in between.
+cable() {
+	sb ip netns add a
+	sb ip netns add b
+	sb ip link add va netns a type veth peer vb netns b
+	sb ip -n a addr add 10.0.0.1/24 dev va
+	sb ip -n b addr add 10.0.0.2/24 dev vb
+	sb ip -n a link set va up
+	sb ip -n b link set vb up
+	sb ip -n a link set lo up
+	sb ip -n b link set lo up
+	CHECK=(--check a)
+	run -0 ping_from a 10.0.0.2
+}
+
+# A routed pod: its veth's host end holds the gateway, no bridge, NAT
+# out through the uplink to wan (README.md, "A routed pod").
+routed() {
+	make_wan
+	sb netns-new pod1 >/dev/null
+	sb veth-link pod1:eth0=10.3.0.2/24 host1=10.3.0.1/24 >/dev/null
+	sb ip -n pod1 route add default via 10.3.0.1
+	sb nat-out --out uplink0 10.3.0.0/24 >/dev/null
+	run -0 ping_from pod1 198.51.100.2
+}
+
 # Start `sleep` inside pod1 through pod-inspect --exec, and set pid to its
-# PID once it runs.
+# PID once it is in pod1.  Asked of pod1, not by the name sleep: the
+# sandbox's holder is a sleep too, and on a slow start (the sanitizer
+# build) it was the one found.
 sleep_in_pod1() {
 	sb pod-inspect pod1 --exec sleep 600 3>&- &
 	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
-	pid=""
-	for _ in $(seq 100); do
-		pid=$(sb pgrep -x -n sleep) && [[ -n $pid ]] && break
-		sleep 0.05
-	done
+	eventually netns_has_pids pod1
+	pid=$(sb ip netns pids pod1 | head -n 1)
 }
 
 @test "a healthy pod passes every check, one line each, and --to reaches wan" {
 	healthy
-	assert_equal "$(grep -c '^ok ' <<<"$output")" "${#lines[@]}"
+	assert_line --index 0 --regexp '^topology: bridged: eth0 -- host end veth[0-9a-f]{8} -- bridge cni0$'
+	assert_equal "$(grep -c '^ok ' <<<"$output")" "$((${#lines[@]} - 1))"
 	assert_line --regexp '^ok    gateway 10.244.0.1 answers: '
 	assert_line --regexp '^ok    a masquerade rule covers 10.244.0.0/24: inet podwire chain postrouting'
 	assert_line --regexp '^ok    198.51.100.2 is reachable from the pod: '
@@ -103,6 +134,26 @@ sleep_in_pod1() {
 	assert_check_fails "a masquerade rule covers 10.244.0.0/24"
 	assert_line "      fix: nat-out --bridge cni0 10.244.0.0/24"
 	run_fixes_and_pass
+}
+
+@test "a host end taken off its bridge is put back on it" {
+	healthy
+	host=$(sb ip -j link show master cni0 | jq -r '.[0].ifname')
+	sb ip link set "$host" nomaster
+	assert_check_fails "host end $host is a bridge port"
+	assert_line "      fix: ip link set $host master cni0"
+	run_fixes_and_pass
+	run -0 ping_from pod1 10.244.0.3
+}
+
+@test "NAT out by an uplink that does not exist is named, and its fix works" {
+	healthy
+	run -0 sb nat-out --out nosuch0 --bridge cni0 10.244.0.0/24
+	assert_check_fails "a masquerade rule covers 10.244.0.0/24"
+	assert_line --regexp '^FAIL  a masquerade rule covers 10.244.0.0/24: inet podwire chain postrouting, handle [0-9]+, masquerades only what leaves by nosuch0, and the host has no nosuch0$'
+	assert_line "      fix: nat-out --bridge cni0 10.244.0.0/24"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
 }
 
 @test "mistake: forgot loopback" {
@@ -352,4 +403,219 @@ sleep_in_pod1() {
 	run -1 --separate-stderr sb bash -c 'pod-inspect | netns-new -D'
 	assert_equal "$stderr" "netns-new: line 1: refusing to delete namespace 'cni-1234': podwire did not make it; --force deletes it anyway"
 	assert_equal "$(netns_list)" cni-1234
+}
+
+# ---- Topologies ---------------------------------------------------------
+
+@test "the seeds' first exercise: two namespaces on one veth pass, with no host check" {
+	cable
+	for pod in a b; do
+		run -0 sb pod-inspect --check "$pod"
+		refute_line --regexp '^FAIL'
+	done
+	run -0 sb pod-inspect --check a
+	assert_line --index 0 'topology: point-to-point: va -- vb in namespace b'
+	assert_line 'ok    far end vb is up: up'
+	assert_line 'ok    far end vb has an IPv4 address in 10.0.0.0/24: 10.0.0.2/24'
+	assert_line 'ok    route from va to 10.0.0.2: dev va'
+	assert_line 'ok    route from vb to 10.0.0.1: dev vb'
+	assert_line 'ok    far end 10.0.0.2 answers: it answered an ICMP echo'
+	refute_line --partial 'forward'
+	refute_line --partial 'masquerade'
+	refute_line --partial 'gateway'
+	refute_line --partial 'nat-out'
+	run -0 sb bash -c 'pod-inspect -j --check a | jq -e -s ".[0] == {netns: \"a\", topology: \"point-to-point\", ifname: \"va\", peer_netns: \"b\", peer_ifname: \"vb\"}"'
+}
+
+@test "the same cable made by netns-new and veth-link passes" {
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	run -0 ping_from red 10.0.0.2
+	run -0 sb pod-inspect --check blue
+	assert_line --index 0 'topology: point-to-point: veth-blue -- veth-red in namespace red'
+	refute_line --regexp '^FAIL'
+}
+
+@test "cable: the far end down" {
+	cable
+	sb ip -n b link set vb down
+	assert_check_fails "far end vb is up"
+	assert_line "      fix: ip -n b link set vb up"
+	run_fixes_and_pass
+	run -0 ping_from a 10.0.0.2
+}
+
+@test "cable: an address missing at either end, and what it should be" {
+	cable
+	sb ip -n a addr flush dev va
+	assert_check_fails "va has an IPv4 address"
+	assert_line "      fix: ip -n a addr add 10.0.0.1/24 dev va"
+	run_fixes_and_pass
+	sb ip -n b addr flush dev vb
+	assert_check_fails "far end vb has an IPv4 address in 10.0.0.0/24"
+	assert_line "      fix: ip -n b addr add 10.0.0.2/24 dev vb"
+	run_fixes_and_pass
+	run -0 ping_from a 10.0.0.2
+}
+
+@test "cable: no route, either way" {
+	cable
+	sb ip -n a route del 10.0.0.0/24 dev va
+	run ! sb ip netns exec a ping -n -c1 -W1 10.0.0.2
+	assert_check_fails "route from va to 10.0.0.2"
+	assert_line "      fix: ip -n a route add 10.0.0.0/24 dev va"
+	run_fixes_and_pass
+	sb ip -n b route del 10.0.0.0/24 dev vb
+	assert_check_fails "route from vb to 10.0.0.1"
+	assert_line "      fix: ip -n b route add 10.0.0.0/24 dev vb"
+	run_fixes_and_pass
+	run -0 ping_from a 10.0.0.2
+}
+
+@test "a routed pod passes, and is never told to join a bridge" {
+	routed
+	# A bridge elsewhere on the host changes nothing.
+	run -0 sb br-attach cni0 --gw 10.244.0.1/24
+	run -0 sb pod-inspect --check pod1 --to 198.51.100.2
+	assert_line --index 0 'topology: routed: eth0 -- host end host1 (no bridge)'
+	assert_line 'ok    host end host1 holds the gateway 10.3.0.1: yes'
+	assert_line 'ok    the host routes 10.3.0.2 to host1: yes'
+	assert_line --regexp '^ok    a masquerade rule covers 10.3.0.0/24: inet podwire chain postrouting'
+	refute_line --regexp '^FAIL'
+	refute_line --regexp 'bridge port|br-attach|master'
+}
+
+@test "routed: forwarding off" {
+	routed
+	sb sysctl -qw net.ipv4.ip_forward=0
+	assert_check_fails "the host forwards IPv4"
+	assert_line "      fix: sysctl -w net.ipv4.ip_forward=1"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "routed: NAT missing" {
+	routed
+	run -0 sb nat-out -D --force 10.3.0.0/24
+	assert_check_fails "a masquerade rule covers 10.3.0.0/24"
+	assert_line "      fix: nat-out 10.3.0.0/24"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "routed: no default route, the pod's address gone, the host end's gone" {
+	routed
+	sb ip -n pod1 route del default
+	assert_check_fails "default route \(IPv4\)"
+	assert_line "      fix: ip -n pod1 route add default via 10.3.0.1"
+	run_fixes_and_pass
+	sb ip -n pod1 addr flush dev eth0
+	assert_check_fails "eth0 has an IPv4 address"
+	assert_line "      fix: ip -n pod1 addr add 10.3.0.2/24 dev eth0"
+	run_fixes_and_pass
+	sb ip addr flush dev host1
+	assert_check_fails "host end host1 holds the gateway 10.3.0.1"
+	assert_line "      fix: ip addr add 10.3.0.1/24 dev host1"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "routed: the host end down" {
+	routed
+	sb ip link set host1 down
+	assert_check_fails "host end host1 is up"
+	assert_line "      fix: ip link set host1 up"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+@test "a veth whose far end is a bridge's port in another namespace says where to look" {
+	run -0 sb netns-new node pod1
+	run -0 sb bash -c 'echo pod1 | veth-link -n node --ipam 10.244.0.0/24 | br-attach -n node cni0 --gw 10.244.0.1/24'
+	run -1 sb pod-inspect --check pod1
+	assert_line --index 0 --regexp '^topology: unknown: eth0 -- veth[0-9a-f]{8} in namespace node, a port of cni0 there$'
+	assert_line --regexp '^FAIL  its host end exists: .* check with pod-inspect -n node$'
+	# Through -n node, node is the host and the pod is bridged there.
+	run -1 sb pod-inspect -n node --check pod1
+	assert_line --index 0 --regexp '^topology: bridged: eth0 -- host end veth[0-9a-f]{8} -- bridge cni0$'
+	assert_line --regexp '^ok    its host end exists: '
+}
+
+@test "routed: a forward chain is judged by what comes in by the host end" {
+	routed
+	sb iptables -P FORWARD DROP
+	sb iptables -A FORWARD -i host1 ! -o host1 -j ACCEPT
+	sb iptables -A FORWARD -m state --state ESTABLISHED,RELATED -j ACCEPT
+	run -0 sb pod-inspect "${CHECK[@]}"
+	run -0 ping_from pod1 198.51.100.2
+	sb iptables -D FORWARD -i host1 ! -o host1 -j ACCEPT
+	assert_check_fails "no forward chain drops 10.3.0.0/24"
+	assert_line "      fix: iptables -I FORWARD -s 10.3.0.0/24 -j ACCEPT && iptables -I FORWARD -d 10.3.0.0/24 -j ACCEPT"
+	run_fixes_and_pass
+	run -0 ping_from pod1 198.51.100.2
+}
+
+# ---- Names a pod's root chose ----------------------------------------------
+
+@test "a name a pod's root chose goes into no fix" {
+	healthy
+	sb ip -n pod1 link set eth0 down
+	sb ip -n pod1 link set eth0 name 'a;id>x'
+	run -1 sb env PODWIRE_COLOR=never pod-inspect --check pod1
+	assert_line "FAIL  a;id>x is up: down (no fix: 'a;id>x' is not a name podwire puts in a command)"
+	refute_line --partial 'id>x up'
+	refute_line --regexp '^      fix: .*id>x'
+	run -0 sb bash -c 'pod-inspect -j --check pod1 | jq -e -s "map(select(.check == \"if_up\"))[0] | (has(\"fix\") | not) and .what == \"a;id>x is up\""'
+	# The same in a cable, at its far end.
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	sb ip -n blue link set veth-blue down
+	sb ip -n blue link set veth-blue name 'b`id`'
+	run -1 sb pod-inspect --check red
+	assert_line "FAIL  far end b\`id\` is up: down (no fix: 'b\`id\`' is not a name podwire puts in a command)"
+	refute_line --regexp '^      fix: .*id`'
+}
+
+@test "control bytes in a pod's names reach no terminal raw, in any output" {
+	healthy
+	sb ip -n pod1 link set eth0 down
+	sb ip -n pod1 link set eth0 name $'e\e[2Jx'
+	sb ip -n pod1 link add $'q\x01r' type veth peer name $'s\x7ft'
+	for args in "--check pod1" "pod1" "" "--tree" "--dot"; do
+		run -0 sb bash -c "pod-inspect $args | tr -d '\\n\\t' | LC_ALL=C grep -c '[[:cntrl:]]'; true"
+		assert_output 0
+		run sb pod-inspect $args
+		assert_output --partial 'x1b[2Jx'
+	done
+	run -1 sb pod-inspect --check pod1
+	assert_line 'FAIL  q\x01r is up: down (no fix: '"'"'q\x01r'"'"' is not a name podwire puts in a command)'
+}
+
+@test "a podwire mark a pod's root rewrote is escaped in the drawing" {
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	sb ip -n red link set veth-red alias 'podwire: netns=red ifname=veth-red peer_netns=b\lue peer_ifname=x;y created=1'
+	run -0 sb pod-inspect --tree
+	assert_line '|-- red:veth-red 10.0.0.1/24 == b\\lue:x;y'
+}
+
+@test "-j carries names as they are: jq -r gives back the kernel's bytes" {
+	healthy
+	sb ip -n pod1 link add 'x\y' type veth peer name $'e\e[1m"\xff'
+	names=$BATS_TEST_TMPDIR/names
+	# Each byte above 0x7e is \u00XX, its ISO 8859-1 reading (rec.h).
+	sb bash -c 'pod-inspect -j pod1 | jq -j "select(.object == \"link\") | .ifname, \"\n\""' |
+		iconv -f UTF-8 -t ISO-8859-1 >"$names"
+	run -0 grep -Fxc 'x\y' "$names"
+	assert_output 1
+	run -0 env LC_ALL=C grep -Fxc $'e\e[1m"\xff' "$names"
+	assert_output 1
+	run -0 sb bash -c 'pod-inspect -j pod1 | jq -r "select(.object == \"link\") | .ifname"'
+	assert_line 'x\y'
+	run -0 sb bash -c 'pod-inspect -j --check pod1 | jq -r "select(.check == \"if_up\") | .what"'
+	assert_line 'x\y is up'
+	# Text records stay escaped, one word each.
+	run -0 sb pod-inspect pod1
+	assert_line --regexp '^netns=pod1 object=link ifname=x\\\\y ifindex='
+	assert_line --regexp '^netns=pod1 object=link ifname=e\\x1b\[1m"\\xff ifindex='
 }

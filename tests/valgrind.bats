@@ -39,6 +39,8 @@ assert_clean_logs() {
 }
 
 @test "100 pods set up and taken down under valgrind, clean" {
+	# The uplink --out names (nat-out warns of one that is not there).
+	sb ip link add uplink0 type veth peer name wan0
 	run -0 sb bash -o pipefail -c "seq -f pod%g 100 \
 		| $(vg netns netns-new) \
 		| $(vg veth veth-link --ipam 10.244.0.0/24,fd00:244::/64) \

@@ -650,6 +650,34 @@ static void test_write(void)
 	rec_clear(&r);
 }
 
+/* rec_set_raw(): any bytes, for JSON; text refuses them. */
+static void test_raw(void)
+{
+	struct rec r;
+	char *out;
+	int err;
+
+	rec_init(&r);
+	ok(rec_set(&r, "ifname", "x y") == -EINVAL, "rec_set refuses a space");
+	ok(rec_set_raw(&r, "ifname", "x\\y \033\x01\x7f\xc3\xa9\xff\"") == 0,
+	   "rec_set_raw takes a backslash, a space, control and high bytes");
+	out = write_rec(&r, REC_JSON, &err);
+	ok(err == 0 && !strcmp(out, "{\"ifname\":\"x\\\\y \\u001b\\u0001"
+				    "\\u007f\\u00c3\\u00a9\\u00ff\\\"\"}\n"),
+	   "rec_write JSON: one escape per byte: %.*s", (int)strcspn(out, "\n"),
+	   out);
+	free(out);
+	out = write_rec(&r, REC_TEXT, &err);
+	ok(err == -EINVAL && !strcmp(out, ""),
+	   "rec_write text refuses a raw value and writes nothing");
+	free(out);
+	rec_clear(&r);
+	rec_clear(&r);
+	ok(rec_set_raw(&r, "bad key", "v") == -EINVAL && r.lost,
+	   "rec_set_raw still refuses a bad key, and the record is lost");
+	rec_clear(&r);
+}
+
 int main(void)
 {
 	test_parse_line();
@@ -658,5 +686,6 @@ int main(void)
 	test_room();
 	test_read();
 	test_write();
+	test_raw();
 	return tap_done();
 }
