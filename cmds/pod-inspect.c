@@ -29,6 +29,7 @@
 #include "cmds.h"
 #include "draw.h"
 #include "inspect.h"
+#include "lease_view.h"
 #include "stage.h"
 #include "view.h"
 
@@ -39,6 +40,7 @@ enum {
 	OPT_EXEC,
 	OPT_TREE,
 	OPT_DOT,
+	OPT_LEASES,
 };
 
 static const struct cli_opt opts[] = {
@@ -53,6 +55,8 @@ static const struct cli_opt opts[] = {
 	{ "tree", OPT_TREE, no_argument, NULL,
 	  "draw the bridges, their veths and the pods behind them" },
 	{ "dot", OPT_DOT, no_argument, NULL, "the same drawing as Graphviz" },
+	{ "leases", OPT_LEASES, no_argument, NULL,
+	  "list the IPAM leases (of one pool) and whether their pods exist" },
 	{ 0 },
 };
 
@@ -62,7 +66,8 @@ const struct cli_prog pod_inspect_prog = {
 		 "[options] <netns>|<path>|--pid <pid>\n"
 		 "--check [--to <addr>] <netns>|<path>|--pid <pid>\n"
 		 "<netns>|<path>|--pid <pid> --exec <command> [<arg>...]\n"
-		 "--tree|--dot",
+		 "--tree|--dot\n"
+		 "--leases [<pool>]",
 	.summary = "List pods, show one, diagnose it, run a command inside "
 		   "it, or draw the network.",
 	.opts = opts,
@@ -75,6 +80,7 @@ enum mode {
 	MODE_EXEC,
 	MODE_TREE,
 	MODE_DOT,
+	MODE_LEASES,
 };
 
 struct pod_inspect {
@@ -85,6 +91,8 @@ struct pod_inspect {
 	bool has_to;
 	const char *target;
 	char **command; /* after --exec or -- */
+	struct pw_prefix pool; /* --leases POOL */
+	bool has_pool;
 };
 
 /* ---- Options ------------------------------------------------------------ */
@@ -92,7 +100,8 @@ struct pod_inspect {
 static int set_mode(struct pod_inspect *pi, enum mode m)
 {
 	if (pi->mode != MODE_SHOW && pi->mode != m) {
-		pw_usage_err("--check, --exec, --tree and --dot go alone");
+		pw_usage_err("--check, --exec, --tree, --dot and --leases go "
+			     "alone");
 		return -1;
 	}
 	pi->mode = m;
@@ -131,6 +140,8 @@ static int take_option(int val, const char *arg, void *ctx)
 		return set_mode(pi, MODE_TREE);
 	case OPT_DOT:
 		return set_mode(pi, MODE_DOT);
+	case OPT_LEASES:
+		return set_mode(pi, MODE_LEASES);
 	}
 	return -1;
 }
@@ -350,6 +361,29 @@ static int run_exec(const struct pod_inspect *pi)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* --leases [POOL]: the pool a subnet, nothing else alongside. */
+static int check_leases_usage(struct pod_inspect *pi)
+{
+	char esc[MSG_ESC_SIZE];
+	struct pw_why why;
+
+	if (pi->pid || pi->has_to) {
+		pw_usage_err("--leases takes a pool, not %s",
+			     pi->pid ? "--pid" : "--to");
+		return PW_EXIT_USAGE;
+	}
+	if (!pi->target)
+		return PW_EXIT_OK;
+	if (!addr_parse_prefix(pi->target, AF_UNSPEC, &pi->pool, &why) ||
+	    !addr_subnet_ok(&pi->pool, &why)) {
+		pw_usage_err("invalid pool '%s': it %s",
+			     msg_esc(pi->target, esc), why.text);
+		return PW_EXIT_USAGE;
+	}
+	pi->has_pool = true;
+	return PW_EXIT_OK;
+}
+
 static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 {
 	char esc[MSG_ESC_SIZE];
@@ -360,6 +394,8 @@ static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 		return PW_EXIT_USAGE;
 	}
 	pi->target = nargs ? args[0] : NULL;
+	if (pi->mode == MODE_LEASES)
+		return check_leases_usage(pi);
 	if (pi->target && pi->pid) {
 		pw_usage_err("a target or --pid, not both");
 		return PW_EXIT_USAGE;
@@ -398,7 +434,9 @@ static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 }
 
 /*
- * Looking into a namespace is setns(): CAP_SYS_ADMIN.  --check also sends
+ * Looking into a namespace is setns(): CAP_SYS_ADMIN.  The lease store
+ * is root's (0700), and whether a lease's pod exists is asked inside its
+ * namespace.  --check also sends
  * a raw ICMP echo (CAP_NET_RAW) and reads nftables (CAP_NET_ADMIN).
  * Without them the kernel would only say "Operation not permitted".
  */
@@ -422,6 +460,9 @@ static int dispatch(struct pod_inspect *pi)
 
 	if (pi->mode == MODE_EXEC)
 		return run_exec(pi);
+	if (pi->mode == MODE_LEASES)
+		return lease_view(pi->has_pool ? &pi->pool : NULL,
+				  cli_format(&pi->c), pi->c.quiet);
 	err = inspect_host_load(&host);
 	if (err) {
 		pw_err("cannot read the host's links: %s", strerror(-err));

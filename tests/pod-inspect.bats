@@ -619,3 +619,25 @@ sleep_in_pod1() {
 	assert_line --regexp '^netns=pod1 object=link ifname=x\\\\y ifindex='
 	assert_line --regexp '^netns=pod1 object=link ifname=e\\x1b\[1m"\\xff ifindex='
 }
+
+@test "--leases lists the store, says which pods are gone, and feeds their teardown" {
+	run -0 sb bash -c 'seq -f pod%g 3 | netns-new | veth-link -q --ipam 10.9.0.0/29,fd09::/64'
+	run -0 sb netns-new -q -D pod2
+	run -0 --separate-stderr sb pod-inspect --leases
+	assert_equal "${#lines[@]}" 6
+	assert_regex "${lines[1]}" '^pool=10.9.0.0/29 addr=10.9.0.3/29 netns=pod2 ifname=eth0 created=[0-9]+ pod=gone$'
+	assert_equal "$(grep -c 'pod=exists$' <<<"$output")" 4
+	assert_regex "${lines[3]}" '^pool=fd09::/64 addr6=fd09::2/64 netns=pod1 '
+	run -0 sb pod-inspect --leases -j 10.9.0.0/29
+	assert_equal "$(jq -r 'select(.pod == "gone") | .addr' <<<"$output")" 10.9.0.3/29
+	# The gone pod's records, piped into the teardown, free its leases.
+	run -0 sb bash -c 'pod-inspect --leases | grep pod=gone | veth-link -q -D --ipam 10.9.0.0/29,fd09::/64'
+	run -0 sb pod-inspect --leases
+	assert_equal "${#lines[@]}" 4
+	run -1 grep pod2 <<<"$output"
+	run -2 sb ls /run/podwire/ipam/10.9.0.0_29/addr/10.9.0.3
+	# Bad input: exit 2.
+	run -2 sb pod-inspect --leases 10.9.0.1/29
+	run -2 sb pod-inspect --leases --pid 1
+	run -2 sb pod-inspect --leases --check pod1
+}
