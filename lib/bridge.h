@@ -115,6 +115,7 @@ int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail);
 
 /* An address of a pod on a bridge: netns/ifname name the pod's end. */
 struct bridge_pod_addr {
+	unsigned port; /* the host end's index: the bridge port */
 	char netns[PW_NETNS_MAX + 1];
 	char ifname[PW_IFNAME_MAX + 1];
 	struct pw_prefix addr;

@@ -67,6 +67,7 @@ static int add_pod(struct nl *host, const struct nl_link *l,
 			err = -ENOMEM;
 			break;
 		}
+		a->port = l->ifindex;
 		pw_strlcpy(a->netns, o.netns, sizeof(a->netns));
 		pw_strlcpy(a->ifname, o.ifname, sizeof(a->ifname));
 		a->addr = addrs[i].prefix;

@@ -310,9 +310,10 @@ static void check_through_host(struct check *c)
 	check_routes(c);
 	check_gateway(c);
 	check_host_end(c);
-	if (c->topo.kind == CHECK_TOPO_BRIDGED)
+	if (c->topo.kind == CHECK_TOPO_BRIDGED) {
 		check_bridge(c);
-	else
+		check_unique(c);
+	} else
 		check_routed_host(c);
 	c->rs_err = ruleset_read(&c->rs);
 	check_forwarding(c);

@@ -127,6 +127,9 @@ void check_forget(struct check *c);
  * the host does with its traffic. */
 void check_host_end(struct check *c);
 void check_bridge(struct check *c);
+/* check_unique.c: a bridged pod's address is its own, its gateway the
+ * bridge. */
+void check_unique(struct check *c);
 void check_routed_host(struct check *c);
 void check_forwarding(struct check *c);
 void check_masquerade(struct check *c);

@@ -128,6 +128,7 @@ void bridge_rec_held_add(struct bridge_held *h, const struct rec *r)
 	for (size_t j = 0; j < n; j++) {
 		struct bridge_pod_addr *a = &h->a[h->n++];
 
+		a->port = 0; /* attached by this run: named by netns/ifname */
 		pw_strlcpy(a->netns, netns, sizeof(a->netns));
 		pw_strlcpy(a->ifname, ifname ? ifname : "eth0",
 			   sizeof(a->ifname));

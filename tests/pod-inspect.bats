@@ -641,3 +641,26 @@ sleep_in_pod1() {
 	run -2 sb pod-inspect --leases --pid 1
 	run -2 sb pod-inspect --leases --check pod1
 }
+
+@test "--check: a pod's address held twice, or the gateway's held by a pod, is a FAIL" {
+	run -0 sb bash -c 'netns-new p1 p2 p3 | veth-link --ipam 10.244.0.0/24 | br-attach cni0 --gw 10.244.0.1/24 | nat-out'
+	run -0 sb pod-inspect --check p1
+	assert_line "ok    10.244.0.2 is the pod's alone: yes"
+	assert_line --regexp "^ok    gateway 10.244.0.1 is bridge cni0: $(link_json cni0 | jq -r .address)$"
+	# Behind br-attach's back (which refuses both): p3 takes p1's
+	# address, p2 adds the gateway's.  Before, --check said ok: the
+	# gateway "answered" p2 (p2 itself).
+	sb ip -n p3 addr flush dev eth0
+	sb ip -n p3 addr add 10.244.0.2/24 dev eth0
+	sb ip -n p2 addr add 10.244.0.1/24 dev eth0
+	run -1 sb pod-inspect --check p1
+	assert_line "FAIL  10.244.0.2 is the pod's alone: p3:eth0 on the bridge holds it too"
+	run -1 sb pod-inspect --check p2
+	assert_line "FAIL  10.244.0.3 is the pod's alone: eth0 also holds the gateway's address 10.244.0.1: the pod answers for its own gateway"
+	# Only p2 holds the gateway now: p1's echo is answered by p2's MAC.
+	sb ip -n p3 addr flush dev eth0
+	sb ip addr del 10.244.0.1/24 dev cni0
+	sb ip -n p1 neigh flush all
+	run -1 sb pod-inspect --check p1
+	assert_line --regexp "^FAIL  gateway 10.244.0.1 is bridge cni0: it answers from $(link_json eth0 p2 | jq -r .address), not from the bridge's $(link_json cni0 | jq -r .address): another host on the bridge holds its address$"
+}
