@@ -221,6 +221,7 @@ masq_subnets() {
 }
 
 @test "any number of subnet operands: 1000, IPv4 and IPv6, in one batch, then -D" {
+	sb ip link add uplink0 type veth peer name uplink1
 	subnets=$({
 		for i in $(seq 0 499); do
 			echo "10.$((i / 256 + 1)).$((i % 256)).0/24"
