@@ -132,12 +132,18 @@ int statedir_read(int dirfd, const char *path, char *buf, size_t size)
 
 int statedir_write_tmp(int dirfd, const char *tmp, const char *text)
 {
-	int fd = openat(dirfd, tmp,
-			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-			0644);
 	size_t len = strlen(text);
-	int err = 0;
+	int fd, err = 0;
 
+	/*
+	 * Always a new file: a killed writer's temporary may be a hard link
+	 * of what it published (a lease is linked from it), and writing
+	 * into it in place rewrote that lease to name the next pod.
+	 */
+	if (unlinkat(dirfd, tmp, 0) < 0 && errno != ENOENT)
+		return -errno;
+	fd = openat(dirfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)

@@ -133,7 +133,7 @@ no_intents() {
 	sb netns-new pod1 pod2 >/dev/null
 	# The call right after the lease is linked to its address: its
 	# temporary file goes.
-	n=$(call_index unlinkat '\.lease' "echo pod2 | veth-link --ipam $POOL")
+	n=$(call_index unlinkat '\.lease.*= 0$' "echo pod2 | veth-link --ipam $POOL")
 	[[ -n $n ]]
 	sb bash -c "echo pod2 | veth-link -D --ipam $POOL" >/dev/null
 	kill_at veth-link unlinkat "$n" "echo pod1 | veth-link --ipam $POOL"
@@ -142,6 +142,13 @@ no_intents() {
 	run -0 sb ls /run/podwire/ipam/10.9.0.0_24/addr
 	[[ $output == 10.9.0.* && $output != *$'\n'* ]]
 	leased=$output
+	# The temporary it was linked from is left: the next lease written
+	# must not go through it (before: pod2's lease text rewrote pod1's
+	# lease, and pod1's next run took a second address).
+	run -0 sb bash -c "echo pod2 | veth-link --ipam $POOL"
+	run -0 sb cat "/run/podwire/ipam/10.9.0.0_24/addr/$leased"
+	assert_regex "$output" '^netns=pod1 ifname=eth0 created=[0-9]+$'
+	run -0 sb bash -c "echo pod2 | veth-link -D --ipam $POOL"
 
 	run -0 sb bash -c "echo pod1 | veth-link --ipam $POOL"
 	assert_equal "$(field addr)" "$leased/24"
