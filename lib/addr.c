@@ -400,3 +400,12 @@ uint64_t addr_span(const struct pw_prefix *net)
 
 	return host_bits >= 64 ? UINT64_MAX : UINT64_C(1) << host_bits;
 }
+
+const struct pw_prefix *addr_prefix_of_family(const struct pw_prefix *p,
+					      size_t n, int family)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i].addr.family == family)
+			return &p[i];
+	return NULL;
+}

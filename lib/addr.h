@@ -80,6 +80,10 @@ struct pw_prefix addr_network(const struct pw_prefix *p);
 bool addr_prefix_contains(const struct pw_prefix *net, const struct pw_addr *a);
 /* True when two prefixes share any address. */
 bool addr_prefix_overlap(const struct pw_prefix *a, const struct pw_prefix *b);
+/* The first of the n prefixes of family, or NULL (a gateway of each
+ * family, one per family). */
+const struct pw_prefix *addr_prefix_of_family(const struct pw_prefix *p,
+					      size_t n, int family);
 
 /*
  * Host offsets inside a prefix, for IPAM: addr_nth() is the address at

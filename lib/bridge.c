@@ -183,16 +183,6 @@ static int adopt_orphan(struct nl *nl, const struct bridge_spec *b,
 	return err ? err : nl_link_get(nl, l->ifindex, NULL, l);
 }
 
-/* The gateway of a family in gws, or NULL. */
-static const struct pw_prefix *gw_of(const struct pw_prefix *gws, size_t n,
-				     int family)
-{
-	for (size_t i = 0; i < n; i++)
-		if (gws[i].addr.family == family)
-			return &gws[i];
-	return NULL;
-}
-
 static bool same_prefix(const struct pw_prefix *a, const struct pw_prefix *b)
 {
 	return a->len == b->len && addr_equal(&a->addr, &b->addr);
@@ -242,7 +232,7 @@ static int settle_gateways(struct nl *nl, const struct nl_link *l,
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(families); i++) {
 		const struct pw_prefix *want =
-			gw_of(b->gws, b->ngw, families[i]);
+			addr_prefix_of_family(b->gws, b->ngw, families[i]);
 		const char *marked = families[i] == AF_INET6 ? o.gw6 : o.gw;
 		struct pw_prefix have;
 		bool has = false;

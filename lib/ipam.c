@@ -382,22 +382,26 @@ static int lock_pool(struct ipam_pool *p, struct ipam_fail *fail)
 	return err;
 }
 
-/* How many leases the pool directory poolfd holds, up to max. */
-static unsigned long count_leases(int poolfd, unsigned long max)
+DIR *ipam_lease_dir(int poolfd)
 {
 	int fd = openat(poolfd, "addr",
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (fd >= 0 && !d)
+		close(fd);
+	return d;
+}
+
+/* How many leases the pool directory poolfd holds, up to max. */
+static unsigned long count_leases(int poolfd, unsigned long max)
+{
+	DIR *d = ipam_lease_dir(poolfd);
 	unsigned long n = 0;
 	struct dirent *de;
-	DIR *d;
 
-	if (fd < 0)
+	if (!d)
 		return 0;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 0;
-	}
 	while (n < max && (de = readdir(d))) {
 		struct pw_addr a;
 
@@ -678,19 +682,12 @@ bool ipam_lookup(const struct lease_owner *who, int family,
 static bool lowest_lease_in(int poolfd, const struct pw_prefix *subnet,
 			    struct pw_addr *low)
 {
-	int fd = openat(poolfd, "addr",
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = ipam_lease_dir(poolfd);
 	struct dirent *de;
 	bool found = false;
-	DIR *d;
 
-	if (fd < 0)
+	if (!d)
 		return false;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return false;
-	}
 	while ((de = readdir(d))) {
 		struct pw_addr a;
 

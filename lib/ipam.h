@@ -26,6 +26,7 @@
 #ifndef PODWIRE_IPAM_H
 #define PODWIRE_IPAM_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -171,6 +172,10 @@ bool ipam_subnet_leased(const struct pw_prefix *subnet, char *owner,
 bool ipam_each_pool(bool (*wants)(const struct pw_prefix *, const void *),
 		    bool (*visit)(int, const struct pw_prefix *, void *),
 		    void *arg);
+
+/* The lease files of the pool directory poolfd (its addr/), for a walk;
+ * NULL when it can't be opened. */
+DIR *ipam_lease_dir(int poolfd);
 
 /* A lease as the store holds it. */
 struct ipam_lease {

@@ -53,18 +53,11 @@ static bool read_lease(int poolfd, const char *name, struct ipam_lease *out)
 static bool listing_in(int fd, const struct pw_prefix *net, void *arg)
 {
 	struct listing *l = arg;
-	int dfd = openat(fd, "addr",
-			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = ipam_lease_dir(fd);
 	struct dirent *de;
-	DIR *d;
 
-	if (dfd < 0)
+	if (!d)
 		return false;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return false;
-	}
 	while ((de = readdir(d))) {
 		struct ipam_lease one = { .pool = *net };
 		struct ipam_lease *grown;

@@ -37,16 +37,6 @@ static const struct pw_prefix *gateway_for(const struct pw_prefix *gws,
 	return NULL;
 }
 
-/* The gateway of a family in gws, or NULL. */
-static const struct pw_prefix *gateway_of(const struct pw_prefix *gws,
-					  size_t ngw, int family)
-{
-	for (size_t i = 0; i < ngw; i++)
-		if (gws[i].addr.family == family)
-			return &gws[i];
-	return NULL;
-}
-
 /* "pod1's address 10.244.0.1/24" or "the address 10.244.0.1/24". */
 static const char *whose(const struct rec *r, const char *addr, char *buf,
 			 size_t size)
@@ -64,7 +54,7 @@ int route_rec_check(const struct rec *r, const struct pw_prefix *gws,
 	for (size_t i = 0; i < PW_ARRAY_SIZE(families); i++) {
 		const char *addr = rec_get(r, families[i].addr);
 		const struct pw_prefix *gw =
-			gateway_of(gws, ngw, families[i].family);
+			addr_prefix_of_family(gws, ngw, families[i].family);
 		char g[PW_ADDRSTRLEN], who[PW_ADDRSTRLEN + PW_NETNS_MAX + 16];
 		struct pw_prefix p;
 
