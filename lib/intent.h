@@ -13,21 +13,26 @@
  * nobody can prove is podwire's.  So, before the create, an intent:
  *
  *   /run/podwire/intent/veth/@veth1a2b3c4d
- *       "pid=812 start=40312 netns=pod1 ifname=eth0 peer_ifname=veth..."
+ *       "pid=812 time=1796020955"
+ *       "netns=pod1 ifname=eth0 peer_ifname=veth1a2b3c4d created=0"
  *
- * the writer (PID and the start time /proc gives it, so a recycled PID
- * is not taken for the writer) and what it is making.  The intent goes
- * once the object carries its mark.  An intent whose writer is gone is
- * an orphan: the object it names, if it is there, unmarked, and exactly
- * what the intent says, was made by podwire and is adopted (marked and
- * used) by a re-run, or deleted by -D.  An intent whose writer still
- * runs is someone at work: left alone.
+ * the writer and when it began, then what it is making.  The writer
+ * holds an exclusive flock(2) on the file from intent_begin() to
+ * intent_end(), which removes it once the object carries its mark.  The
+ * kernel drops the lock of a writer that dies, in any PID namespace, so
+ * a lock that can be taken means an orphan: the object it names, if it
+ * is there, unmarked, and exactly what the intent says, was made by
+ * podwire and is adopted (marked and used) by a re-run, deleted by -D,
+ * or by veth-prune once it is old.  A locked intent is someone at work:
+ * left alone.  Whoever acts on an orphan holds its lock meanwhile
+ * (intent_claim()), so a re-run and a prune never both act on it.
  */
 #ifndef PODWIRE_INTENT_H
 #define PODWIRE_INTENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "name.h"
@@ -57,22 +62,26 @@ void intent_end_key(const char *netns, const char *ifname,
 /* What intent_begin() found under the key. */
 struct intent_prev {
 	bool orphan; /* an earlier writer's, the same text, writer gone */
-	pid_t holder; /* -EBUSY: the writer at work */
+	pid_t holder; /* -EBUSY: the writer at work (0: unknown) */
 };
 
 /*
- * Write the caller's intent to make key, text being what it makes
- * ("k=v ..." of the kv grammar).  0 with prev->orphan set when an
- * earlier, dead writer's intent said the same: what it left may be
- * adopted.  -EBUSY (prev->holder) when a live writer's intent is there;
- * -EEXIST when a dead writer meant something else under that key (it
- * is left, for -D of what it names); -errno when the store can't be
- * written.
+ * Write the caller's intent to make key, text being what it makes (one
+ * line, "k=v ..." of the kv grammar), and hold its lock until
+ * intent_end().  0 with prev->orphan set when an earlier, dead writer's
+ * intent said the same: what it left may be adopted.  -EBUSY
+ * (prev->holder) when a live writer holds it; -EEXIST when a dead writer
+ * meant something else under that key (it is left, for -D of what it
+ * names); -errno when the store can't be written.
  */
 int intent_begin(enum intent_kind kind, const char *key, const char *text,
 		 struct intent_prev *prev);
 
-/* The object is made and marked, or rolled back: the intent goes. */
+/*
+ * The object is made and marked, or rolled back, or deleted: the intent
+ * goes, and its lock.  An intent the caller does not hold goes only when
+ * its writer is gone.
+ */
 void intent_end(enum intent_kind kind, const char *key);
 
 /*
@@ -82,7 +91,32 @@ void intent_end(enum intent_kind kind, const char *key);
 int intent_orphan(enum intent_kind kind, const char *key, char *text,
 		  size_t size);
 
-/* Close the directories (a command's end). */
+/* An orphan, held by intent_claim(). */
+struct intent_info {
+	char text[INTENT_TEXT_MAX]; /* what it said it was making */
+	int64_t time; /* when its writer began, seconds since the epoch */
+	pid_t pid; /* its writer, in the writer's PID namespace */
+};
+
+/*
+ * Take the lock of an orphan and keep it, so that nobody adopts it while
+ * the caller looks at what it names: then intent_end() (the object was
+ * dealt with) or intent_unclaim() (left as it is).  0, -ENOENT, -EBUSY
+ * (its writer runs, or someone else claimed it), -errno.
+ */
+int intent_claim(enum intent_kind kind, const char *key,
+		 struct intent_info *info);
+void intent_unclaim(enum intent_kind kind, const char *key);
+
+/*
+ * The keys of every intent of a kind, sorted: a malloc'ed array of
+ * malloc'ed strings, freed with intent_keys_free().  None (no directory
+ * either) is 0 with *n 0.  -ENOMEM, -errno.
+ */
+int intent_keys(enum intent_kind kind, char ***keys, size_t *n);
+void intent_keys_free(char **keys, size_t n);
+
+/* Close the directories and give up held locks (a command's end). */
 void intent_close(void);
 
 #endif

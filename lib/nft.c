@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -90,10 +91,16 @@ const char *nft_why(const struct nft *nft, int err, char *buf, size_t size)
 int nft_masq_comment(const struct nft_masq *m, char *buf, size_t size)
 {
 	char net[PW_ADDRSTRLEN];
-	int n = snprintf(buf, size, "podwire: subnet=%s%s%s%s%s",
-			 addr_format_prefix(&m->subnet, net, sizeof(net)),
-			 m->out[0] ? " out=" : "", m->out,
-			 m->bridge[0] ? " bridge=" : "", m->bridge);
+	char created[32] = "";
+	int n;
+
+	if (m->created > 0)
+		snprintf(created, sizeof(created), " created=%" PRId64,
+			 m->created);
+	n = snprintf(buf, size, "podwire: subnet=%s%s%s%s%s%s",
+		     addr_format_prefix(&m->subnet, net, sizeof(net)),
+		     m->out[0] ? " out=" : "", m->out,
+		     m->bridge[0] ? " bridge=" : "", m->bridge, created);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
@@ -110,7 +117,8 @@ static bool take_name(const struct kv *kv, const char *key, char *dst,
 bool nft_masq_parse_comment(const char *comment, struct nft_masq *m)
 {
 	const char *prefix = "podwire:";
-	char subnet[PW_ADDRSTRLEN];
+	char subnet[PW_ADDRSTRLEN], created[24];
+	uint64_t t = 0;
 	struct kv kv;
 	bool ok;
 
@@ -123,8 +131,13 @@ bool nft_masq_parse_comment(const char *comment, struct nft_masq *m)
 	     addr_parse_prefix(subnet, AF_UNSPEC, &m->subnet, NULL) &&
 	     take_name(&kv, "out", m->out, sizeof(m->out)) &&
 	     take_name(&kv, "bridge", m->bridge, sizeof(m->bridge));
+	/* Rules from before created= was written have none: 0. */
+	if (ok && !kv_copy(&kv, "created", created, sizeof(created)))
+		ok = !pw_parse_u64(created, INT64_MAX, &t);
 	if (!ok)
 		memset(m, 0, sizeof(*m));
+	else
+		m->created = (int64_t)t;
 	return ok;
 }
 
@@ -660,12 +673,15 @@ static int batch_send(struct batch *bt)
 
 /* ---- Sync --------------------------------------------------------------- */
 
+/* The same rule but for when it was added: a re-run keeps the old one. */
 static bool same_rule(const struct nft_masq *a, const struct nft_masq *b)
 {
 	char ca[NFTNL_UDATA_COMMENT_MAXLEN], cb[NFTNL_UDATA_COMMENT_MAXLEN];
+	struct nft_masq ta = *a, tb = *b;
 
-	nft_masq_comment(a, ca, sizeof(ca));
-	nft_masq_comment(b, cb, sizeof(cb));
+	ta.created = tb.created = 0;
+	nft_masq_comment(&ta, ca, sizeof(ca));
+	nft_masq_comment(&tb, cb, sizeof(cb));
 	return !strcmp(ca, cb);
 }
 

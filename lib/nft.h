@@ -17,7 +17,9 @@
  *   }
  *
  * One rule per subnet; its comment is its marker and its whole
- * description, so a re-run compares comments and adds nothing, and a
+ * description ("podwire: subnet=... out=... bridge=... created=T", the
+ * time it was added, for veth-prune's grace period), so a re-run compares
+ * comments, but for created, and adds nothing, and a
  * delete removes, by handle, only rules that carry the marker.  Every
  * change is one atomic batch checked against the ruleset generation it
  * was computed from; a ruleset changed in between (nft flush ruleset) is
@@ -44,6 +46,7 @@ struct nft_masq {
 	char out[PW_IFNAME_MAX + 1]; /* only via this interface; "" any */
 	char bridge[PW_IFNAME_MAX + 1]; /* not back out of it; "" none */
 	uint64_t handle; /* filled by nft_masq_list() */
+	int64_t created; /* seconds since the epoch; 0: unknown, or now */
 };
 
 struct nft;
@@ -73,7 +76,7 @@ int nft_masq_list(struct nft *nft, struct nft_masq **rules, size_t *n);
 int nft_masq_sync(struct nft *nft, const struct nft_masq *add, size_t nadd,
 		  const struct pw_prefix *del, size_t ndel, bool *changed);
 
-/* The comment that marks a rule, and its parse. */
+/* The comment that marks a rule (created 0: none), and its parse. */
 int nft_masq_comment(const struct nft_masq *m, char *buf, size_t size);
 bool nft_masq_parse_comment(const char *comment, struct nft_masq *m);
 

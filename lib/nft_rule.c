@@ -128,7 +128,12 @@ static int expr_masq(struct nftnl_rule *r)
 int nft_masq_build(const struct nft_masq *m, struct nftnl_rule *r)
 {
 	char comment[NFTNL_UDATA_COMMENT_MAXLEN];
+	struct nft_masq stamped = *m;
 	int err = expr_saddr(r, &m->subnet);
+
+	/* A rule says when it was added, for veth-prune's grace period. */
+	if (!stamped.created)
+		stamped.created = pw_now();
 
 	if (!err && m->out[0])
 		err = expr_oifname(r, NFT_CMP_EQ, m->out);
@@ -137,7 +142,7 @@ int nft_masq_build(const struct nft_masq *m, struct nftnl_rule *r)
 	if (!err)
 		err = expr_masq(r);
 	if (!err)
-		err = nft_masq_comment(m, comment, sizeof(comment));
+		err = nft_masq_comment(&stamped, comment, sizeof(comment));
 	if (!err)
 		err = nft_set_comment(r, true, NFTNL_UDATA_RULE_COMMENT,
 				      comment);
