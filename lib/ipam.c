@@ -332,13 +332,17 @@ static int claim_next(const struct ipam_pool *p, const struct lease_owner *who,
 static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
 		     const struct pw_addr *want, struct pw_addr *got)
 {
+	const char *boot = pw_boot_id();
 	char text[256], cur[32];
 	uint64_t off = 0;
 	int err;
 
-	snprintf(text, sizeof(text), "%s%s%sifname=%s created=%" PRId64 "\n",
+	/* boot=: veth-prune releases a lease an earlier boot left. */
+	snprintf(text, sizeof(text),
+		 "%s%s%sifname=%s created=%" PRId64 "%s%s\n",
 		 who->netns ? "netns=" : "", who->netns ? who->netns : "",
-		 who->netns ? " " : "", who->ifname, pw_now());
+		 who->netns ? " " : "", who->ifname, pw_now(),
+		 boot[0] ? " boot=" : "", boot);
 	err = statedir_write_tmp(p->dirfd, LEASE_TMP, text);
 	if (!err && want) {
 		*got = *want;

@@ -9,7 +9,8 @@
  *   /run/podwire/ipam/10.244.0.0_24/
  *       lock               flock(2)ed around every read-modify-write
  *       cursor             offset of the address handed out last
- *       addr/10.244.0.2    a lease: "netns=pod1 ifname=eth0 created=T"
+ *       addr/10.244.0.2    a lease: "netns=pod1 ifname=eth0 created=T
+ *                          boot=B" (B: the kernel's boot_id then)
  *       pod/pod1@eth0      the same lease found by its owner: "10.244.0.2"
  *   /run/podwire/ipam/lock   taken for a pool's first lease: of pools that
  *                            overlap, only one holds leases at a time
@@ -184,6 +185,7 @@ struct ipam_lease {
 	char netns[PW_NETNS_MAX + 1]; /* "": the namespace veth-link ran in */
 	char ifname[PW_IFNAME_MAX + 1];
 	int64_t created;
+	char boot[PW_BOOT_ID_SIZE]; /* "": written without one */
 };
 
 /*

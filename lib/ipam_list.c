@@ -43,9 +43,12 @@ static bool read_lease(int poolfd, const char *name, struct ipam_lease *out)
 	    !ipam_parse_lease(text, out->netns, sizeof(out->netns), out->ifname,
 			      sizeof(out->ifname)))
 		return false;
-	if (kv_split(text, strlen(text), &kv, NULL) &&
-	    !kv_copy(&kv, "created", created, sizeof(created)))
-		pw_parse_u64(created, INT64_MAX, &t);
+	if (kv_split(text, strlen(text), &kv, NULL)) {
+		if (!kv_copy(&kv, "created", created, sizeof(created)))
+			pw_parse_u64(created, INT64_MAX, &t);
+		if (kv_copy(&kv, "boot", out->boot, sizeof(out->boot)))
+			out->boot[0] = '\0';
+	}
 	out->created = (int64_t)t;
 	return true;
 }

@@ -4,6 +4,7 @@
  *
  * Copyright (C) 2026 The podwire developers
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -138,6 +139,29 @@ int64_t pw_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+const char *pw_boot_id(void)
+{
+	static char id[PW_BOOT_ID_SIZE];
+	static bool read_once;
+	ssize_t n;
+	int fd;
+
+	if (read_once)
+		return id;
+	read_once = true;
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return id;
+	n = read(fd, id, sizeof(id) - 1);
+	close(fd);
+	id[n == PW_BOOT_ID_SIZE - 1 ? n : 0] = '\0';
+	/* A uuid's characters only: it goes into key=value text. */
+	for (size_t i = 0; id[i]; i++)
+		if (!isxdigit((unsigned char)id[i]) && id[i] != '-')
+			id[0] = '\0';
+	return id;
 }
 
 void pw_netns_return(int here)

@@ -84,6 +84,11 @@ bool pw_have_cap(int cap);
 /* Seconds since the epoch, for ownership marks. */
 int64_t pw_now(void);
 
+/* "1b2c...-...": the kernel's id of this boot, 36 characters and NUL. */
+#define PW_BOOT_ID_SIZE 37
+/* This boot's id, read once; "" when /proc does not say. */
+const char *pw_boot_id(void);
+
 /* The network namespace of the calling thread. */
 #define PW_SELF_NETNS "/proc/thread-self/ns/net"
 

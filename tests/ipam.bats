@@ -30,10 +30,13 @@ pod_addrs() {
 	assert_equal "$(sb ls "$STORE/10.9.0.0_29/addr" | wc -l)" 5
 }
 
-@test "each lease is a file naming the pod's namespace and interface" {
+@test "each lease is a file naming the pod's namespace and interface, and the boot" {
 	run -0 sb bash -c 'echo pod1 | netns-new | veth-link --ipam 10.9.0.0/24'
 	run -0 sb cat "$STORE/10.9.0.0_24/addr/10.9.0.2"
-	assert_regex "$output" '^netns=pod1 ifname=eth0 created=[0-9]+$'
+	assert_equal "$output" \
+		"netns=pod1 ifname=eth0 created=${output#*created=}"
+	assert_regex "$output" ' created=[0-9]+ boot=[0-9a-f-]{36}$'
+	assert_equal "${output#*boot=}" "$(cat /proc/sys/kernel/random/boot_id)"
 	run -0 sb cat "$STORE/10.9.0.0_24/pod/pod1@eth0"
 	assert_equal "$output" 10.9.0.2
 }
