@@ -33,6 +33,7 @@
 #include "ns_cache.h"
 #include "route_rec.h"
 #include "stage.h"
+#include "statedir.h"
 
 enum {
 	OPT_GW = CLI_LONG_ONLY,
@@ -74,6 +75,7 @@ struct br_attach {
 	/* The bridge once found or made; its gateways serve the pods. */
 	struct bridge_info info;
 	bool ready; /* made or found: the first record did it */
+	int use_lock; /* held while ready: bridge_use_hold() */
 	size_t attached; /* ports this run attached */
 	struct bridge_held held; /* the pods' addresses on the bridge */
 	/* Operands, not a pipeline: refusing to delete is then an error. */
@@ -416,7 +418,7 @@ static int finish_delete(void *ctx)
 	struct bridge_usage u;
 	struct bridge_fail fail;
 	int go = should_delete(ba, &u);
-	int lock, err = 0;
+	int lock, use, err = 0;
 
 	if (go <= 0)
 		return go ? PW_EXIT_FAIL : PW_EXIT_OK;
@@ -427,8 +429,24 @@ static int finish_delete(void *ctx)
 		return PW_EXIT_FAIL;
 	ns_cache_clear(); /* ports and names read afresh, under the lock */
 	go = should_delete(ba, &u);
+	use = go > 0 ? bridge_use_take(ba->br.name) : -1;
+	if (go > 0 && use == -EBUSY) {
+		/* A setup found it and is about to attach its pods. */
+		go = ba->positional ? -1 : 0;
+		if (go)
+			pw_err("not deleting bridge '%s': a br-attach is "
+			       "attaching pods to it",
+			       ba->br.name);
+	} else if (go > 0 && use < 0) {
+		pw_err("cannot delete bridge '%s': cannot lock %s/%s/%s: %s",
+		       ba->br.name, STATEDIR_ROOT, BRIDGE_USE_DIR, ba->br.name,
+		       strerror(-use));
+		go = -1;
+	}
 	if (go > 0)
 		err = bridge_del(ba->br.name, u.ifindex, &fail);
+	if (use >= 0)
+		close(use);
 	close(lock);
 	if (err)
 		bridge_rec_err(ba->br.name, &fail);
@@ -517,6 +535,17 @@ static int set_up_bridge(struct br_attach *ba, const struct rec *first)
 	if (lock < 0)
 		return PW_EXIT_FAIL;
 	err = bridge_ensure(&ba->br, &ba->info, &fail);
+	/* Taken before the bridge's lock goes: no delete slips in between. */
+	if (!err) {
+		ba->use_lock = bridge_use_hold(ba->br.name);
+		if (ba->use_lock < 0) {
+			pw_strlcpy(fail.why.text, strerror(-ba->use_lock),
+				   sizeof(fail.why.text));
+			err = ba->use_lock;
+			fail.step = BRIDGE_STEP_SETUP;
+			ba->use_lock = -1;
+		}
+	}
 	close(lock);
 	if (err == -EEXIST && fail.step == BRIDGE_STEP_GATEWAY) {
 		pw_err("%s %s; `br-attach -D %s` first", ba->br.name,
@@ -531,9 +560,17 @@ static int set_up_bridge(struct br_attach *ba, const struct rec *first)
 	return PW_EXIT_OK;
 }
 
+static void release_use(struct br_attach *ba)
+{
+	if (ba->use_lock >= 0)
+		close(ba->use_lock);
+	ba->use_lock = -1;
+}
+
 /*
  * A bridge this run made and attached nothing to goes again when the run
- * failed: it leaves the host as it found it.
+ * failed: it leaves the host as it found it (unless another setup came
+ * to use it meanwhile).
  */
 static void undo_unused_bridge(struct br_attach *ba)
 {
@@ -541,15 +578,22 @@ static void undo_unused_bridge(struct br_attach *ba)
 	struct bridge_fail fail;
 	int lock;
 
+	int use;
+
 	if (!ba->info.created || ba->attached)
 		return;
+	release_use(ba);
 	lock = lock_bridge(ba->br.name);
 	if (lock < 0)
 		return;
 	ns_cache_clear();
-	if (!bridge_usage(ba->br.name, NULL, NULL, &u, &fail) && u.ifindex &&
-	    u.ours && !u.staying && bridge_del(ba->br.name, u.ifindex, &fail))
+	use = bridge_use_take(ba->br.name);
+	if (use >= 0 && !bridge_usage(ba->br.name, NULL, NULL, &u, &fail) &&
+	    u.ifindex && u.ours && !u.staying &&
+	    bridge_del(ba->br.name, u.ifindex, &fail))
 		bridge_rec_err(ba->br.name, &fail);
+	if (use >= 0)
+		close(use);
 	close(lock);
 }
 
@@ -621,6 +665,7 @@ static int run(struct br_attach *ba, int argc, char **argv)
 		st = set_up_bridge(ba, NULL);
 	if (st && !ba->c.del)
 		undo_unused_bridge(ba);
+	release_use(ba);
 out:
 	bridge_rec_held_free(&ba->held);
 	stage_records_free(recs, n);
@@ -629,7 +674,7 @@ out:
 
 int br_attach_main(int argc, char **argv)
 {
-	struct br_attach ba = { .br.name = NULL };
+	struct br_attach ba = { .br.name = NULL, .use_lock = -1 };
 	int st =
 		cli_parse(&br_attach_prog, argc, argv, &ba.c, take_option, &ba);
 

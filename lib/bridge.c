@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -554,6 +555,18 @@ int bridge_usage(const char *name,
 		return 0;
 	err = count_staying(nl, leaving, arg, u);
 	return err ? fail_at(fail, BRIDGE_STEP_DELETE, nl, err) : 0;
+}
+
+int bridge_use_hold(const char *name)
+{
+	return statedir_flock_in(BRIDGE_USE_DIR, name, LOCK_SH);
+}
+
+int bridge_use_take(const char *name)
+{
+	int fd = statedir_flock_in(BRIDGE_USE_DIR, name, LOCK_EX | LOCK_NB);
+
+	return fd == -EWOULDBLOCK ? -EBUSY : fd;
 }
 
 int bridge_del(const char *name, unsigned ifindex, struct bridge_fail *fail)

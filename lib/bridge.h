@@ -137,4 +137,23 @@ int bridge_pod_addrs(unsigned bridge, struct bridge_pod_addr **out, size_t *n);
  */
 #define BRIDGE_LOCK_DIR "bridge"
 
+/*
+ * A setup that found or made the bridge holds its use lock (shared,
+ * BRIDGE_USE_DIR/NAME) until it ends, taken while it still holds the
+ * bridge's lock; whoever decides to delete the bridge, under the bridge's
+ * lock, first takes the use lock exclusively without waiting: held means
+ * a setup is about to attach ports, so the bridge is in use though it has
+ * none yet.  A directory of its own, as "NAME.use" could be a bridge's
+ * name.
+ */
+#define BRIDGE_USE_DIR "bridge-use"
+
+/* The use lock, shared: the fd to close when the setup ends, or -errno. */
+int bridge_use_hold(const char *name);
+/*
+ * The use lock, exclusive, when no setup holds it: the fd to close after
+ * the delete; -EBUSY when a setup holds it; -errno.
+ */
+int bridge_use_take(const char *name);
+
 #endif

@@ -602,6 +602,47 @@ int ipam_release(struct ipam *ip, const struct lease_owner *who,
 	return 0;
 }
 
+static bool same_lease(const struct ipam_lease *a, const struct ipam_lease *b)
+{
+	return !strcmp(a->netns, b->netns) && !strcmp(a->ifname, b->ifname) &&
+	       a->created == b->created && !strcmp(a->boot, b->boot);
+}
+
+int ipam_release_lease(const struct ipam_lease *l)
+{
+	struct ipam_pool p = { .net = l->pool, .dirfd = -1, .lockfd = -1 };
+	const struct lease_owner who = { l->netns[0] ? l->netns : NULL,
+					 l->ifname };
+	struct ipam_lease now = { .pool = l->pool, .addr = l->addr };
+	char name[PW_ADDRSTRLEN], path[PATH_MAX];
+	struct pw_addr held;
+	struct ipam_fail fail;
+	int err = lock_pool(&p, &fail);
+
+	if (err)
+		goto out;
+	addr_format(&l->addr, name, sizeof(name));
+	if (!ipam_read_lease(p.dirfd, name, &now) || !same_lease(&now, l)) {
+		err = -ESTALE;
+		goto unlock;
+	}
+	lease_path(&l->addr, path, sizeof(path));
+	if (unlinkat(p.dirfd, path, 0) < 0)
+		err = -errno;
+	/* The owner's index entry, if it leads to this lease. */
+	if (!err && find_held(&p, &who, &held, false) &&
+	    addr_equal(&held, &l->addr))
+		drop_index(&p, &who);
+unlock:
+	statedir_unlock(p.lockfd);
+out:
+	if (p.lockfd >= 0)
+		close(p.lockfd);
+	if (p.dirfd >= 0)
+		close(p.dirfd);
+	return err;
+}
+
 /* ---- Lookup ------------------------------------------------------------- */
 
 /* A pool directory's name back to its prefix: "10.244.0.0_24". */

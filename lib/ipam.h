@@ -195,6 +195,27 @@ struct ipam_lease {
 int ipam_leases(const struct pw_prefix *pool, struct ipam_lease **out,
 		size_t *n);
 
+/*
+ * The same, and (bad not NULL) the paths of files under the pools' addr/
+ * that are no lease: a name that is no address of the pool, or a text
+ * that does not parse (a file someone put there by hand).  A malloc'ed
+ * array of malloc'ed strings, freed with ipam_paths_free().
+ */
+int ipam_leases_checked(struct ipam_lease **out, size_t *n, char ***bad,
+			size_t *nbad);
+void ipam_paths_free(char **paths, size_t n);
+
+/*
+ * Release one lease as the store held it, under its pool's lock, only if
+ * its file still says the same (the same pod, created, boot): 0 when
+ * released, -ESTALE when it changed or went meanwhile, -errno.
+ */
+int ipam_release_lease(const struct ipam_lease *l);
+
+/* The lease file addr/NAME of pool directory poolfd into out (its pool
+ * and address are the caller's). */
+bool ipam_read_lease(int poolfd, const char *name, struct ipam_lease *out);
+
 /* The owner named by the text of a lease file (strings copied out). */
 bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
 		      size_t isize);

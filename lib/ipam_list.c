@@ -20,6 +20,9 @@ struct listing {
 	const struct pw_prefix *pool; /* NULL: every pool */
 	struct ipam_lease *arr;
 	size_t n;
+	char **bad; /* NULL unless asked for: files that are no lease */
+	size_t nbad;
+	bool want_bad;
 	int err;
 };
 
@@ -32,7 +35,7 @@ static bool listing_wants(const struct pw_prefix *net, const void *arg)
 }
 
 /* The lease file addr/NAME of the pool directory poolfd, into out. */
-static bool read_lease(int poolfd, const char *name, struct ipam_lease *out)
+bool ipam_read_lease(int poolfd, const char *name, struct ipam_lease *out)
 {
 	char path[PATH_MAX], text[256], created[24];
 	uint64_t t = 0;
@@ -53,6 +56,29 @@ static bool read_lease(int poolfd, const char *name, struct ipam_lease *out)
 	return true;
 }
 
+/* The path of a file that is no lease, for a warning. */
+static int add_bad(struct listing *l, const struct pw_prefix *net,
+		   const char *name)
+{
+	char pool[PW_ADDRSTRLEN], *slash, **grown;
+	char *path;
+
+	addr_format_prefix(net, pool, sizeof(pool));
+	slash = strchr(pool, '/');
+	if (slash)
+		*slash = '_';
+	if (asprintf(&path, "%s/%s/addr/%s", IPAM_DIR, pool, name) < 0)
+		return -ENOMEM;
+	grown = realloc(l->bad, (l->nbad + 1) * sizeof(*l->bad));
+	if (!grown) {
+		free(path);
+		return -ENOMEM;
+	}
+	l->bad = grown;
+	l->bad[l->nbad++] = path;
+	return 0;
+}
+
 static bool listing_in(int fd, const struct pw_prefix *net, void *arg)
 {
 	struct listing *l = arg;
@@ -65,10 +91,16 @@ static bool listing_in(int fd, const struct pw_prefix *net, void *arg)
 		struct ipam_lease one = { .pool = *net };
 		struct ipam_lease *grown;
 
+		if (de->d_name[0] == '.')
+			continue;
 		if (!addr_parse(de->d_name, net->addr.family, &one.addr,
 				NULL) ||
-		    !read_lease(fd, de->d_name, &one))
+		    !addr_prefix_contains(net, &one.addr) ||
+		    !ipam_read_lease(fd, de->d_name, &one)) {
+			if (l->want_bad)
+				l->err = add_bad(l, net, de->d_name);
 			continue;
+		}
 		grown = realloc(l->arr, (l->n + 1) * sizeof(*l->arr));
 		if (!grown) {
 			l->err = -ENOMEM;
@@ -99,21 +131,47 @@ static int lease_cmp(const void *pa, const void *pb)
 	return c ? c : addr_cmp(&a->addr, &b->addr);
 }
 
+void ipam_paths_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+static int list(struct listing *l, struct ipam_lease **out, size_t *n)
+{
+	ipam_each_pool(listing_wants, listing_in, l);
+	if (l->err) {
+		free(l->arr);
+		ipam_paths_free(l->bad, l->nbad);
+		l->bad = NULL;
+		l->nbad = 0;
+		*out = NULL;
+		*n = 0;
+		return l->err;
+	}
+	if (l->n)
+		qsort(l->arr, l->n, sizeof(*l->arr), lease_cmp);
+	*out = l->arr;
+	*n = l->n;
+	return 0;
+}
+
 int ipam_leases(const struct pw_prefix *pool, struct ipam_lease **out,
 		size_t *n)
 {
 	struct listing l = { .pool = pool };
 
-	ipam_each_pool(listing_wants, listing_in, &l);
-	if (l.err) {
-		free(l.arr);
-		*out = NULL;
-		*n = 0;
-		return l.err;
-	}
-	if (l.n)
-		qsort(l.arr, l.n, sizeof(*l.arr), lease_cmp);
-	*out = l.arr;
-	*n = l.n;
-	return 0;
+	return list(&l, out, n);
+}
+
+int ipam_leases_checked(struct ipam_lease **out, size_t *n, char ***bad,
+			size_t *nbad)
+{
+	struct listing l = { .want_bad = true };
+	int err = list(&l, out, n);
+
+	*bad = l.bad;
+	*nbad = l.nbad;
+	return err;
 }

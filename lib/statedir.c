@@ -218,3 +218,22 @@ int statedir_lock_in(const char *dir, const char *name, int *lockfd)
 	close(fd);
 	return err;
 }
+
+int statedir_flock_in(const char *dir, const char *name, int op)
+{
+	const char *const parts[] = { dir };
+	int dirfd = statedir_open(parts, 1);
+	int fd;
+
+	if (dirfd < 0)
+		return dirfd;
+	fd = open_lock(dirfd, name);
+	close(dirfd);
+	if (fd >= 0 && flock(fd, op) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
