@@ -38,7 +38,7 @@ VERSION := $(shell cat VERSION)
 GIT_DESCRIBE := $(shell git describe --dirty --always --tags 2>/dev/null)
 VERSION_TEXT := $(VERSION)$(if $(GIT_DESCRIBE), (git $(GIT_DESCRIBE)))
 
-PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect podwire
+PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect veth-prune podwire
 PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(wildcard cmds/$(p).c),$(p)))
 
 LIBS_PC := libmnl libnftnl

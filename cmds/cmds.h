@@ -18,6 +18,7 @@ int veth_link_main(int argc, char **argv);
 int br_attach_main(int argc, char **argv);
 int nat_out_main(int argc, char **argv);
 int pod_inspect_main(int argc, char **argv);
+int veth_prune_main(int argc, char **argv);
 
 /* Each program's option table, for the shell's help and completion. */
 struct cli_prog;
@@ -26,5 +27,6 @@ extern const struct cli_prog veth_link_prog;
 extern const struct cli_prog br_attach_prog;
 extern const struct cli_prog nat_out_prog;
 extern const struct cli_prog pod_inspect_prog;
+extern const struct cli_prog veth_prune_prog;
 
 #endif

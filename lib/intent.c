@@ -317,6 +317,7 @@ int intent_claim(enum intent_kind kind, const char *key,
 {
 	struct read_intent ri;
 	int dir = open_dir(kind, false);
+	struct stat st;
 	int fd, err;
 
 	memset(info, 0, sizeof(*info));
@@ -339,6 +340,9 @@ int intent_claim(enum intent_kind kind, const char *key,
 	pw_strlcpy(info->text, ri.text, sizeof(info->text));
 	info->time = ri.time;
 	info->pid = ri.pid;
+	/* Written before intents said when: the file does. */
+	if (!info->time && !fstat(fd, &st))
+		info->time = (int64_t)st.st_mtim.tv_sec;
 	return 0;
 }
 

@@ -617,6 +617,7 @@ int ipam_release_lease(const struct ipam_lease *l)
 	char name[PW_ADDRSTRLEN], path[PATH_MAX];
 	struct pw_addr held;
 	struct ipam_fail fail;
+	bool indexed;
 	int err = lock_pool(&p, &fail);
 
 	if (err)
@@ -626,12 +627,13 @@ int ipam_release_lease(const struct ipam_lease *l)
 		err = -ESTALE;
 		goto unlock;
 	}
+	/* The owner's index entry goes too, if it leads to this lease. */
+	indexed = find_held(&p, &who, &held, false) &&
+		  addr_equal(&held, &l->addr);
 	lease_path(&l->addr, path, sizeof(path));
 	if (unlinkat(p.dirfd, path, 0) < 0)
 		err = -errno;
-	/* The owner's index entry, if it leads to this lease. */
-	if (!err && find_held(&p, &who, &held, false) &&
-	    addr_equal(&held, &l->addr))
+	if (!err && indexed)
 		drop_index(&p, &who);
 unlock:
 	statedir_unlock(p.lockfd);

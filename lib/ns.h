@@ -65,6 +65,8 @@ enum ns_owner {
 
 /* The owner of fd, the namespace opened by the name name. */
 enum ns_owner ns_owner_of(const char *name, int fd);
+/* When netns-new made name, by its record; 0 when it does not say. */
+int64_t ns_record_created(const char *name);
 
 /* Processes named in a refusal, at most. */
 #define NS_PIDS_SHOWN PROCS_PIDS_KEPT

@@ -132,3 +132,18 @@ enum ns_owner ns_owner_of(const char *name, int fd)
 		return NS_OWNER_NONE;
 	return record_matches(text, &st) ? NS_OWNER_PODWIRE : NS_OWNER_REPLACED;
 }
+
+int64_t ns_record_created(const char *name)
+{
+	char text[PW_NETNS_MAX + 160], created[24];
+	uint64_t t;
+	struct kv kv;
+	int dir = open_records(false);
+
+	if (dir < 0 || statedir_read(dir, name, text, sizeof(text)) ||
+	    !kv_split(text, strlen(text), &kv, NULL) ||
+	    kv_copy(&kv, "created", created, sizeof(created)) ||
+	    pw_parse_u64(created, INT64_MAX, &t))
+		return 0;
+	return (int64_t)t;
+}

@@ -222,7 +222,7 @@ int statedir_lock_in(const char *dir, const char *name, int *lockfd)
 int statedir_flock_in(const char *dir, const char *name, int op)
 {
 	const char *const parts[] = { dir };
-	int dirfd = statedir_open(parts, 1);
+	int dirfd = statedir_open(parts, dir ? 1 : 0);
 	int fd;
 
 	if (dirfd < 0)

@@ -101,8 +101,9 @@ void statedir_unlock(int lockfd);
 int statedir_lock_in(const char *dir, const char *name, int *lockfd);
 
 /*
- * The same lock file, taken with flock(2) operation op (LOCK_SH or
- * LOCK_EX, with LOCK_NB: -EWOULDBLOCK when held): the fd, or -errno.
+ * The same lock file (dir NULL: in STATEDIR_ROOT itself), taken with
+ * flock(2) operation op (LOCK_SH or LOCK_EX, with LOCK_NB: -EWOULDBLOCK
+ * when held; without, waiting as long as it takes): the fd, or -errno.
  */
 int statedir_flock_in(const char *dir, const char *name, int op);
 
