@@ -44,7 +44,8 @@ VERSION := $(shell cat VERSION)
 GIT_DESCRIBE := $(shell git describe --dirty --always --tags 2>/dev/null)
 VERSION_TEXT := $(VERSION)$(if $(GIT_DESCRIBE), (git $(GIT_DESCRIBE)))
 
-PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect podwire
+PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect veth-prune \
+	podwire
 PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(wildcard cmds/$(p).c),$(p)))
 
 LIBS_PC := libmnl libnftnl
@@ -172,8 +173,8 @@ $(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PIPE) $(
 	$(Q)$(CC) $(CFLAGS) $(PIPE_INC) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(PIPE) $(LIB) $(LDLIBS)
 
-# A front end of the library alone, as the CNI plugin and veth-prune will
-# be: it sees no pipeline header and links no pipeline object.
+# A front end of the library alone, as the CNI plugin will be: it sees no
+# pipeline header and links no pipeline object.
 $(BUILD)/tests/lib-pod: tests/lib/lib-pod.c $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
