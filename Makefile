@@ -13,7 +13,12 @@
 #                        sandbox and check the next run converges
 #                        (RELIABILITY_ARGS="--pods N --kills K --seed S ...")
 #   make deps            install the Debian packages build and tests need
-#   make install         PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR
+#   make install         PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR,
+#                        SYSTEMDUNITDIR: programs, man pages, completions,
+#                        and veth-prune's systemd service and timer
+#   make install-cron    veth-prune every 10 minutes from
+#                        $(DESTDIR)/etc/cron.d/podwire (instead of the timer)
+#   make uninstall       remove what install and install-cron put there
 #   make fuzz            run every fuzz target (clang, libFuzzer)
 #   make analyze         clang's static analyzer over the sources
 #   make format          clang-format every C file in place
@@ -24,6 +29,7 @@ DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 RUNSTATEDIR ?= /run
 
@@ -38,7 +44,8 @@ VERSION := $(shell cat VERSION)
 GIT_DESCRIBE := $(shell git describe --dirty --always --tags 2>/dev/null)
 VERSION_TEXT := $(VERSION)$(if $(GIT_DESCRIBE), (git $(GIT_DESCRIBE)))
 
-PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect veth-prune podwire
+PROGRAMS := netns-new veth-link br-attach nat-out pod-inspect veth-prune \
+	podwire
 PROGRAMS := $(foreach p,$(PROGRAMS),$(if $(wildcard cmds/$(p).c),$(p)))
 
 LIBS_PC := libmnl libnftnl
@@ -166,8 +173,8 @@ $(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PIPE) $(
 	$(Q)$(CC) $(CFLAGS) $(PIPE_INC) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(PIPE) $(LIB) $(LDLIBS)
 
-# A front end of the library alone, as the CNI plugin and veth-prune will
-# be: it sees no pipeline header and links no pipeline object.
+# A front end of the library alone, as the CNI plugin will be: it sees no
+# pipeline header and links no pipeline object.
 $(BUILD)/tests/lib-pod: tests/lib/lib-pod.c $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
@@ -265,6 +272,17 @@ deps:
 
 # ---- Install ------------------------------------------------------------
 
+# veth-prune's systemd units (contrib/systemd), installed with the program.
+UNITS := $(if $(filter veth-prune,$(PROGRAMS)),veth-prune.service \
+	veth-prune.timer)
+CRON_FILE := $(DESTDIR)/etc/cron.d/podwire
+
+# $(call install_subst,SRC,DEST): SRC with @SBINDIR@ replaced by where the
+# programs go, installed as DEST, mode 0644.  Written beside DEST first, as
+# DEST.tmp: cron skips a file whose name holds a dot.
+install_subst = sed 's|@SBINDIR@|$(SBINDIR)|g' $(1) >$(2).tmp && \
+	chmod 0644 $(2).tmp && mv -f $(2).tmp $(2)
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(BASHCOMPDIR)
@@ -275,6 +293,17 @@ install: all
 			$(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; \
 	done
 	install -m 0644 completions/podwire-common.bash $(DESTDIR)$(BASHCOMPDIR)/
+ifneq ($(UNITS),)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNITS); do \
+		$(call install_subst,contrib/systemd/$$u,$(DESTDIR)$(SYSTEMDUNITDIR)/$$u) \
+			|| exit 1; \
+	done
+endif
+
+install-cron:
+	install -d $(DESTDIR)/etc/cron.d
+	$(call install_subst,contrib/cron/podwire,$(CRON_FILE))
 
 uninstall:
 	for p in $(PROGRAMS); do \
@@ -282,12 +311,14 @@ uninstall:
 			$(DESTDIR)$(BASHCOMPDIR)/$$p; \
 	done
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/podwire-common.bash
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,veth-prune.service \
+		veth-prune.timer) $(CRON_FILE)
 
 clean:
 	rm -rf $(BUILD)
 
 .PHONY: FORCE all units san check lint-man format format-check analyze fuzz \
-	demo reliability bench deps install uninstall clean
+	demo reliability bench deps install install-cron uninstall clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
