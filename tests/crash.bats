@@ -147,7 +147,7 @@ no_intents() {
 	# lease, and pod1's next run took a second address).
 	run -0 sb bash -c "echo pod2 | veth-link --ipam $POOL"
 	run -0 sb cat "/run/podwire/ipam/10.9.0.0_24/addr/$leased"
-	assert_regex "$output" '^netns=pod1 ifname=eth0 created=[0-9]+$'
+	assert_regex "$output" '^netns=pod1 ifname=eth0 created=[0-9]+ boot=[0-9a-f-]+$'
 	run -0 sb bash -c "echo pod2 | veth-link -D --ipam $POOL"
 
 	run -0 sb bash -c "echo pod1 | veth-link --ipam $POOL"
