@@ -6,6 +6,8 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -108,6 +110,17 @@ int prune_orphans(struct prune_scan *s)
 
 /* ---- Half-made objects -------------------------------------------------- */
 
+bool prune_placeholder(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st, dir;
+
+	/* An empty file, on /run/netns itself: nothing mounted on it. */
+	return !ns_run_path(name, path, sizeof(path)) && !lstat(path, &st) &&
+	       !stat(PW_NETNS_RUN_DIR, &dir) && S_ISREG(st.st_mode) &&
+	       st.st_size == 0 && st.st_dev == dir.st_dev;
+}
+
 /* How many ports the bridge of ifindex has, those planned to go aside. */
 static size_t ports_staying(const struct prune_scan *s, unsigned ifindex)
 {
@@ -130,7 +143,6 @@ static bool intent_object(const struct prune_scan *s, enum intent_kind kind,
 			  enum prune_object *what)
 {
 	const struct nl_link *l = NULL;
-	int fd;
 
 	*what = PRUNE_OBJ_INTENT;
 	*link = NULL;
@@ -149,11 +161,7 @@ static bool intent_object(const struct prune_scan *s, enum intent_kind kind,
 		}
 		break;
 	case INTENT_NETNS:
-		/* A name with no namespace on it: the placeholder. */
-		fd = ns_open(name);
-		if (fd >= 0)
-			close(fd);
-		if (fd == -ENOTNAM)
+		if (prune_placeholder(name))
 			*what = PRUNE_OBJ_NETNS;
 		break;
 	default:

@@ -41,6 +41,12 @@ bool prune_link_planned(const struct prune_scan *s, unsigned ifindex);
 const struct nl_link *prune_link_named(const struct prune_scan *s,
 				       const char *ifname);
 
+/*
+ * Is /run/netns/NAME the placeholder a killed create left: an empty
+ * file with no namespace (nor anything else) mounted on it?
+ */
+bool prune_placeholder(const char *name);
+
 /* Fill s->fail and return err. */
 int prune_failed(struct prune_scan *s, const char *what, int err);
 

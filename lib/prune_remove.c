@@ -126,12 +126,9 @@ static int remove_bridge(const struct prune_item *it, const char *name,
 static int remove_placeholder(const char *name, struct pw_why *why)
 {
 	struct ns_del_fail fail;
-	int fd = ns_open(name);
 	int err;
 
-	if (fd >= 0)
-		close(fd);
-	if (fd != -ENOTNAM)
+	if (!prune_placeholder(name))
 		return -ESTALE;
 	/* force: a placeholder has no namespace, so nobody is in one. */
 	err = ns_delete(name, true, &fail);
