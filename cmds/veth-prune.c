@@ -250,8 +250,12 @@ static int report(const struct veth_prune *vp, const struct prune_item *it)
 	int err = 0;
 
 	item_rec(it, &r);
-	if (!vp->c.quiet)
+	/* Out at once: a prune killed later has still said what went. */
+	if (!vp->c.quiet) {
 		err = rec_write(stdout, &r, vp->c.json ? REC_JSON : REC_TEXT);
+		if (!err && fflush(stdout))
+			err = -errno;
+	}
 	if (vp->syslog && !vp->dry_run)
 		log_removal(&r);
 	rec_clear(&r);
