@@ -79,6 +79,7 @@ struct veth_prune {
 	uint64_t max;
 	bool wait;
 	bool syslog;
+	bool out_gone; /* stdout failed (said) or was closed */
 };
 
 /* "90", "90s", "10m", "2h", "1d": seconds into *out. */
@@ -244,17 +245,25 @@ static void log_removal(const struct rec *r)
 	free(text);
 }
 
-static int report(const struct veth_prune *vp, const struct prune_item *it)
+static int report(struct veth_prune *vp, const struct prune_item *it)
 {
 	struct rec r;
 	int err = 0;
 
 	item_rec(it, &r);
 	/* Out at once: a prune killed later has still said what went. */
-	if (!vp->c.quiet) {
+	if (!vp->c.quiet && !vp->out_gone) {
 		err = rec_write(stdout, &r, vp->c.json ? REC_JSON : REC_TEXT);
 		if (!err && fflush(stdout))
 			err = -errno;
+	}
+	/* Said once; the removals go on (a closed pipe is no failure). */
+	if (err) {
+		vp->out_gone = true;
+		cli_stdout_failed();
+		if (err != -EPIPE)
+			pw_err("cannot write the records: %s", strerror(-err));
+		err = err == -EPIPE ? 0 : err;
 	}
 	if (vp->syslog && !vp->dry_run)
 		log_removal(&r);
@@ -274,7 +283,7 @@ static size_t reportable(const struct prune_plan *p)
 	return n;
 }
 
-static int remove_one(const struct veth_prune *vp, const struct prune_item *it)
+static int remove_one(struct veth_prune *vp, const struct prune_item *it)
 {
 	char name[128];
 	struct pw_why why;
@@ -293,7 +302,7 @@ static int remove_one(const struct veth_prune *vp, const struct prune_item *it)
 	return PW_EXIT_OK;
 }
 
-static int carry_out(const struct veth_prune *vp, const struct prune_plan *p)
+static int carry_out(struct veth_prune *vp, const struct prune_plan *p)
 {
 	size_t n = reportable(p);
 	int st = PW_EXIT_OK;
