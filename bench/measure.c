@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * measure - run a command; write its wall time and the peak resident set
- * of the largest process it made.
+ * measure - run a command; write its wall time, the peak resident set of
+ * the largest process it made, and the CPU time of all it made.
  *
  * Copyright (C) 2026 The podwire developers
  *
  *   measure FILE CMD [ARGS...]
  *
- * Appends "SECONDS MAXRSS_KIB" to FILE and exits with CMD's status.
- * getrusage(RUSAGE_CHILDREN).ru_maxrss is the largest resident set among
- * all the descendants waited for: for a pipeline stage, the stage itself.
+ * Appends "SECONDS MAXRSS_KIB USER_SECONDS SYS_SECONDS" to FILE and exits
+ * with CMD's status.  getrusage(RUSAGE_CHILDREN).ru_maxrss is the largest
+ * resident set among all the descendants waited for: for a pipeline
+ * stage, the stage itself.  ru_utime and ru_stime are the sums over the
+ * same descendants: for one program run alone, that program's own CPU
+ * time, in user space and in the kernel on its behalf.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,10 +52,14 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_CHILDREN, &ru);
 	out = fopen(argv[1], "a");
 	if (out) {
-		fprintf(out, "%.6f %ld\n",
+		fprintf(out, "%.6f %ld %.6f %.6f\n",
 			(double)(t1.tv_sec - t0.tv_sec) +
 				(double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-			ru.ru_maxrss);
+			ru.ru_maxrss,
+			(double)ru.ru_utime.tv_sec +
+				(double)ru.ru_utime.tv_usec / 1e6,
+			(double)ru.ru_stime.tv_sec +
+				(double)ru.ru_stime.tv_usec / 1e6);
 		fclose(out);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
