@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,16 +49,45 @@ struct prune_item *prune_add(struct prune_scan *s, enum prune_reason reason,
 	return it;
 }
 
+/* The position of the link of ifindex in s->links, or -1. */
+static ssize_t link_pos(const struct prune_scan *s, unsigned ifindex)
+{
+	size_t lo = 0, hi = s->nlinks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->links[mid].ifindex == ifindex)
+			return (ssize_t)mid;
+		if (s->links[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+const struct nl_link *prune_link_at(const struct prune_scan *s,
+				    unsigned ifindex)
+{
+	ssize_t i = link_pos(s, ifindex);
+
+	return i >= 0 ? &s->links[i] : NULL;
+}
+
 bool prune_link_planned(const struct prune_scan *s, unsigned ifindex)
 {
-	for (size_t i = 0; i < s->plan->n; i++) {
-		const struct prune_item *it = &s->plan->items[i];
+	ssize_t i = link_pos(s, ifindex);
 
-		if (it->ifindex == ifindex && (it->what == PRUNE_OBJ_VETH ||
-					       it->what == PRUNE_OBJ_BRIDGE))
-			return true;
-	}
-	return false;
+	return i >= 0 && s->planned[i];
+}
+
+void prune_link_plan(struct prune_scan *s, unsigned ifindex)
+{
+	ssize_t i = link_pos(s, ifindex);
+
+	if (i >= 0)
+		s->planned[i] = true;
 }
 
 const struct nl_link *prune_link_named(const struct prune_scan *s,
@@ -78,6 +108,29 @@ int prune_failed(struct prune_scan *s, const char *what, int err)
 	return err;
 }
 
+static int ifindex_cmp(const void *pa, const void *pb)
+{
+	const struct nl_link *a = pa, *b = pb;
+
+	return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
+}
+
+/* Sorted by ifindex, each mark parsed once: a thousand leases ask. */
+static int index_links(struct prune_scan *s)
+{
+	size_t n = s->nlinks ? s->nlinks : 1;
+
+	qsort(s->links, s->nlinks, sizeof(*s->links), ifindex_cmp);
+	s->marks = calloc(n, sizeof(*s->marks));
+	s->marked = calloc(n, sizeof(*s->marked));
+	s->planned = calloc(n, sizeof(*s->planned));
+	if (!s->marks || !s->marked || !s->planned)
+		return prune_failed(s, "memory", -ENOMEM);
+	for (size_t i = 0; i < s->nlinks; i++)
+		s->marked[i] = owner_parse(s->links[i].alias, &s->marks[i]);
+	return 0;
+}
+
 /* The links here and the leases of the store, read once for every kind. */
 static int look_around(struct prune_scan *s)
 {
@@ -93,6 +146,9 @@ static int look_around(struct prune_scan *s)
 		       sizeof(s->fail->why.text));
 		return prune_failed(s, "the links", err);
 	}
+	err = index_links(s);
+	if (err)
+		return err;
 	err = ipam_leases_checked(&s->leases, &s->nleases, &s->plan->bad_leases,
 				  &s->plan->nbad);
 	return err ? prune_failed(s, "the lease store " IPAM_DIR, err) : 0;
@@ -125,6 +181,9 @@ int prune_plan(const struct prune_opts *o, struct prune_plan *p,
 	if (!err && o->nat)
 		err = prune_nat(&s);
 	free(s.links);
+	free(s.marks);
+	free(s.marked);
+	free(s.planned);
 	free(s.leases);
 	if (err)
 		prune_plan_free(p);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "ns.h"
-#include "owner.h"
 #include "prune_priv.h"
 
 /* ---- Orphaned pairs ----------------------------------------------------- */
@@ -66,16 +65,18 @@ static enum far_state judge_far(struct prune_scan *s, const struct nl_link *l,
 	return st;
 }
 
-static int judge_orphan(struct prune_scan *s, const struct nl_link *l)
+static int judge_orphan(struct prune_scan *s, size_t i)
 {
+	const struct nl_link *l = &s->links[i];
+	const struct owner *o = &s->marks[i];
+	const struct nl_link *master;
 	struct prune_item *it;
 	const char *far;
-	struct owner o;
 	enum far_state st;
 
-	if (strcmp(l->kind, "veth") || !owner_parse(l->alias, &o) ||
-	    o.bridge[0] || !far_netns(&o, l->ifname, s->o->here, &far) ||
-	    l->link_netnsid < 0 || !prune_old_enough(s, o.created))
+	if (strcmp(l->kind, "veth") || !s->marked[i] || o->bridge[0] ||
+	    !far_netns(o, l->ifname, s->o->here, &far) || l->link_netnsid < 0 ||
+	    !prune_old_enough(s, o->created))
 		return 0;
 	st = judge_far(s, l, far);
 	/* Nobody keeps the peer's namespace: the kernel is reaping it. */
@@ -87,15 +88,15 @@ static int judge_orphan(struct prune_scan *s, const struct nl_link *l)
 		return prune_failed(s, "memory", -ENOMEM);
 	pw_strlcpy(it->host_ifname, l->ifname, sizeof(it->host_ifname));
 	pw_strlcpy(it->netns, far, sizeof(it->netns));
-	pw_strlcpy(it->ifname, far == o.netns ? o.ifname : o.peer_ifname,
+	pw_strlcpy(it->ifname, far == o->netns ? o->ifname : o->peer_ifname,
 		   sizeof(it->ifname));
-	it->created = o.created;
+	it->created = o->created;
 	it->ifindex = l->ifindex;
 	pw_strlcpy(it->alias, l->alias, sizeof(it->alias));
-	for (size_t i = 0; l->master && i < s->nlinks; i++)
-		if (s->links[i].ifindex == l->master)
-			pw_strlcpy(it->bridge, s->links[i].ifname,
-				   sizeof(it->bridge));
+	prune_link_plan(s, l->ifindex);
+	master = l->master ? prune_link_at(s, l->master) : NULL;
+	if (master)
+		pw_strlcpy(it->bridge, master->ifname, sizeof(it->bridge));
 	return 0;
 }
 
@@ -104,7 +105,7 @@ int prune_orphans(struct prune_scan *s)
 	int err = 0;
 
 	for (size_t i = 0; i < s->nlinks && !err; i++)
-		err = judge_orphan(s, &s->links[i]);
+		err = judge_orphan(s, i);
 	return err;
 }
 
@@ -127,8 +128,7 @@ static size_t ports_staying(const struct prune_scan *s, unsigned ifindex)
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->nlinks; i++)
-		if (s->links[i].master == ifindex &&
-		    !prune_link_planned(s, s->links[i].ifindex))
+		if (s->links[i].master == ifindex && !s->planned[i])
 			n++;
 	return n;
 }
@@ -206,8 +206,10 @@ static int add_half_made(struct prune_scan *s, enum intent_kind kind,
 	pw_strlcpy(it->ikey, key, sizeof(it->ikey));
 	pw_strlcpy(it->itext, info->text, sizeof(it->itext));
 	it->created = info->time;
-	if (l)
+	if (l) {
 		it->ifindex = l->ifindex;
+		prune_link_plan(s, l->ifindex);
+	}
 	if (kind == INTENT_VETH && l) {
 		pw_strlcpy(it->host_ifname, l->ifname, sizeof(it->host_ifname));
 		if (owner_parse(info->text, &o)) {
@@ -270,21 +272,22 @@ int prune_empty_bridges(struct prune_scan *s)
 {
 	for (size_t i = 0; i < s->nlinks; i++) {
 		const struct nl_link *l = &s->links[i];
+		const struct owner *o = &s->marks[i];
 		struct prune_item *it;
-		struct owner o;
 
-		if (strcmp(l->kind, "bridge") || !owner_parse(l->alias, &o) ||
-		    strcmp(o.bridge, l->ifname) ||
-		    !prune_old_enough(s, o.created) ||
+		if (strcmp(l->kind, "bridge") || !s->marked[i] ||
+		    strcmp(o->bridge, l->ifname) ||
+		    !prune_old_enough(s, o->created) ||
 		    ports_staying(s, l->ifindex))
 			continue;
 		it = prune_add(s, PRUNE_EMPTY_BRIDGE, PRUNE_OBJ_BRIDGE);
 		if (!it)
 			return prune_failed(s, "memory", -ENOMEM);
 		pw_strlcpy(it->bridge, l->ifname, sizeof(it->bridge));
-		it->created = o.created;
+		it->created = o->created;
 		it->ifindex = l->ifindex;
 		pw_strlcpy(it->alias, l->alias, sizeof(it->alias));
+		prune_link_plan(s, l->ifindex);
 	}
 	return 0;
 }

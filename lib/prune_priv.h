@@ -13,14 +13,20 @@
 #define PODWIRE_PRUNE_PRIV_H
 
 #include "nl.h"
+#include "owner.h"
 #include "prune.h"
 
 struct prune_scan {
 	const struct prune_opts *o;
 	int64_t now;
 	struct nl *nl; /* the namespace here */
-	struct nl_link *links;
+	struct nl_link *links; /* by ifindex */
 	size_t nlinks;
+	/* Per link: its podwire mark, parsed once (marked[i]: it has one),
+	 * and whether the plan removes it. */
+	struct owner *marks;
+	bool *marked;
+	bool *planned;
 	struct ipam_lease *leases;
 	size_t nleases;
 	struct prune_plan *plan;
@@ -36,6 +42,12 @@ struct prune_item *prune_add(struct prune_scan *s, enum prune_reason reason,
 
 /* Is the link of ifindex planned to go (a veth or a bridge)? */
 bool prune_link_planned(const struct prune_scan *s, unsigned ifindex);
+/* The link of ifindex is planned to go. */
+void prune_link_plan(struct prune_scan *s, unsigned ifindex);
+
+/* The link here of ifindex, or NULL. */
+const struct nl_link *prune_link_at(const struct prune_scan *s,
+				    unsigned ifindex);
 
 /* The link here called ifname, or NULL. */
 const struct nl_link *prune_link_named(const struct prune_scan *s,

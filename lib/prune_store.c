@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "ns.h"
-#include "owner.h"
 #include "procs.h"
 #include "prune_priv.h"
 
@@ -109,16 +108,11 @@ static bool netns_gone(const struct prune_scan *s, const char *name)
 /* Does a marked veth here, staying, name the pod end of the lease? */
 static bool lease_in_use(const struct prune_scan *s, const struct ipam_lease *l)
 {
-	for (size_t i = 0; i < s->nlinks; i++) {
-		const struct nl_link *link = &s->links[i];
-		struct owner o;
-
-		if (!strcmp(link->kind, "veth") &&
-		    owner_parse(link->alias, &o) &&
-		    owner_names_end(&o, l->netns, l->ifname) &&
-		    !prune_link_planned(s, link->ifindex))
+	for (size_t i = 0; i < s->nlinks; i++)
+		if (s->marked[i] && !s->planned[i] &&
+		    owner_names_end(&s->marks[i], l->netns, l->ifname) &&
+		    !strcmp(s->links[i].kind, "veth"))
 			return true;
-	}
 	return false;
 }
 
