@@ -283,18 +283,18 @@ static size_t reportable(const struct prune_plan *p)
 	return n;
 }
 
-static int remove_one(struct veth_prune *vp, const struct prune_item *it)
+/* Say what removing it came to: a record, or why not. */
+static int removed(struct veth_prune *vp, const struct prune_item *it, int err,
+		   const struct pw_why *why)
 {
 	char name[128];
-	struct pw_why why;
-	int err = prune_remove(it, &why);
 
 	if (err == -ESTALE)
 		return PW_EXIT_OK; /* changed or went meanwhile: not stale */
 	if (err) {
 		item_name(it, name, sizeof(name));
 		pw_err("cannot remove %s: %s", name,
-		       why.text[0] ? why.text : strerror(-err));
+		       why && why->text[0] ? why->text : strerror(-err));
 		return PW_EXIT_FAIL;
 	}
 	if (it->what != PRUNE_OBJ_INTENT && report(vp, it))
@@ -302,7 +302,35 @@ static int remove_one(struct veth_prune *vp, const struct prune_item *it)
 	return PW_EXIT_OK;
 }
 
-static int carry_out(struct veth_prune *vp, const struct prune_plan *p)
+/*
+ * The orphans first, all at once (prune_remove_orphans()), then the rest
+ * one by one, in the plan's order.
+ */
+static int remove_all(struct veth_prune *vp, struct prune_plan *p)
+{
+	int *res = pw_xcalloc(p->n ? p->n : 1, sizeof(*res));
+	int st = PW_EXIT_OK;
+	int err = prune_remove_orphans(p, res);
+
+	if (err) {
+		pw_err("cannot remove orphaned pairs: %s", strerror(-err));
+		st = PW_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct pw_why why = { .text = "" };
+
+		if (res[i] == 1)
+			res[i] = prune_remove(&p->items[i], &why);
+		else if (err)
+			continue; /* said above */
+		if (removed(vp, &p->items[i], res[i], &why))
+			st = PW_EXIT_FAIL;
+	}
+	free(res);
+	return st;
+}
+
+static int carry_out(struct veth_prune *vp, struct prune_plan *p)
 {
 	size_t n = reportable(p);
 	int st = PW_EXIT_OK;
@@ -321,9 +349,8 @@ static int carry_out(struct veth_prune *vp, const struct prune_plan *p)
 		       n, vp->max, vp->dry_run ? "none would be" : "nothing");
 		return PW_EXIT_FAIL;
 	}
-	for (size_t i = 0; i < p->n && !vp->dry_run; i++)
-		if (remove_one(vp, &p->items[i]))
-			st = PW_EXIT_FAIL;
+	if (!vp->dry_run && remove_all(vp, p))
+		st = PW_EXIT_FAIL;
 	return st;
 }
 

@@ -127,6 +127,8 @@ struct nl_link_change {
 	bool addrgen_none;
 	bool set_mac;
 	uint8_t mac[6];
+	bool set_group; /* IFLA_GROUP: the link's group */
+	uint32_t group;
 };
 
 struct nl_route_req {
@@ -150,6 +152,12 @@ int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping);
 int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		    const struct nl_link_change *c);
 int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname);
+/*
+ * Delete every link of group (not 0) in one request, which the kernel
+ * unregisters as one batch (`ip link delete group N`): -ENODEV when none
+ * is in it, -EOPNOTSUPP when one of them can't be deleted so.
+ */
+int nl_put_link_del_group(struct nl *nl, uint32_t group);
 /*
  * Bridge port options (IFLA_BRPORT_MODE: hairpin), as RTM_NEWLINK slave
  * data.  The link must already be a port when this message is processed:

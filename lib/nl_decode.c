@@ -243,6 +243,8 @@ int nl_decode_link(const struct nlmsghdr *nlh, struct nl_link *l)
 		l->link = v;
 	if (attr_u32(tb[IFLA_LINK_NETNSID], &v))
 		l->link_netnsid = (int32_t)v;
+	if (attr_u32(tb[IFLA_GROUP], &v))
+		l->group = v;
 	attr_u8(tb[IFLA_OPERSTATE], &l->operstate);
 	l->has_mac = attr_bin(tb[IFLA_ADDRESS], l->mac, sizeof(l->mac));
 	attr_str(tb[IFLA_IFALIAS], l->alias, sizeof(l->alias));

@@ -37,6 +37,7 @@ struct nl_link {
 	unsigned master; /* 0: none */
 	unsigned link; /* IFLA_LINK: a veth's peer ifindex, in its netns */
 	int link_netnsid; /* -1: the peer is in this namespace */
+	uint32_t group; /* IFLA_GROUP: 0, the default group */
 	uint8_t mac[6];
 	bool has_mac;
 	char alias[NL_ALIAS_MAX];

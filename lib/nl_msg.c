@@ -532,6 +532,8 @@ int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		nl_build_put(&b, IFLA_ADDRESS, sizeof(c->mac), c->mac);
 	if (c->set_master)
 		nl_build_u32(&b, IFLA_MASTER, c->master);
+	if (c->set_group)
+		nl_build_u32(&b, IFLA_GROUP, c->group);
 	if (c->addrgen_none) {
 		struct nlattr *af = nl_build_nest_start(&b, IFLA_AF_SPEC);
 		struct nlattr *in6 = nl_build_nest_start(&b, AF_INET6);
@@ -573,6 +575,18 @@ int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname)
 		return err;
 	put_ifinfo(&b, ifindex, false);
 	put_link_target(&b, ifindex, ifname);
+	return nl_queue_done(nl, &b);
+}
+
+int nl_put_link_del_group(struct nl *nl, uint32_t group)
+{
+	struct nl_build b;
+	int err = nl_queue_msg(nl, RTM_DELLINK, 0, &b);
+
+	if (err)
+		return err;
+	put_ifinfo(&b, 0, false);
+	nl_build_u32(&b, IFLA_GROUP, group);
 	return nl_queue_done(nl, &b);
 }
 

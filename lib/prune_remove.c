@@ -14,6 +14,7 @@
  * else is -ESTALE: left alone, not an error.
  */
 #include <errno.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -223,6 +224,152 @@ static int remove_rule(const struct prune_item *it, struct pw_why *why)
 	if (err && err != -ESTALE)
 		nft_why(nft, err, why->text, sizeof(why->text));
 	nft_close(nft);
+	return err;
+}
+
+/* ---- Orphans, all at once ---------------------------------------------- */
+
+static bool is_orphan(const struct prune_item *it)
+{
+	return it->reason == PRUNE_ORPHAN && it->what == PRUNE_OBJ_VETH;
+}
+
+static const struct nl_link *find_link(const struct nl_link *links, size_t n,
+				       unsigned ifindex)
+{
+	for (size_t i = 0; i < n; i++)
+		if (links[i].ifindex == ifindex)
+			return &links[i];
+	return NULL;
+}
+
+/*
+ * A group no link here is in: this run's own mark for the orphans it
+ * deletes.  Random and above the small numbers people give groups, and
+ * checked against the dump, so that the group delete takes nothing but
+ * them (unless someone puts a link in it in the moment between).
+ */
+static uint32_t unused_group(const struct nl_link *links, size_t n)
+{
+	for (;;) {
+		uint32_t g = 0;
+		bool used = false;
+
+		if (getrandom(&g, sizeof(g), 0) != sizeof(g))
+			g = (uint32_t)getpid() * 2654435761u;
+		g |= 1u << 31;
+		for (size_t i = 0; i < n && !used; i++)
+			used = links[i].group == g;
+		if (!used)
+			return g;
+	}
+}
+
+/* Put each of the orphans still as planned (ok[i]) in group g. */
+static int tag_orphans(struct nl *nl, const struct prune_plan *p,
+		       const bool *ok, uint32_t g)
+{
+	struct nl_link_change c = { .set_group = true, .group = g };
+	size_t queued = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < p->n && !err; i++) {
+		if (!ok[i])
+			continue;
+		err = nl_put_link_set(nl, p->items[i].ifindex, NULL, &c);
+		nl_tolerate(nl, ENODEV);
+		/* A commit per 32: the queue's size. */
+		if (!err && ++queued == 32) {
+			err = nl_commit(nl, NULL);
+			queued = 0;
+		}
+	}
+	if (!err && queued)
+		err = nl_commit(nl, NULL);
+	if (err)
+		nl_discard(nl);
+	return err;
+}
+
+/* Which orphans are still as planned, in one dump: ok[i]. */
+static int orphans_again(struct nl *nl, struct prune_plan *p, bool *ok,
+			 int *res, size_t *n)
+{
+	struct nl_link *links;
+	size_t nlinks;
+	int err = nl_link_list(nl, &links, &nlinks);
+
+	*n = 0;
+	if (err)
+		return err;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct prune_item *it = &p->items[i];
+		const struct nl_link *l;
+
+		if (!is_orphan(it))
+			continue;
+		l = find_link(links, nlinks, it->ifindex);
+		ok[i] = l && !strcmp(l->kind, "veth") &&
+			!strcmp(l->alias, it->alias);
+		res[i] = ok[i] ? 0 : -ESTALE;
+		*n += ok[i];
+	}
+	if (*n)
+		p->group = unused_group(links, nlinks);
+	free(links);
+	return 0;
+}
+
+/* After the group delete: what is still there failed; one by one. */
+static int orphans_after(struct nl *nl, const struct prune_plan *p,
+			 const bool *ok, int *res)
+{
+	struct nl_link *links;
+	size_t nlinks;
+	int err = nl_link_list(nl, &links, &nlinks);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < p->n; i++) {
+		struct pw_why why;
+
+		if (ok[i] && find_link(links, nlinks, p->items[i].ifindex)) {
+			res[i] = delete_link(nl, p->items[i].ifindex, &why);
+			if (res[i] == -ESTALE)
+				res[i] = 0; /* gone meanwhile, as asked */
+		}
+	}
+	free(links);
+	return 0;
+}
+
+int prune_remove_orphans(struct prune_plan *p, int *res)
+{
+	bool *ok = calloc(p->n ? p->n : 1, sizeof(*ok));
+	struct nl *nl = NULL;
+	size_t n = 0;
+	int err = ok ? here_nl(&nl) : -ENOMEM;
+
+	for (size_t i = 0; i < p->n; i++)
+		res[i] = 1;
+	if (!err)
+		err = orphans_again(nl, p, ok, res, &n);
+	if (!err && n)
+		err = tag_orphans(nl, p, ok, p->group);
+	if (!err && n) {
+		err = nl_put_link_del_group(nl, p->group);
+		if (!err)
+			err = nl_commit(nl, NULL);
+		/* None left in it, or one that can't go so: one by one. */
+		if (err == -ENODEV || err == -EOPNOTSUPP || err == -EINVAL)
+			err = 0;
+	}
+	if (!err && n)
+		err = orphans_after(nl, p, ok, res);
+	for (size_t i = 0; err && i < p->n; i++)
+		if (res[i] == 0 && ok[i])
+			res[i] = err;
+	free(ok);
 	return err;
 }
 
