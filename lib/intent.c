@@ -4,7 +4,7 @@
  *
  * Copyright (C) 2026 The podwire developers
  *
- * An intent file is two lines: the writer ("pid=P time=T"), then what it
+ * An intent file is two lines: the writer ("pid=P time=T net=N"), then what it
  * makes.  Its lock is the file's own flock(2), taken before it is read or
  * written; whoever takes it checks afterwards that the name still leads
  * to the file it locked, since a holder unlinks the file before letting
@@ -174,6 +174,7 @@ struct read_intent {
 	char buf[INTENT_TEXT_MAX];
 	pid_t pid; /* 0: unknown */
 	int64_t time; /* 0: unknown */
+	uint64_t net; /* 0: unknown */
 	const char *text; /* into buf; "" for an empty file */
 };
 
@@ -192,6 +193,9 @@ static void parse_writer(const char *line, size_t len, struct read_intent *ri)
 	if (!kv_copy(&kv, "time", v, sizeof(v)) &&
 	    !pw_parse_u64(v, INT64_MAX, &u))
 		ri->time = (int64_t)u;
+	if (!kv_copy(&kv, "net", v, sizeof(v)) &&
+	    !pw_parse_u64(v, UINT64_MAX, &u))
+		ri->net = u;
 }
 
 /* The two lines of the file open as fd; anything after them is ignored. */
@@ -202,6 +206,7 @@ static int read_fd(int fd, struct read_intent *ri)
 
 	ri->pid = 0;
 	ri->time = 0;
+	ri->net = 0;
 	ri->text = "";
 	if (n < 0)
 		return -errno;
@@ -218,11 +223,25 @@ static int read_fd(int fd, struct read_intent *ri)
 	return 0;
 }
 
+uint64_t intent_here(void)
+{
+	struct stat st;
+
+	return stat(PW_SELF_NETNS, &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+/*
+ * The writer line names the network namespace the writer ran in, by its
+ * nsfs inode: "@IFNAME" means an interface there, which a reader in
+ * another namespace (veth-prune without -n) must not take for one of its
+ * own.
+ */
 static int write_fd(int fd, const char *text)
 {
 	char out[INTENT_TEXT_MAX];
-	int n = snprintf(out, sizeof(out), "pid=%d time=%" PRId64 "\n%s\n",
-			 (int)getpid(), pw_now(), text);
+	int n = snprintf(out, sizeof(out),
+			 "pid=%d time=%" PRId64 " net=%" PRIu64 "\n%s\n",
+			 (int)getpid(), pw_now(), intent_here(), text);
 
 	if (n < 0 || (size_t)n >= sizeof(out) || strchr(text, '\n'))
 		return -ENAMETOOLONG;
@@ -340,6 +359,7 @@ int intent_claim(enum intent_kind kind, const char *key,
 	pw_strlcpy(info->text, ri.text, sizeof(info->text));
 	info->time = ri.time;
 	info->pid = ri.pid;
+	info->net = ri.net;
 	/* Written before intents said when: the file does. */
 	if (!info->time && !fstat(fd, &st))
 		info->time = (int64_t)st.st_mtim.tv_sec;

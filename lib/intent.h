@@ -13,10 +13,11 @@
  * nobody can prove is podwire's.  So, before the create, an intent:
  *
  *   /run/podwire/intent/veth/@veth1a2b3c4d
- *       "pid=812 time=1796020955"
+ *       "pid=812 time=1796020955 net=4026531840"
  *       "netns=pod1 ifname=eth0 peer_ifname=veth1a2b3c4d created=0"
  *
- * the writer and when it began, then what it is making.  The writer
+ * the writer, when it began and the network namespace it ran in (its
+ * nsfs inode: "@IFNAME" is an interface there), then what it is making.  The writer
  * holds an exclusive flock(2) on the file from intent_begin() to
  * intent_end(), which removes it once the object carries its mark.  The
  * kernel drops the lock of a writer that dies, in any PID namespace, so
@@ -96,7 +97,11 @@ struct intent_info {
 	char text[INTENT_TEXT_MAX]; /* what it said it was making */
 	int64_t time; /* when its writer began, seconds since the epoch */
 	pid_t pid; /* its writer, in the writer's PID namespace */
+	uint64_t net; /* the writer's network namespace (inode); 0: unknown */
 };
+
+/* The inode of the network namespace the caller runs in (0: unknown). */
+uint64_t intent_here(void);
 
 /*
  * Take the lock of an orphan and keep it, so that nobody adopts it while

@@ -160,6 +160,7 @@ int prune_plan(const struct prune_opts *o, struct prune_plan *p,
 	struct prune_scan s = {
 		.o = o,
 		.now = pw_now(),
+		.here_net = intent_here(),
 		.plan = p,
 		.fail = fail,
 	};

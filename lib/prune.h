@@ -98,6 +98,7 @@ struct prune_item {
 	enum intent_kind ikind;
 	char ikey[INTENT_KEY_MAX];
 	char itext[INTENT_TEXT_MAX];
+	uint64_t inet; /* the intent's writer's network namespace */
 };
 
 struct prune_plan {

@@ -173,24 +173,29 @@ static bool intent_object(const struct prune_scan *s, enum intent_kind kind,
 }
 
 /*
- * The object's name under key: a veth's key is "NETNS@IFNAME", and only
- * an end here is looked at (NETNS empty, or this namespace's name).
+ * The object's name under key, if it is here.  A veth's key is
+ * "NETNS@IFNAME": NETNS this namespace's name, or empty for the
+ * namespace the writer ran in, as a bridge's key (its name) is; those
+ * are here only if the writer ran here (its nsfs inode, net).
  */
 static const char *key_object(const struct prune_scan *s, enum intent_kind kind,
-			      const char *key)
+			      const char *key, uint64_t net)
 {
 	const char *at = strrchr(key, '@');
+	bool writers = kind == INTENT_BRIDGE;
 	size_t len;
 
-	if (kind != INTENT_VETH)
-		return key;
-	if (!at)
-		return NULL;
-	len = (size_t)(at - key);
-	if (len && !(s->o->here && strlen(s->o->here) == len &&
-		     !strncmp(key, s->o->here, len)))
-		return NULL;
-	return at + 1;
+	if (kind == INTENT_VETH) {
+		if (!at)
+			return NULL;
+		len = (size_t)(at - key);
+		if (len && !(s->o->here && strlen(s->o->here) == len &&
+			     !strncmp(key, s->o->here, len)))
+			return NULL;
+		writers = !len;
+		key = at + 1;
+	}
+	return !writers || (net && net == s->here_net) ? key : NULL;
 }
 
 static int add_half_made(struct prune_scan *s, enum intent_kind kind,
@@ -205,6 +210,7 @@ static int add_half_made(struct prune_scan *s, enum intent_kind kind,
 	it->ikind = kind;
 	pw_strlcpy(it->ikey, key, sizeof(it->ikey));
 	pw_strlcpy(it->itext, info->text, sizeof(it->itext));
+	it->inet = info->net;
 	it->created = info->time;
 	if (l) {
 		it->ifindex = l->ifindex;
@@ -228,15 +234,16 @@ static int add_half_made(struct prune_scan *s, enum intent_kind kind,
 static int judge_intent(struct prune_scan *s, enum intent_kind kind,
 			const char *key)
 {
-	const char *name = key_object(s, kind, key);
 	struct intent_info info;
 	const struct nl_link *l;
 	enum prune_object what;
+	const char *name;
 	int err = 0;
 
-	if (!name || intent_claim(kind, key, &info))
+	if (intent_claim(kind, key, &info))
 		return 0;
-	if (prune_old_enough(s, info.time) &&
+	name = key_object(s, kind, key, info.net);
+	if (name && prune_old_enough(s, info.time) &&
 	    intent_object(s, kind, name, &l, &what))
 		err = add_half_made(s, kind, key, &info, what, l);
 	intent_unclaim(kind, key);

@@ -20,6 +20,7 @@ struct prune_scan {
 	const struct prune_opts *o;
 	int64_t now;
 	struct nl *nl; /* the namespace here */
+	uint64_t here_net; /* its nsfs inode (intent_here()) */
 	struct nl_link *links; /* by ifindex */
 	size_t nlinks;
 	/* Per link: its podwire mark, parsed once (marked[i]: it has one),

@@ -150,7 +150,7 @@ static int remove_half_made(const struct prune_item *it, struct pw_why *why)
 		return -ESTALE;
 	if (err)
 		return err;
-	if (strcmp(info.text, it->itext)) {
+	if (strcmp(info.text, it->itext) || info.net != it->inet) {
 		intent_unclaim(it->ikind, it->ikey);
 		return -ESTALE;
 	}
