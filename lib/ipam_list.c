@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ipam.h"
@@ -56,6 +57,27 @@ bool ipam_read_lease(int poolfd, const char *name, struct ipam_lease *out)
 	return true;
 }
 
+/*
+ * The lease addr/NAME, read a second time when the first failed: a
+ * teardown may have released it just then (and then it is gone).
+ */
+static bool read_again(int poolfd, const char *name, struct ipam_lease *out)
+{
+	return ipam_read_lease(poolfd, name, out) ||
+	       ipam_read_lease(poolfd, name, out);
+}
+
+/* Was the lease addr/NAME released as it was being read? */
+static bool released(int poolfd, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "addr/%s", name);
+	return fstatat(poolfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	       errno == ENOENT;
+}
+
 /* The path of a file that is no lease, for a warning. */
 static int add_bad(struct listing *l, const struct pw_prefix *net,
 		   const char *name)
@@ -96,8 +118,8 @@ static bool listing_in(int fd, const struct pw_prefix *net, void *arg)
 		if (!addr_parse(de->d_name, net->addr.family, &one.addr,
 				NULL) ||
 		    !addr_prefix_contains(net, &one.addr) ||
-		    !ipam_read_lease(fd, de->d_name, &one)) {
-			if (l->want_bad)
+		    !read_again(fd, de->d_name, &one)) {
+			if (l->want_bad && !released(fd, de->d_name))
 				l->err = add_bad(l, net, de->d_name);
 			continue;
 		}
