@@ -6,6 +6,7 @@
  * Copyright (C) 2026 The podwire developers
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,21 +17,34 @@
 
 /* ---- Empty namespaces --------------------------------------------------- */
 
-/* Does the namespace of fd hold only its loopback interface? */
-static bool only_lo(int fd)
+/*
+ * Does the namespace of fd hold only its loopback interface, once the
+ * plan has run?  A veth whose peer here is planned to go goes with it.
+ */
+static bool only_lo(const struct prune_scan *s, int fd)
 {
-	struct nl_link *links;
-	struct nl *nl;
+	struct nl_link *links = NULL;
+	int here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	int nsid = -1;
 	size_t n = 0;
-	bool lo;
+	struct nl *nl;
+	bool lo = false;
 
-	if (nl_open(&nl, fd))
+	if (here < 0)
 		return false;
-	lo = !nl_link_list(nl, &links, &n) && n == 1 &&
-	     !strcmp(links[0].ifname, "lo");
-	if (n)
-		free(links);
-	nl_close(nl);
+	if (!nl_open(&nl, fd)) {
+		lo = !nl_link_list(nl, &links, &n);
+		if (nl_netns_id(nl, here, &nsid))
+			nsid = -1;
+		nl_close(nl);
+	}
+	close(here);
+	for (size_t i = 0; lo && i < n; i++)
+		lo = !strcmp(links[i].ifname, "lo") ||
+		     (!strcmp(links[i].kind, "veth") && nsid >= 0 &&
+		      links[i].link_netnsid == nsid &&
+		      prune_link_planned(s, links[i].link));
+	free(links);
 	return lo;
 }
 
@@ -46,7 +60,7 @@ static int judge_netns(struct prune_scan *s, const char *name,
 		return 0;
 	empty = ns_owner_of(name, fd) == NS_OWNER_PODWIRE && created &&
 		prune_old_enough(s, created) && procs->readable &&
-		!procs_in(procs, fd) && only_lo(fd);
+		!procs_in(procs, fd) && only_lo(s, fd);
 	close(fd);
 	if (!empty)
 		return 0;
