@@ -1156,3 +1156,36 @@ $STORE/pod/keeper@eth0"
 	run -0 cat "$BATS_TEST_TMPDIR/prune.err"
 	assert_output --regexp '^prunes=[0-9]+$'
 }
+
+# --syslog: /dev/log is a socket socat reads, in a /dev of the test's own
+# (a tmpfs with /dev/null bound in, mounted over /dev in a mount namespace
+# of its own inside the sandbox), so nothing reaches the machine's logger.
+@test "--syslog logs each removal, with veth-prune as ident, facility daemon" {
+	local dev=$BATS_TEST_TMPDIR/dev log=$BATS_TEST_TMPDIR/syslog
+	command -v socat >/dev/null || skip "socat is missing"
+	make_pods pod1
+	orphan_pod pod1
+	run -0 sb unshare --mount --propagation private -- bash -c '
+		dev=$1 log=$2
+		mkdir -p "$dev" && mount -t tmpfs tmpfs "$dev" &&
+			touch "$dev/null" && mount --bind /dev/null "$dev/null" ||
+			exit 99
+		socat -u UNIX-RECV:"$dev/log" CREATE:"$log" &
+		for i in $(seq 200); do [[ -S $dev/log ]] && break; sleep 0.01; done
+		mount --bind "$dev" /dev || exit 99
+		veth-prune --syslog --older-than 0
+		st=$?
+		for i in $(seq 200); do
+			grep -q reason=lease "$log" 2>/dev/null && break
+			sleep 0.01
+		done
+		kill $!
+		exit $st' sh "$dev" "$log"
+	assert_line --index 0 --partial "reason=orphan"
+	assert_line --index 1 --partial "reason=lease"
+	# One datagram each, no newline between them.
+	run -0 bash -c 'sed "s/<30>/\n<30>/g" "$1" | sed "/^$/d"' sh "$log"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp '^<30>.* veth-prune\[[0-9]+\]: removed reason=orphan host_ifname=veth[0-9a-f]{8} netns=pod1 ifname=eth0 bridge=br0 created=[0-9]+$'
+	assert_line --index 1 --regexp '^<30>.* veth-prune\[[0-9]+\]: removed reason=lease netns=pod1 ifname=eth0 addr=10\.9\.0\.2/24 created=[0-9]+$'
+}
