@@ -67,3 +67,42 @@ assert_clean_logs() {
 	run -0 sb $(vg help br-attach --help)
 	assert_clean_logs
 }
+
+@test "veth-prune under valgrind: orphans, leases, a half-made pair, --all, clean" {
+	sb ip link add uplink0 type veth peer name wan0
+	run -0 sb bash -o pipefail -c "seq -f pod%g 20 | netns-new |
+		veth-link --ipam 10.244.0.0/24,fd00:244::/64 |
+		br-attach cni0 --gw 10.244.0.1/24,fd00:244::1/64 |
+		nat-out --out uplink0 | wc -l"
+	# Pods 1-5 orphaned (a process keeps each namespace), 6-10 gone.
+	for i in 1 2 3 4 5; do
+		nsenter --target "$SB_PID" --net --mount -- \
+			ip netns exec "pod$i" sleep 1000 3>&- &
+		SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	done
+	for i in 1 2 3 4 5; do
+		until [[ -n $(sb ip netns pids "pod$i") ]]; do sleep 0.01; done
+	done
+	for i in $(seq 1 10); do sb ip netns del "pod$i"; done
+	# The kernel reaps pods 6-10's pairs; the orphans stay.
+	until [[ $(sb ip -o link show master cni0 | wc -l) == 15 ]]; do
+		sleep 0.05
+	done
+	run -0 sb $(vg dry veth-prune --dry-run --older-than 0 --all)
+	assert_clean_logs
+	run -0 sb $(vg prune veth-prune --older-than 0 -j)
+	assert_equal "$(grep -c '"reason":"orphan"' <<<"$output")" 5
+	assert_equal "$(grep -c '"reason":"lease"' <<<"$output")" 20
+	assert_clean_logs
+	# The rest torn down: the bridge and the rule are then unused.
+	run -0 sb bash -c "seq -f pod%g 11 20 | netns-new -D >/dev/null"
+	until [[ $(sb ip -o link show master cni0 | wc -l) == 0 ]]; do
+		sleep 0.05
+	done
+	run -0 sb $(vg all veth-prune --older-than 0 --all)
+	assert_clean_logs
+	run -1 link_exists cni0
+	run -0 sb $(vg max veth-prune --older-than 0 --max 0)
+	run -2 sb $(vg usage veth-prune --older-than 5w)
+	assert_clean_logs
+}

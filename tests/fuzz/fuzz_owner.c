@@ -7,12 +7,15 @@
  * The input, as a C string, is an interface alias for owner_parse().  A
  * mark it takes must hold names that fit, and owner_format() must write
  * it as an alias that owner_parse() reads back to the same owner; then
- * owner_names_end() is asked about both of its ends.
+ * owner_names_end() is asked about both of its ends.  The same string is
+ * a rule comment for nft_masq_parse_comment(), the mark veth-prune --nat
+ * trusts: what it takes must format back to a comment it reads the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nft.h"
 #include "owner.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,6 +26,22 @@ static bool same(const struct owner *a, const struct owner *b)
 	       !strcmp(a->peer_netns, b->peer_netns) &&
 	       !strcmp(a->peer_ifname, b->peer_ifname) &&
 	       !strcmp(a->bridge, b->bridge) && a->created == b->created;
+}
+
+static void rule_comment(const char *s)
+{
+	struct nft_masq m, back;
+	char text[256];
+
+	if (!nft_masq_parse_comment(s, &m))
+		return;
+	if (m.created < 0 || nft_masq_comment(&m, text, sizeof(text)) ||
+	    !nft_masq_parse_comment(text, &back) ||
+	    back.subnet.len != m.subnet.len ||
+	    !addr_equal(&back.subnet.addr, &m.subnet.addr) ||
+	    strcmp(back.out, m.out) || strcmp(back.bridge, m.bridge) ||
+	    back.created != m.created)
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -55,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      !owner_names_end(&o, o.peer_netns, o.peer_ifname))))
 			abort();
 	}
+	rule_comment(s);
 	free(s);
 	return 0;
 }
