@@ -348,8 +348,6 @@ int intent_claim(enum intent_kind kind, const char *key,
 	if (fd < 0)
 		return fd;
 	err = read_fd(fd, &ri);
-	if (!err && !ri.text[0])
-		err = -ENOENT;
 	if (!err)
 		err = held_add(kind, key, fd);
 	if (err) {

@@ -106,8 +106,9 @@ uint64_t intent_here(void);
 /*
  * Take the lock of an orphan and keep it, so that nobody adopts it while
  * the caller looks at what it names: then intent_end() (the object was
- * dealt with) or intent_unclaim() (left as it is).  0, -ENOENT, -EBUSY
- * (its writer runs, or someone else claimed it), -errno.
+ * dealt with) or intent_unclaim() (left as it is).  An empty text is a
+ * writer killed before it wrote one: an intent of nothing.  0, -ENOENT,
+ * -EBUSY (its writer runs, or someone else claimed it), -errno.
  */
 int intent_claim(enum intent_kind kind, const char *key,
 		 struct intent_info *info);

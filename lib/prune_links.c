@@ -243,8 +243,12 @@ static int judge_intent(struct prune_scan *s, enum intent_kind kind,
 	if (intent_claim(kind, key, &info))
 		return 0;
 	name = key_object(s, kind, key, info.net);
-	if (name && prune_old_enough(s, info.time) &&
-	    intent_object(s, kind, name, &l, &what))
+	/* Empty: its writer was killed before it said what it meant. */
+	if (!info.text[0] && prune_old_enough(s, info.time))
+		err = add_half_made(s, kind, key, &info, PRUNE_OBJ_INTENT,
+				    NULL);
+	else if (name && prune_old_enough(s, info.time) &&
+		 intent_object(s, kind, name, &l, &what))
 		err = add_half_made(s, kind, key, &info, what, l);
 	intent_unclaim(kind, key);
 	return err;

@@ -427,6 +427,27 @@ $STORE/pod/pod2@eth0"
 	run -1 sb test -e "$intent"
 }
 
+@test "an empty intent, its writer killed before it wrote one, goes once old; a young one stays" {
+	sb netns-new pod1 >/dev/null
+	# Killed at its first pwrite, the intent's text: the file is made
+	# and locked, nothing is in it yet.
+	run sb strace -f -qq -o /dev/null -e trace=pwrite64 \
+		-e inject=pwrite64:signal=SIGKILL:when=1 veth-link pod1:eth0
+	assert_equal "$status" 137
+	run -0 sb find /run/podwire/intent/veth -type f -empty
+	assert_equal "${#lines[@]}" 1
+	local intent=$output
+	# Young: left.
+	run -0 --separate-stderr sb veth-prune
+	assert_equal "$output$stderr" ""
+	run -0 sb test -f "$intent"
+	# Old: an intent of nothing, removed in silence.
+	sb touch -d '2 hours ago' "$intent"
+	run -0 --separate-stderr sb veth-prune --max 0
+	assert_equal "$output$stderr" ""
+	run -1 sb test -e "$intent"
+}
+
 # ---- 4. Leases -------------------------------------------------------------
 
 @test "a pod deleted with ip netns del: the kernel reaps its pair, veth-prune releases its lease" {
