@@ -405,3 +405,26 @@ complete_words() {
 	run -0 pi --check pod1 --to ""
 	assert_equal "$output" ""
 }
+
+@test "make install puts veth-prune's units and cron line where they go, with the programs' directory written in" {
+	local d=$BATS_TEST_TMPDIR/root
+	[[ -x $TOP/build/bin/veth-prune ]] || skip "not built"
+	# -o all: installs what is built, builds nothing (other tests may run).
+	run -0 make -s -C "$TOP" -o all install install-cron DESTDIR="$d" \
+		PREFIX=/usr
+	run -0 cat "$d/usr/lib/systemd/system/veth-prune.service"
+	assert_line "ExecStart=/usr/sbin/veth-prune --syslog"
+	refute_output --partial "@SBINDIR@"
+	run -0 grep -E '^(OnBootSec|OnUnitActiveSec)=' \
+		"$d/usr/lib/systemd/system/veth-prune.timer"
+	assert_output $'OnBootSec=10min\nOnUnitActiveSec=10min'
+	run -0 grep -v '^#' "$d/etc/cron.d/podwire"
+	assert_output --partial \
+		'*/10 * * * * root [ -x /usr/sbin/veth-prune ] && /usr/sbin/veth-prune'
+	assert_equal "$(stat -c %a "$d/etc/cron.d/podwire")" 644
+	run -0 test -x "$d/usr/sbin/veth-prune"
+	run -0 test -f "$d/usr/share/man/man8/veth-prune.8"
+	run -0 make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr
+	run -0 find "$d" -type f
+	assert_output ""
+}
