@@ -17,7 +17,8 @@
  *                 the unmarked bridge without ports, or the placeholder
  *                 under /run/netns it names
  *   lease         an IPAM lease whose pod's namespace is gone and that
- *                 no marked veth here names, or written in another boot
+ *                 no marked veth here names, or that was written in
+ *                 another boot and no marked veth here names
  *   empty-bridge  (asked for) a marked bridge without ports
  *   empty-netns   (asked for) a namespace netns-new made, by its record,
  *                 holding only lo and no process

@@ -136,10 +136,14 @@ static int judge_lease(struct prune_scan *s, const struct ipam_lease *l)
 	bool old_boot = l->boot[0] && boot[0] && strcmp(l->boot, boot);
 	struct prune_item *it;
 
-	if (!prune_old_enough(s, l->created))
+	/*
+	 * A lease a veth here still names is in use, whatever boot wrote
+	 * it: a store kept over a reboot hands a pod made again its old
+	 * lease, and releasing that would give its address twice.
+	 */
+	if (!prune_old_enough(s, l->created) || lease_in_use(s, l))
 		return 0;
-	if (!old_boot &&
-	    (!l->netns[0] || !netns_gone(s, l->netns) || lease_in_use(s, l)))
+	if (!old_boot && (!l->netns[0] || !netns_gone(s, l->netns)))
 		return 0;
 	it = prune_add(s, PRUNE_LEASE, PRUNE_OBJ_LEASE);
 	if (!it)

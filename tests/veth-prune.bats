@@ -482,16 +482,23 @@ $STORE/pod/pod2@eth0"
 	assert_output ""
 }
 
-@test "a lease written during another boot is released (boot=old) though its pod exists; one without boot= is not" {
+@test "a lease of another boot goes (boot=old) though its namespace exists, unless a veth still uses it; one without boot= stays" {
 	local before after
-	make_pods pod1 pod2
+	make_pods pod1 pod2 pod3
 	before=$(sb cat "$STORE/addr/10.9.0.2")
 	[[ $before == *" boot="* ]]
-	sb sed -i -E 's/boot=[0-9a-f-]+/boot=00000000-0000-4000-8000-000000000000/' \
-		"$STORE/addr/10.9.0.2"
+	# pod1 and pod3: leases written, as far as the store can tell, in an
+	# earlier boot (a store kept over a reboot).
+	for a in 10.9.0.2 10.9.0.4; do
+		sb sed -i -E 's/boot=[0-9a-f-]+/boot=00000000-0000-4000-8000-000000000000/' \
+			"$STORE/addr/$a"
+	done
 	after=$(sb cat "$STORE/addr/10.9.0.2")
 	assert_equal "${after% boot=*}" "${before% boot=*}"
 	[[ $after != "$before" ]]
+	# pod3 loses its pair; its namespace stays.
+	sb ip -n pod3 link del eth0
+	eventually test -z "$(host_end_of pod3)"
 	# A lease an older podwire wrote, without boot=: never stale by boot.
 	sb sed -i -E 's/ boot=[0-9a-f-]+//' "$STORE/addr/10.9.0.3"
 	run -1 sb grep -q boot= "$STORE/addr/10.9.0.3"
@@ -500,13 +507,16 @@ $STORE/pod/pod2@eth0"
 	assert_equal "$stderr" ""
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$(field reason) $(field netns) $(field ifname) $(field addr) $(field boot)" \
-		"lease pod1 eth0 10.9.0.2/24 old"
+		"lease pod3 eth0 10.9.0.4/24 old"
+	# pod1's lease of another boot stays: its veth uses the address.
 	run -0 lease_files
-	assert_output "$STORE/addr/10.9.0.3
+	assert_output "$STORE/addr/10.9.0.2
+$STORE/addr/10.9.0.3
+$STORE/pod/pod1@eth0
 $STORE/pod/pod2@eth0"
-	# Only the lease went: the pods are wired as before.
 	run -0 link_exists "$(host_end_of pod1)"
 	run -0 ping_from pod1 10.9.0.3
+	run -0 sb ip netns pids pod3
 }
 
 @test "a lease file that does not parse: one warning naming it, left, exit 0, the rest still done" {
