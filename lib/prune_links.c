@@ -40,9 +40,14 @@ static bool far_netns(const struct owner *o, const char *ifname,
 	if (pod_here == peer_here)
 		return false;
 	*far = pod_here ? o->peer_netns : o->netns;
-	/* A path cut to the mark's length would name some other file. */
+	/*
+	 * A path cut to the mark's length would name some other file; and
+	 * /proc/PID/... names a process, which may end while the others in
+	 * its namespace go on: neither proves the pod gone.
+	 */
 	return (*far)[0] &&
-	       !(strchr(*far, '/') && strlen(*far) >= PW_NETNS_MAX);
+	       !(strchr(*far, '/') && strlen(*far) >= PW_NETNS_MAX) &&
+	       strncmp(*far, "/proc/", strlen("/proc/"));
 }
 
 enum far_state { FAR_HEALTHY, FAR_GONE, FAR_OTHER, FAR_UNKNOWN };

@@ -264,6 +264,38 @@ $STORE/pod/pod2@eth0"
 	run -0 ping_from pod1 10.9.0.1
 }
 
+# NS holds N processes; PID has ended.
+pids_in() { [[ $(sb ip netns pids "$1" | wc -l) -eq $2 ]]; }
+ended() { ! sb kill -0 "$1" 2>/dev/null; }
+
+@test "a pod named by /proc/PID/ns/net is no orphan when that process ends and others keep its namespace" {
+	local a b host
+	sb netns-new keep >/dev/null
+	# Two processes in one namespace; the pod is named by the first.
+	sb_bg ip netns exec keep sleep 1000
+	sb_bg ip netns exec keep sleep 1001
+	eventually pids_in keep 2
+	a=$(sb pgrep -f '^sleep 1000$')
+	b=$(sb pgrep -f '^sleep 1001$')
+	[[ -n $a && -n $b ]]
+	# veth-link takes only names; the CNI plugin will pass paths.  The
+	# pair and its mark as the library would make them for one.
+	host=vethproc0
+	sb ip link add "$host" type veth peer name eth0 netns keep
+	sb ip link set "$host" alias \
+		"podwire: netns=/proc/$a/ns/net ifname=eth0 peer_ifname=$host created=1"
+	sb ip -n keep link set eth0 alias \
+		"podwire: netns=/proc/$a/ns/net ifname=eth0 peer_ifname=$host created=1"
+	sb ip netns del keep
+	sb kill "$a"
+	eventually ended "$a"
+	# /proc/A/ns/net is gone; the namespace, its pair and b are not.
+	run -0 --separate-stderr sb veth-prune --older-than 0
+	assert_equal "$output$stderr" ""
+	run -0 link_exists "$host"
+	run -0 sb kill -0 "$b"
+}
+
 # ---- 2. The grace period ---------------------------------------------------
 
 @test "a fresh orphan is left by default and by --older-than 1h; an old one goes" {
