@@ -13,23 +13,6 @@ load helpers
 
 POOL=10.9.0.0/24
 
-# The index (1-based) among its SYSCALL calls of the first one whose
-# strace line matches PATTERN, in a run of CMD (a bash -c string).
-call_index() {
-	local syscall=$1 pattern=$2 cmd=$3 trace=$BATS_TEST_TMPDIR/index.trace
-	sb bash -c "strace -f -qq -o '$trace' -e trace=$syscall \
-		bash -c '$cmd' >/dev/null 2>&1" || true
-	grep -v -e '+++' -e '---' "$trace" | grep -n -m1 -E "$pattern" |
-		cut -d: -f1
-}
-
-# Run the bash -c string CMD with PROG killed at its Nth SYSCALL call.
-kill_at() {
-	local prog=$1 syscall=$2 n=$3 cmd=$4
-	local wrapped="strace -f -qq -o /dev/null -e trace=$syscall -e inject=$syscall:signal=SIGKILL:when=$n $prog"
-	run sb bash -c "${cmd//$prog/$wrapped}"
-}
-
 # The alias of DEV (in NETNS), "" for none.
 alias_of() {
 	link_json "$@" | jq -r '.ifalias // ""'
