@@ -162,16 +162,24 @@ static void put_if(struct rec *r, const char *key, const char *val)
 		rec_put(r, key, val);
 }
 
-static void put_lease(struct rec *r, const struct prune_item *it)
+/* A lease's address with its pool's length: "10.244.0.5/24". */
+static const char *lease_addr(const struct prune_item *it, char *buf,
+			      size_t size)
 {
-	char text[PW_ADDRSTRLEN];
 	struct pw_prefix a = { .addr = it->lease.addr,
 			       .len = it->lease.pool.len };
 
+	return addr_format_prefix(&a, buf, size);
+}
+
+static void put_lease(struct rec *r, const struct prune_item *it)
+{
+	char text[PW_ADDRSTRLEN];
+
 	put_if(r, "netns", it->netns);
 	put_if(r, "ifname", it->ifname);
-	rec_put(r, a.addr.family == AF_INET6 ? "addr6" : "addr",
-		addr_format_prefix(&a, text, sizeof(text)));
+	rec_put(r, it->lease.addr.family == AF_INET6 ? "addr6" : "addr",
+		lease_addr(it, text, sizeof(text)));
 	if (it->old_boot)
 		rec_put(r, "boot", "old");
 }
@@ -218,10 +226,7 @@ static void item_name(const struct prune_item *it, char *buf, size_t size)
 						it->netns;
 
 	if (it->what == PRUNE_OBJ_LEASE) {
-		struct pw_prefix a = { .addr = it->lease.addr,
-				       .len = it->lease.pool.len };
-
-		name = addr_format_prefix(&a, text, sizeof(text));
+		name = lease_addr(it, text, sizeof(text));
 	} else if (it->what == PRUNE_OBJ_RULE) {
 		name = addr_format_prefix(&it->rule.subnet, text, sizeof(text));
 	}

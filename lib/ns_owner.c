@@ -30,6 +30,8 @@
 #include "statedir.h"
 
 static const char *const record_path[] = { NS_RECORD_DIR };
+/* A record's text: a name, an inode, a device, a ctime, a time. */
+#define RECORD_TEXT_MAX (PW_NETNS_MAX + 160)
 static int record_dir = -1;
 static bool record_dir_made; /* opened by a writer: made if missing */
 
@@ -70,7 +72,7 @@ static int write_record(const char *name, const char *text)
 
 int ns_record_made(const char *name, int fd, int64_t created)
 {
-	char text[PW_NETNS_MAX + 160];
+	char text[RECORD_TEXT_MAX];
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
@@ -116,31 +118,31 @@ static bool record_matches(const char *text, const struct stat *st)
 	return i == st->st_ino && d == st->st_dev && !strcmp(ctime, want);
 }
 
+/* The text of name's record: 0, or -errno (-ENOENT: none). */
+static int read_record(const char *name, char text[RECORD_TEXT_MAX])
+{
+	int dir = open_records(false);
+
+	return dir < 0 ? dir : statedir_read(dir, name, text, RECORD_TEXT_MAX);
+}
+
 enum ns_owner ns_owner_of(const char *name, int fd)
 {
-	char text[PW_NETNS_MAX + 160];
+	char text[RECORD_TEXT_MAX];
 	struct stat st;
-	int dir, err;
 
-	if (fstat(fd, &st) < 0)
-		return NS_OWNER_NONE;
-	dir = open_records(false);
-	if (dir < 0)
-		return NS_OWNER_NONE;
-	err = statedir_read(dir, name, text, sizeof(text));
-	if (err)
+	if (fstat(fd, &st) < 0 || read_record(name, text))
 		return NS_OWNER_NONE;
 	return record_matches(text, &st) ? NS_OWNER_PODWIRE : NS_OWNER_REPLACED;
 }
 
 int64_t ns_record_created(const char *name)
 {
-	char text[PW_NETNS_MAX + 160], created[24];
+	char text[RECORD_TEXT_MAX], created[24];
 	uint64_t t;
 	struct kv kv;
-	int dir = open_records(false);
 
-	if (dir < 0 || statedir_read(dir, name, text, sizeof(text)) ||
+	if (read_record(name, text) ||
 	    !kv_split(text, strlen(text), &kv, NULL) ||
 	    kv_copy(&kv, "created", created, sizeof(created)) ||
 	    pw_parse_u64(created, INT64_MAX, &t))

@@ -19,26 +19,23 @@
 
 /*
  * Does the namespace of fd hold only its loopback interface, once the
- * plan has run?  A veth whose peer here is planned to go goes with it.
+ * plan has run?  A veth whose peer here (the namespace of here) is
+ * planned to go goes with it.
  */
-static bool only_lo(const struct prune_scan *s, int fd)
+static bool only_lo(const struct prune_scan *s, int fd, int here)
 {
 	struct nl_link *links = NULL;
-	int here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
 	int nsid = -1;
 	size_t n = 0;
 	struct nl *nl;
 	bool lo = false;
 
-	if (here < 0)
-		return false;
 	if (!nl_open(&nl, fd)) {
 		lo = !nl_link_list(nl, &links, &n);
 		if (nl_netns_id(nl, here, &nsid))
 			nsid = -1;
 		nl_close(nl);
 	}
-	close(here);
 	for (size_t i = 0; lo && i < n; i++)
 		lo = !strcmp(links[i].ifname, "lo") ||
 		     (!strcmp(links[i].kind, "veth") && nsid >= 0 &&
@@ -49,7 +46,7 @@ static bool only_lo(const struct prune_scan *s, int fd)
 }
 
 static int judge_netns(struct prune_scan *s, const char *name,
-		       const struct procs_snapshot *procs)
+		       const struct procs_snapshot *procs, int here)
 {
 	int64_t created = ns_record_created(name);
 	struct prune_item *it;
@@ -60,7 +57,7 @@ static int judge_netns(struct prune_scan *s, const char *name,
 		return 0;
 	empty = ns_owner_of(name, fd) == NS_OWNER_PODWIRE && created &&
 		prune_old_enough(s, created) && procs->readable &&
-		!procs_in(procs, fd) && only_lo(s, fd);
+		!procs_in(procs, fd) && only_lo(s, fd, here);
 	close(fd);
 	if (!empty)
 		return 0;
@@ -77,7 +74,7 @@ int prune_empty_netns(struct prune_scan *s)
 	struct procs_snapshot procs;
 	char **names;
 	size_t n;
-	int err = ns_names(&names, &n);
+	int here, err = ns_names(&names, &n);
 
 	if (err)
 		return prune_failed(s, "the namespaces " PW_NETNS_RUN_DIR, err);
@@ -86,8 +83,13 @@ int prune_empty_netns(struct prune_scan *s)
 		ns_names_free(names, n);
 		return prune_failed(s, "the processes in /proc", err);
 	}
+	here = open(PW_SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (here < 0)
+		err = prune_failed(s, "this namespace", -errno);
 	for (size_t i = 0; i < n && !err; i++)
-		err = judge_netns(s, names[i], &procs);
+		err = judge_netns(s, names[i], &procs, here);
+	if (here >= 0)
+		close(here);
 	procs_snapshot_free(&procs);
 	ns_names_free(names, n);
 	return err;
