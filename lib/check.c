@@ -139,8 +139,9 @@ static void find_interfaces(struct check *c)
 			c->wants[f] = true;
 		} else if (pod->name[0] || pod->found_name[0]) {
 			const struct lease_owner who = {
-				pod->name[0] ? pod->name : pod->found_name,
-				c->podif->ifname,
+				.netns = pod->name[0] ? pod->name :
+							pod->found_name,
+				.ifname = c->podif->ifname,
 			};
 
 			c->wants[f] = ipam_lookup(&who, family, &c->want[f]);

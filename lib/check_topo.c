@@ -152,7 +152,8 @@ static bool other_end(const struct pw_prefix *one, struct pw_prefix *out)
 /* The far end's IPAM lease of a family, when it is in the pod's subnet. */
 static bool peer_lease(const struct check *c, size_t f, struct pw_prefix *out)
 {
-	const struct lease_owner who = { c->peer.name, c->peer_end->ifname };
+	const struct lease_owner who = { .netns = c->peer.name,
+					 .ifname = c->peer_end->ifname };
 	struct pw_prefix net = addr_network(&c->want[f]);
 
 	return ipam_lookup(&who, check_families[f].af, out) &&

@@ -204,9 +204,21 @@ bool ipam_parse_lease(const char *text, char *netns, size_t nsize, char *ifname,
 
 static void owner_key(const struct lease_owner *who, char *buf, size_t size)
 {
-	/* '@' is in no name, so netns@ifname is never ambiguous. */
-	snprintf(buf, size, "pod/%s@%s", who->netns ? who->netns : "",
-		 who->ifname);
+	/* '@' and '=' are in no name, so neither is ever ambiguous. */
+	if (who->cid)
+		snprintf(buf, size, "pod/cid=%s@%s", who->cid, who->ifname);
+	else
+		snprintf(buf, size, "pod/%s@%s", who->netns ? who->netns : "",
+			 who->ifname);
+}
+
+/* The cid= of a lease's text into cid ("" for none); false when bad. */
+static bool lease_cid(const char *text, char *cid, size_t size)
+{
+	struct kv kv;
+
+	return kv_split(text, strlen(text), &kv, NULL) &&
+	       kv_copy(&kv, "cid", cid, size) != -ENAMETOOLONG;
 }
 
 /*
@@ -236,14 +248,19 @@ static void lease_path(const struct pw_addr *a, char *buf, size_t size)
 static bool lease_is(const struct ipam_pool *p, const struct pw_addr *a,
 		     const struct lease_owner *who)
 {
-	char path[PATH_MAX], text[256];
+	char path[PATH_MAX], text[IPAM_LEASE_TEXT_MAX];
 	char lns[PW_NETNS_MAX + 1], lif[PW_IFNAME_MAX + 1];
+	char cid[PW_CID_MAX + 1];
 
 	lease_path(a, path, sizeof(path));
-	return statedir_read(p->dirfd, path, text, sizeof(text)) == 0 &&
-	       ipam_parse_lease(text, lns, sizeof(lns), lif, sizeof(lif)) &&
-	       !strcmp(lns, who->netns ? who->netns : "") &&
-	       !strcmp(lif, who->ifname);
+	if (statedir_read(p->dirfd, path, text, sizeof(text)) ||
+	    !ipam_parse_lease(text, lns, sizeof(lns), lif, sizeof(lif)) ||
+	    !lease_cid(text, cid, sizeof(cid)) || strcmp(lif, who->ifname))
+		return false;
+	/* An attachment's lease is its container's wherever its netns. */
+	if (who->cid || cid[0])
+		return who->cid && !strcmp(cid, who->cid);
+	return !strcmp(lns, who->netns ? who->netns : "");
 }
 
 /*
@@ -333,16 +350,18 @@ static int lease_new(struct ipam_pool *p, const struct lease_owner *who,
 		     const struct pw_addr *want, struct pw_addr *got)
 {
 	const char *boot = pw_boot_id();
-	char text[256], cur[32];
+	char text[IPAM_LEASE_TEXT_MAX], cur[32];
 	uint64_t off = 0;
 	int err;
 
 	/* boot=: veth-prune releases a lease an earlier boot left. */
 	snprintf(text, sizeof(text),
-		 "%s%s%sifname=%s created=%" PRId64 "%s%s\n",
-		 who->netns ? "netns=" : "", who->netns ? who->netns : "",
-		 who->netns ? " " : "", who->ifname, pw_now(),
-		 boot[0] ? " boot=" : "", boot);
+		 "%s%s%s%s%s%sifname=%s%s%s created=%" PRId64 "%s%s\n",
+		 who->cid ? "cid=" : "", who->cid ? who->cid : "",
+		 who->cid ? " " : "", who->netns ? "netns=" : "",
+		 who->netns ? who->netns : "", who->netns ? " " : "",
+		 who->ifname, who->net ? " net=" : "", who->net ? who->net : "",
+		 pw_now(), boot[0] ? " boot=" : "", boot);
 	err = statedir_write_tmp(p->dirfd, LEASE_TMP, text);
 	if (!err && want) {
 		*got = *want;
@@ -605,14 +624,16 @@ int ipam_release(struct ipam *ip, const struct lease_owner *who,
 static bool same_lease(const struct ipam_lease *a, const struct ipam_lease *b)
 {
 	return !strcmp(a->netns, b->netns) && !strcmp(a->ifname, b->ifname) &&
-	       a->created == b->created && !strcmp(a->boot, b->boot);
+	       !strcmp(a->cid, b->cid) && a->created == b->created &&
+	       !strcmp(a->boot, b->boot);
 }
 
 int ipam_release_lease(const struct ipam_lease *l)
 {
 	struct ipam_pool p = { .net = l->pool, .dirfd = -1, .lockfd = -1 };
 	const struct lease_owner who = { l->netns[0] ? l->netns : NULL,
-					 l->ifname };
+					 l->ifname, l->cid[0] ? l->cid : NULL,
+					 NULL };
 	struct ipam_lease now = { .pool = l->pool, .addr = l->addr };
 	char name[PW_ADDRSTRLEN], path[PATH_MAX];
 	struct pw_addr held;
@@ -753,13 +774,17 @@ static bool lowest_lease_in(int poolfd, const struct pw_prefix *subnet,
 static void lease_owner_text(int poolfd, const struct pw_addr *a, char *owner,
 			     size_t size)
 {
-	char path[PATH_MAX], text[256];
+	char path[PATH_MAX], text[IPAM_LEASE_TEXT_MAX];
 	char ns[PW_NETNS_MAX + 1], ifn[PW_IFNAME_MAX + 1];
+	char cid[PW_CID_MAX + 1];
 
 	lease_path(a, path, sizeof(path));
 	if (statedir_read(poolfd, path, text, sizeof(text)) ||
-	    !ipam_parse_lease(text, ns, sizeof(ns), ifn, sizeof(ifn)))
+	    !ipam_parse_lease(text, ns, sizeof(ns), ifn, sizeof(ifn)) ||
+	    !lease_cid(text, cid, sizeof(cid)))
 		addr_format(a, owner, size);
+	else if (cid[0]) /* a container: its short id, as podman shows it */
+		snprintf(owner, size, "container %.12s:%s", cid, ifn);
 	else
 		snprintf(owner, size, "%s%s%s", ns, ns[0] ? ":" : "", ifn);
 }

@@ -12,6 +12,10 @@
  *       addr/10.244.0.2    a lease: "netns=pod1 ifname=eth0 created=T
  *                          boot=B" (B: the kernel's boot_id then)
  *       pod/pod1@eth0      the same lease found by its owner: "10.244.0.2"
+ *       addr/10.244.0.3    a CNI attachment's: "cid=ID netns=PATH
+ *                          ifname=eth0 net=NETWORK created=T boot=B"
+ *       pod/cid=ID@eth0    found by container id and ifname, as a CNI DEL
+ *                          asks ('=' is in no name)
  *   /run/podwire/ipam/lock   taken for a pool's first lease: of pools that
  *                            overlap, only one holds leases at a time
  *
@@ -90,11 +94,21 @@ void ipam_pool_path(const struct ipam_pool *p, const char *file, char *buf,
  */
 int ipam_store_fault(const struct ipam_pool *p, char *path, size_t size);
 
-/* Whose lease: the pod end's namespace (NULL: none) and interface. */
+/*
+ * Whose lease: the pod end's namespace (NULL: none) and interface; or,
+ * cid set, a CNI attachment: its container id and interface, which alone
+ * say whose it is (netns is kept in the lease for a diagnosis, net is
+ * the CNI network's name, which scopes its GC).
+ */
 struct lease_owner {
 	const char *netns;
 	const char *ifname;
+	const char *cid;
+	const char *net;
 };
+
+/* The longest text of a lease file. */
+#define IPAM_LEASE_TEXT_MAX 512
 
 /* An address per pool, indexed as ipam.pools. */
 struct lease {
@@ -184,6 +198,8 @@ struct ipam_lease {
 	struct pw_addr addr;
 	char netns[PW_NETNS_MAX + 1]; /* "": the namespace veth-link ran in */
 	char ifname[PW_IFNAME_MAX + 1];
+	char cid[PW_CID_MAX + 1]; /* a CNI attachment's, or "" */
+	char net[PW_CNI_NET_MAX + 1]; /* its CNI network, or "" */
 	int64_t created;
 	char boot[PW_BOOT_ID_SIZE]; /* "": written without one */
 };

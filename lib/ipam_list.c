@@ -38,7 +38,7 @@ static bool listing_wants(const struct pw_prefix *net, const void *arg)
 /* The lease file addr/NAME of the pool directory poolfd, into out. */
 bool ipam_read_lease(int poolfd, const char *name, struct ipam_lease *out)
 {
-	char path[PATH_MAX], text[256], created[24];
+	char path[PATH_MAX], text[IPAM_LEASE_TEXT_MAX], created[24];
 	uint64_t t = 0;
 	struct kv kv;
 
@@ -52,6 +52,10 @@ bool ipam_read_lease(int poolfd, const char *name, struct ipam_lease *out)
 			pw_parse_u64(created, INT64_MAX, &t);
 		if (kv_copy(&kv, "boot", out->boot, sizeof(out->boot)))
 			out->boot[0] = '\0';
+		if (kv_copy(&kv, "cid", out->cid, sizeof(out->cid)))
+			out->cid[0] = '\0';
+		if (kv_copy(&kv, "net", out->net, sizeof(out->net)))
+			out->net[0] = '\0';
 	}
 	out->created = (int64_t)t;
 	return true;

@@ -86,3 +86,17 @@ bool name_netns_ok(const char *name, struct pw_why *why)
 				       "every namespace)");
 	return true;
 }
+
+bool name_cni_ok(const char *name, size_t max, struct pw_why *why)
+{
+	struct pw_why own;
+	const char *bad = common_invalid(name, max, why ? why : &own);
+	unsigned char c = (unsigned char)name[0];
+
+	if (bad)
+		return pw_why_from(why, bad);
+	/* libcni's rule: the first is a letter or digit. */
+	if (c == '_' || c == '.')
+		return pw_why_not(why, "does not start with a letter or digit");
+	return true;
+}

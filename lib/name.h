@@ -23,6 +23,15 @@
 #define PW_IFNAME_MAX 15
 /* Namespace names are 1..64 bytes: path components under /run/netns. */
 #define PW_NETNS_MAX 64
+/*
+ * A CNI container id (CNI_CONTAINERID) and network name: what the CNI spec
+ * allows, an alphanumeric then [A-Za-z0-9_.-], and at most this long, so
+ * that a veth's mark holding the id, the netns path and both interface
+ * names fits in an interface alias (255 bytes; owner.h).  Runtimes use 64
+ * hex digits.
+ */
+#define PW_CID_MAX 100
+#define PW_CNI_NET_MAX 64
 
 /*
  * Is name one podwire takes?  false with the reason ("is longer than 15
@@ -30,5 +39,7 @@
  */
 bool name_ifname_ok(const char *name, struct pw_why *why);
 bool name_netns_ok(const char *name, struct pw_why *why);
+/* A container id or network name of at most max bytes, as CNI allows. */
+bool name_cni_ok(const char *name, size_t max, struct pw_why *why);
 
 #endif

@@ -41,7 +41,8 @@ int owner_format(const struct owner *o, char *buf, size_t size)
 	    put_field(buf, size, &len, "netns", o->netns) ||
 	    put_field(buf, size, &len, "ifname", o->ifname) ||
 	    put_field(buf, size, &len, "peer_netns", o->peer_netns) ||
-	    put_field(buf, size, &len, "peer_ifname", o->peer_ifname))
+	    put_field(buf, size, &len, "peer_ifname", o->peer_ifname) ||
+	    put_field(buf, size, &len, "cid", o->cid))
 		return -ENAMETOOLONG;
 	n = snprintf(buf + len, size - len, " created=%" PRId64, o->created);
 	return n < 0 || (size_t)n >= size - len ? -ENAMETOOLONG : 0;
@@ -57,6 +58,13 @@ bool owner_names_end(const struct owner *o, const char *netns,
 	return (!strcmp(o->netns, ns) && !strcmp(o->ifname, ifname)) ||
 	       (o->peer_ifname[0] && !strcmp(o->peer_netns, ns) &&
 		!strcmp(o->peer_ifname, ifname));
+}
+
+bool owner_names_attachment(const struct owner *o, const char *cid,
+			    const char *ifname)
+{
+	return !o->bridge[0] && o->cid[0] && !strcmp(o->cid, cid) &&
+	       !strcmp(o->ifname, ifname);
 }
 
 /* An absent key is an empty field; one too long for it is no mark. */
@@ -85,6 +93,7 @@ bool owner_parse(const char *alias, struct owner *o)
 			sizeof(o->peer_netns)) ||
 	    !copy_field(&kv, "peer_ifname", o->peer_ifname,
 			sizeof(o->peer_ifname)) ||
+	    !copy_field(&kv, "cid", o->cid, sizeof(o->cid)) ||
 	    !copy_field(&kv, "bridge", o->bridge, sizeof(o->bridge)) ||
 	    !copy_field(&kv, "gw", o->gw, sizeof(o->gw)) ||
 	    !copy_field(&kv, "gw6", o->gw6, sizeof(o->gw6)) ||

@@ -121,12 +121,18 @@ static bool netns_gone(const struct prune_scan *s, const char *name)
 	return fd == -ENOENT || fd == -ENOTNAM;
 }
 
-/* Does a marked veth here, staying, name the pod end of the lease? */
+/*
+ * Does a marked veth here, staying, name the pod end of the lease (a CNI
+ * attachment's by its container id)?
+ */
 static bool lease_in_use(const struct prune_scan *s, const struct ipam_lease *l)
 {
 	for (size_t i = 0; i < s->nlinks; i++)
 		if (s->marked[i] && !s->planned[i] &&
-		    owner_names_end(&s->marks[i], l->netns, l->ifname) &&
+		    (l->cid[0] ? owner_names_attachment(&s->marks[i], l->cid,
+							l->ifname) :
+				 owner_names_end(&s->marks[i], l->netns,
+						 l->ifname)) &&
 		    !strcmp(s->links[i].kind, "veth"))
 			return true;
 	return false;

@@ -21,6 +21,19 @@ int route_default_add(struct nl *nl, const struct pw_addr *gw, bool *added,
 		      struct pw_why *why);
 
 /*
+ * "dst via gw" in the namespace of nl (dst of length 0: the default
+ * route, as route_default_add()), unless a route to dst via gw is there
+ * already; *added when this call made it.  -EEXIST: a route to dst goes
+ * elsewhere, which is not replaced.
+ */
+int route_add(struct nl *nl, const struct pw_prefix *dst,
+	      const struct pw_addr *gw, bool *added, struct pw_why *why);
+
+/* Is there a route to dst (main table) via gw (family 0: any)? */
+bool route_present(struct nl *nl, const struct pw_prefix *dst,
+		   const struct pw_addr *gw);
+
+/*
  * Remove "default via gws[i]" for each, in one batch; a route that is
  * gone is fine, and nothing else is reported (a pod being taken apart).
  */

@@ -193,7 +193,12 @@ static int configure_end(struct end *e, const char *alias, unsigned mtu)
 		first.addrgen_none = false;
 	if (err && err != -ENOENT)
 		return err;
-	if (first.alias || first.addrgen_none || first.mtu)
+	if (e->spec->set_mac) {
+		first.set_mac = true;
+		memcpy(first.mac, e->spec->mac, sizeof(first.mac));
+		memcpy(e->link.mac, e->spec->mac, sizeof(e->link.mac));
+	}
+	if (first.alias || first.addrgen_none || first.mtu || first.set_mac)
 		nl_put_link_set(nl, idx, name, &first);
 	nl_put_link_set(nl, idx, name, &up);
 	for (size_t i = 0; i < e->spec->naddrs; i++) {
@@ -215,11 +220,24 @@ enum existing {
 	EXISTING_REFUSED, /* not ours, or the pod's name is taken */
 };
 
-/* Does a mark name the pod end netns/ifname (netns "" for none)? */
+/*
+ * Does a mark name the pod end: a CNI attachment by its container id and
+ * ifname, else by netns/ifname (netns "" for none)?
+ */
 static bool marks_pod(const struct owner *o, const struct veth_end *pod)
 {
+	if (pod->cid)
+		return owner_names_attachment(o, pod->cid, pod->ifname);
 	return !strcmp(o->netns, pod->netns ? pod->netns : "") &&
 	       !strcmp(o->ifname, pod->ifname);
+}
+
+/* The same for a delete, which also takes a cable by its other end. */
+static bool names_pod(const struct owner *o, const struct veth_end *pod)
+{
+	if (pod->cid)
+		return owner_names_attachment(o, pod->cid, pod->ifname);
+	return owner_names_end(o, pod->netns, pod->ifname);
 }
 
 /*
@@ -344,6 +362,7 @@ static void make_mark(const struct veth_spec *s, int64_t created, char *alias,
 	pw_strlcpy(o.peer_netns, s->peer.netns ? s->peer.netns : "",
 		   sizeof(o.peer_netns));
 	pw_strlcpy(o.peer_ifname, s->peer.ifname, sizeof(o.peer_ifname));
+	pw_strlcpy(o.cid, s->pod.cid ? s->pod.cid : "", sizeof(o.cid));
 	owner_format(&o, alias, size);
 }
 
@@ -456,8 +475,7 @@ static bool intended(const struct veth_spec *s, const char *key,
 
 	return key && !strcmp(l->kind, "veth") && !l->alias[0] &&
 	       !intent_orphan(INTENT_VETH, key, text, sizeof(text)) &&
-	       owner_parse(text, &o) &&
-	       owner_names_end(&o, s->pod.netns, s->pod.ifname);
+	       owner_parse(text, &o) && names_pod(&o, &s->pod);
 }
 
 /*
@@ -504,7 +522,7 @@ static int delete_through(const struct veth_spec *s, struct ns_handle *h,
 	else if (!owner_parse(l.alias, &o) || o.bridge[0])
 		pw_why_not(&fail->why,
 			   "podwire did not make it (no podwire: mark)");
-	else if (!owner_names_end(&o, s->pod.netns, s->pod.ifname))
+	else if (!names_pod(&o, &s->pod))
 		pw_why_not(&fail->why, "it is the pair of %s%s%s", o.netns,
 			   o.netns[0] ? ":" : "", o.ifname);
 	else
@@ -534,7 +552,8 @@ int veth_pair_del(const struct veth_spec *s, struct veth_fail *fail)
 	int err;
 
 	memset(fail, 0, sizeof(*fail));
-	err = ns_peek(netns, &pod);
+	/* A CNI DEL without a namespace: the host end is the only way. */
+	err = s->pod.cid && !netns ? -ENOENT : ns_peek(netns, &pod);
 	if (err && err != -ENOENT)
 		goto no_netns;
 	/*
@@ -553,8 +572,9 @@ int veth_pair_del(const struct veth_spec *s, struct veth_fail *fail)
 	}
 	if (err)
 		goto no_netns;
-	if (!delete_through(s, &host, s->peer.ifname, key, !pod_named, fail,
-			    &err) &&
+	/* An attachment's mark proves it with or without its namespace. */
+	if (!delete_through(s, &host, s->peer.ifname, key,
+			    !pod_named && !s->pod.cid, fail, &err) &&
 	    pod_named)
 		delete_through(s, &pod, s->pod.ifname, NULL, false, fail, &err);
 	if (!err)

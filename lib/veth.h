@@ -48,6 +48,16 @@ struct veth_end {
 	 * none: any pod on a bridge can send one.
 	 */
 	bool slaac;
+	/*
+	 * The pod end only: a CNI attachment's container id.  The mark then
+	 * names the pod end by it and ifname (owner.h), which is how a
+	 * delete proves the pair; netns NULL on a delete means the
+	 * namespace is not known (a CNI DEL may come without one), and the
+	 * pair is deleted through the host end alone.
+	 */
+	const char *cid;
+	bool set_mac; /* give the end this MAC address */
+	uint8_t mac[6];
 };
 
 struct veth_spec {

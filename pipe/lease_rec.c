@@ -121,8 +121,8 @@ int lease_rec_setup(struct ipam *ip, const char *pool_arg, const char *gw_arg)
 
 struct lease_owner lease_rec_owner(const struct rec *r)
 {
-	return (struct lease_owner){ rec_get(r, "netns"),
-				     rec_get(r, "ifname") };
+	return (struct lease_owner){ .netns = rec_get(r, "netns"),
+				     .ifname = rec_get(r, "ifname") };
 }
 
 void lease_rec_read(const struct ipam *ip, const struct rec *r, struct lease *l)

@@ -105,7 +105,7 @@ static int route_pod(const char *netns, const struct pw_prefix *gw)
 static int up(const char *netns, const char *pool, const char *gw_text,
 	      const char *bridge, const char *uplink)
 {
-	struct lease_owner who = { netns, "eth0" };
+	struct lease_owner who = { .netns = netns, .ifname = "eth0" };
 	struct veth_spec spec = { .pod = { netns, "eth0" } };
 	struct bridge_spec br = { .name = bridge, .ngw = 1 };
 	char host[IFNAMSIZ], a[PW_ADDRSTRLEN];
@@ -154,7 +154,7 @@ static int up(const char *netns, const char *pool, const char *gw_text,
 
 static int down(const char *netns, const char *pool, const char *bridge)
 {
-	struct lease_owner who = { netns, "eth0" };
+	struct lease_owner who = { .netns = netns, .ifname = "eth0" };
 	struct veth_spec spec = { .pod = { netns, "eth0" } };
 	struct bridge_usage usage;
 	struct bridge_fail bfail;
