@@ -27,6 +27,8 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
+# Where CNI runtimes look for plugins (their CNI_PATH / cni_plugin_dirs).
+CNIDIR ?= $(PREFIX)/lib/cni
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -87,6 +89,16 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
 
 MANPAGES := $(wildcard man/*.8)
 
+# The CNI plugin: a front end of the library alone (no pipeline layer),
+# the only program that links the JSON library.  Built when its source
+# and jansson are there.
+CNI_SRC := $(wildcard cmds/podwire-cni.c)
+CNI_OBJ := $(patsubst cmds/%.c,$(BUILD)/obj/cmds/%.o,$(CNI_SRC) \
+	$(filter-out cmds/cni_conf_fuzz.c,$(wildcard cmds/cni_*.c)))
+CNI_BIN := $(if $(CNI_SRC),$(BUILD)/bin/podwire-cni)
+JSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JSON_LIBS := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+
 ifeq ($(V),1)
 Q :=
 msg = @true
@@ -95,7 +107,7 @@ Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
-all: $(BINS) $(BOUNDARY)
+all: $(BINS) $(CNI_BIN) $(BOUNDARY)
 
 # The version lives in a header rewritten only when it changes, so -V is
 # never stale and nothing rebuilds when it is not.
@@ -137,6 +149,13 @@ $(BOUNDARY): $(LIB_OBJ) scripts/lib-boundary
 	$(Q)scripts/lib-boundary $(LIB_OBJ) >$@.tmp || \
 		{ grep '^not ok' $@.tmp >&2; rm -f $@.tmp; exit 1; }
 	$(Q)mv $@.tmp $@
+
+$(CNI_OBJ): CMD_INC := -Ilib -Icmds -I$(BUILD) $(JSON_CFLAGS)
+$(BUILD)/obj/cmds/podwire-cni.o: $(VERSION_H)
+$(CNI_BIN): $(CNI_OBJ) $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JSON_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/%: $(BUILD)/obj/cmds/%.o $(PIPE) $(LIB)
 	$(call msg,LINK,$@)

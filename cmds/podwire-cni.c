@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * podwire-cni - podwire's bridges, leases and masquerade as a CNI plugin
+ * (SPEC.md 1.1.0): ADD, DEL, CHECK, VERSION, GC and STATUS.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ *   CNI_COMMAND=ADD CNI_CONTAINERID=c1 CNI_NETNS=/run/netns/c1 \
+ *   CNI_IFNAME=eth0 podwire-cni < podwirenet.conf
+ *
+ * A runtime (podman, containerd, a kubelet) runs it from CNI_PATH with
+ * the network configuration on stdin; the result, or the spec's error
+ * object, goes to stdout.  It is a front end of the library alone: the
+ * configuration fills the library's typed specs (cni_conf.c), as records
+ * do for the pipeline programs.  Exit status: 0, 1 when the command
+ * failed, 2 when the environment or configuration is invalid (error codes
+ * 1, 2, 4, 6, 7).  podwire-cni(8) has the configuration keys and
+ * what each command does.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "cni.h"
+#include "nft.h"
+#include "ns.h"
+#include "ns_cache.h"
+#include "nl.h"
+#include "owner.h"
+#include "statedir.h"
+#include "util.h"
+#include "version.h"
+
+/* A configuration is a few kilobytes; GC's list of a big node, more. */
+#define CNI_STDIN_MAX (16 << 20)
+
+/* ---- Output ------------------------------------------------------------- */
+
+/* One JSON object on stdout, then a newline: 0, or -1 when it failed. */
+static int emit(json_t *obj)
+{
+	int bad = json_dumpf(obj, stdout, JSON_COMPACT) || putchar('\n') == EOF;
+
+	bad |= fflush(stdout) == EOF || ferror(stdout);
+	return bad ? -1 : 0;
+}
+
+/* The spec's error object; the exit status for its code. */
+static int report(const struct cni_err *err, const char *version)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "cniVersion",
+			    json_string(version && version[0] ? version :
+								"1.1.0"));
+	json_object_set_new(o, "code", json_integer(err->code));
+	json_object_set_new(o, "msg", json_string(err->msg));
+	if (err->details[0])
+		json_object_set_new(o, "details", json_string(err->details));
+	emit(o);
+	json_decref(o);
+	switch (err->code) {
+	case CNI_ERR_VERSION:
+	case CNI_ERR_UNSUPPORTED_FIELD:
+	case CNI_ERR_ENV:
+	case CNI_ERR_DECODE:
+	case CNI_ERR_CONFIG:
+		return CNI_EXIT_USAGE;
+	}
+	return CNI_EXIT_FAIL;
+}
+
+/* ---- Input -------------------------------------------------------------- */
+
+static const char *get_env(const char *name)
+{
+	return getenv(name);
+}
+
+static int read_stdin(char **out, size_t *len, struct cni_err *err)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	ssize_t got;
+
+	if (!buf)
+		return cni_fail(err, CNI_ERR_IO, "cannot read stdin", "%s",
+				strerror(ENOMEM));
+	for (;;) {
+		if (n == cap) {
+			char *bigger = cap < CNI_STDIN_MAX ?
+					       realloc(buf, cap * 2) :
+					       NULL;
+
+			if (!bigger) {
+				free(buf);
+				return cni_fail(err, CNI_ERR_IO,
+						"cannot read stdin",
+						"the configuration is larger "
+						"than %d bytes",
+						CNI_STDIN_MAX);
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		got = read(STDIN_FILENO, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			free(buf);
+			return cni_fail(err, CNI_ERR_IO, "cannot read stdin",
+					"%s", strerror(e));
+		}
+		if (!got)
+			break;
+		n += (size_t)got;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* ---- VERSION ------------------------------------------------------------ */
+
+static int version(const struct cni_conf *c)
+{
+	json_t *o = json_object(), *list = json_array();
+	int bad;
+
+	for (size_t i = 0; i < cni_nversions; i++)
+		json_array_append_new(list, json_string(cni_versions[i]));
+	json_object_set_new(o, "cniVersion", json_string(c->version));
+	json_object_set_new(o, "supportedVersions", list);
+	bad = emit(o);
+	json_decref(o);
+	return bad ? CNI_EXIT_FAIL : CNI_EXIT_OK;
+}
+
+/* ---- GC ----------------------------------------------------------------- */
+
+/* An attachment GC found, and what it found of it. */
+struct stale {
+	char cid[PW_CID_MAX + 1];
+	char ifname[IFNAMSIZ];
+	struct ipam_lease leases[IPAM_POOLS_MAX]; /* one per family */
+	size_t nleases;
+};
+
+struct gc {
+	const struct cni_conf *c;
+	struct stale *items;
+	size_t n;
+	size_t failed;
+	struct cni_err first; /* the first failure, reported */
+};
+
+static bool is_valid(const struct cni_conf *c, const char *cid,
+		     const char *ifname)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(c->valid, i, a)
+	{
+		json_t *id = json_object_get(a, "containerID");
+		json_t *ifn = json_object_get(a, "ifname");
+
+		if (json_is_string(id) && json_is_string(ifn) &&
+		    !strcmp(json_string_value(id), cid) &&
+		    !strcmp(json_string_value(ifn), ifname))
+			return true;
+	}
+	return false;
+}
+
+static int check_valid_list(const struct cni_conf *c, struct cni_err *err)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(c->valid, i, a)
+	{
+		if (!json_is_string(json_object_get(a, "containerID")) ||
+		    !json_is_string(json_object_get(a, "ifname")))
+			return cni_fail(err, CNI_ERR_CONFIG,
+					"invalid network configuration",
+					"cni.dev/valid-attachments[%zu] has no "
+					"containerID and ifname strings",
+					i);
+	}
+	return 0;
+}
+
+static struct stale *stale_find(struct gc *g, const char *cid,
+				const char *ifname)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->items[i].cid, cid) &&
+		    !strcmp(g->items[i].ifname, ifname))
+			return &g->items[i];
+	return NULL;
+}
+
+static struct stale *stale_add(struct gc *g, const char *cid,
+			       const char *ifname)
+{
+	struct stale *s = stale_find(g, cid, ifname);
+
+	if (s)
+		return s;
+	s = realloc(g->items, (g->n + 1) * sizeof(*g->items));
+	if (!s)
+		return NULL;
+	g->items = s;
+	s = &g->items[g->n++];
+	memset(s, 0, sizeof(*s));
+	pw_strlcpy(s->cid, cid, sizeof(s->cid));
+	pw_strlcpy(s->ifname, ifname, sizeof(s->ifname));
+	return s;
+}
+
+/* This network's attachments in the lease store (net= its name). */
+static int gc_leases(struct gc *g, struct cni_err *err)
+{
+	struct ipam_lease *leases;
+	size_t n;
+	int e = ipam_leases(NULL, &leases, &n);
+
+	if (e)
+		return cni_fail(err, CNI_ERR_INTERNAL, "cannot list leases",
+				"%s", strerror(-e));
+	for (size_t i = 0; i < n; i++) {
+		const struct ipam_lease *l = &leases[i];
+		struct stale *s;
+
+		if (!l->cid[0] || strcmp(l->net, g->c->name) ||
+		    is_valid(g->c, l->cid, l->ifname))
+			continue;
+		s = stale_add(g, l->cid, l->ifname);
+		if (!s)
+			break;
+		/* Dual stack: one attachment, a lease per family. */
+		if (s->nleases < IPAM_POOLS_MAX)
+			s->leases[s->nleases++] = *l;
+	}
+	free(leases);
+	return 0;
+}
+
+/* Marked attachments on this network's bridge, whatever the store says. */
+static int gc_ports(struct gc *g, struct cni_err *err)
+{
+	struct ns_handle host;
+	struct nl_link *links;
+	struct nl_link br;
+	size_t n;
+	int e = ns_peek(NULL, &host);
+
+	if (!e && nl_link_get(host.nl, 0, g->c->bridge, &br))
+		return 0; /* no bridge, no port */
+	if (!e)
+		e = nl_link_list(host.nl, &links, &n);
+	if (e)
+		return cni_fail(err, CNI_ERR_INTERNAL, "cannot list links",
+				"%s", strerror(-e));
+	for (size_t i = 0; i < n; i++) {
+		struct owner o;
+
+		if (links[i].master != br.ifindex ||
+		    strcmp(links[i].kind, "veth") ||
+		    !owner_parse(links[i].alias, &o) || !o.cid[0] ||
+		    is_valid(g->c, o.cid, o.ifname))
+			continue;
+		if (!stale_add(g, o.cid, o.ifname))
+			break;
+	}
+	free(links);
+	return 0;
+}
+
+static void gc_failed(struct gc *g, const struct cni_err *err)
+{
+	if (!g->failed++)
+		g->first = *err;
+}
+
+static void gc_remove(struct gc *g, const struct stale *s)
+{
+	const struct cni_env env = { .cmd = CNI_CMD_DEL,
+				     .cid = s->cid,
+				     .ifname = s->ifname };
+	struct cni_err err;
+	int e;
+
+	/* The pair and the leases of the network's pools, as a DEL. */
+	if (cni_del(&env, g->c, &err)) {
+		gc_failed(g, &err);
+		return;
+	}
+	/* Leases of pools the configuration no longer names. */
+	for (size_t i = 0; i < s->nleases; i++) {
+		e = ipam_release_lease(&s->leases[i]);
+		if (e && e != -ESTALE) {
+			cni_fail(&err, CNI_ERR_INTERNAL,
+				 "cannot release a lease", "%s", strerror(-e));
+			gc_failed(g, &err);
+		}
+	}
+}
+
+int cni_gc(const struct cni_conf *c, struct cni_err *err)
+{
+	struct gc g = { .c = c };
+	int code = check_valid_list(c, err);
+
+	if (!code)
+		code = gc_leases(&g, err);
+	if (!code)
+		code = gc_ports(&g, err);
+	for (size_t i = 0; !code && i < g.n; i++)
+		gc_remove(&g, &g.items[i]);
+	free(g.items);
+	if (code)
+		return code;
+	if (!g.failed)
+		return 0;
+	*err = g.first;
+	snprintf(err->msg, sizeof(err->msg),
+		 "%zu stale attachment%s not "
+		 "removed",
+		 g.failed, g.failed == 1 ? "" : "s");
+	return err->code;
+}
+
+/* ---- STATUS ------------------------------------------------------------- */
+
+static __attribute__((format(printf, 2, 3))) int
+unavailable(struct cni_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	cni_fail(err, CNI_ERR_NOT_AVAILABLE, "plugin not available", "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(err->details, sizeof(err->details), fmt, ap);
+	va_end(ap);
+	return err->code;
+}
+
+/* Can the pool lease one more address? */
+static int pool_status(const struct ipam_pool *p, struct cni_err *err)
+{
+	struct ipam_lease *leases;
+	size_t n, used = 0;
+	uint64_t offs = p->last - p->first + 1;
+	uint64_t gw = addr_offset(&p->net, &p->gateway);
+	char text[PW_ADDRSTRLEN];
+	int e = ipam_leases(&p->net, &leases, &n);
+
+	if (e)
+		return unavailable(err, "cannot read the lease store: %s",
+				   strerror(-e));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = addr_offset(&p->net, &leases[i].addr);
+
+		used += off >= p->first && off <= p->last && off != gw;
+	}
+	free(leases);
+	if (gw >= p->first && gw <= p->last)
+		offs--;
+	if (used < offs)
+		return 0;
+	return unavailable(err, "pool %s is exhausted: every address is leased",
+			   addr_format_prefix(&p->net, text, sizeof(text)));
+}
+
+static int bridge_status(const struct cni_conf *c, const struct ipam *ip,
+			 struct cni_err *err)
+{
+	struct bridge_info info;
+	struct bridge_fail fail;
+	char text[PW_ADDRSTRLEN];
+	int e = bridge_find(c->bridge, &info, &fail);
+
+	if (e && fail.step == BRIDGE_STEP_KIND)
+		return unavailable(err,
+				   "bridge %s cannot be made: the name is "
+				   "%s",
+				   c->bridge, fail.why.text);
+	if (e)
+		return unavailable(err, "bridge %s cannot be looked up: %s",
+				   c->bridge, fail.why.text);
+	if (!info.ifindex && !pw_have_cap(CAP_NET_ADMIN))
+		return unavailable(err,
+				   "bridge %s cannot be made: CAP_NET_ADMIN is "
+				   "missing",
+				   c->bridge);
+	for (size_t i = 0; c->is_gateway && i < info.ngw; i++)
+		for (size_t p = 0; p < ip->npools; p++)
+			if (info.gws[i].addr.family ==
+				    ip->pools[p].net.addr.family &&
+			    !addr_equal(&info.gws[i].addr,
+					&ip->pools[p].gateway))
+				return unavailable(
+					err,
+					"bridge %s has another gateway: %s",
+					c->bridge,
+					addr_format_prefix(&info.gws[i], text,
+							   sizeof(text)));
+	return 0;
+}
+
+static int masquerade_status(const struct cni_conf *c, struct cni_err *err)
+{
+	struct nft_masq *rules = NULL;
+	struct nft *nft;
+	size_t n;
+	int e;
+
+	if (!c->ip_masq)
+		return 0;
+	e = nft_open(&nft);
+	if (!e) {
+		e = nft_masq_list(nft, &rules, &n);
+		nft_close(nft);
+		free(rules);
+	}
+	if (e == -EEXIST)
+		return unavailable(err,
+				   "ipMasq: an nftables table inet %s "
+				   "exists that podwire did not make",
+				   NFT_TABLE);
+	if (e && e != -ENOENT)
+		return unavailable(err, "ipMasq: cannot read nftables: %s",
+				   strerror(-e));
+	return 0;
+}
+
+int cni_status(const struct cni_conf *c, struct cni_err *err)
+{
+	struct ipam ip;
+	int code = cni_pools(c, &ip, err);
+
+	for (size_t i = 0; !code && i < ip.npools; i++)
+		code = pool_status(&ip.pools[i], err);
+	if (!code)
+		code = bridge_status(c, &ip, err);
+	if (!code)
+		code = masquerade_status(c, err);
+	ipam_close(&ip);
+	return code;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int usage(FILE *to, int status)
+{
+	fprintf(to,
+		"Usage: CNI_COMMAND=ADD|DEL|CHECK|VERSION|GC|STATUS "
+		"[CNI_CONTAINERID=... CNI_NETNS=... CNI_IFNAME=...] "
+		"podwire-cni < config\n"
+		"podwire's bridges, leases and masquerade as a CNI plugin; a "
+		"container runtime runs it.\n"
+		"CNI protocol versions supported: 0.3.0, 0.3.1, 0.4.0, 1.0.0, "
+		"1.1.0\n"
+		"See podwire-cni(8).\n");
+	return status;
+}
+
+static int dispatch(const struct cni_env *env, struct cni_conf *c,
+		    struct cni_err *err)
+{
+	struct cni_made made;
+	json_t *res;
+	int code;
+
+	switch (env->cmd) {
+	case CNI_CMD_VERSION:
+		return version(c);
+	case CNI_CMD_ADD:
+		code = cni_add(env, c, &made, err);
+		if (code)
+			return report(err, c->version);
+		res = cni_result(env, c, &made);
+		code = emit(res);
+		json_decref(res);
+		return code ? CNI_EXIT_FAIL : CNI_EXIT_OK;
+	case CNI_CMD_DEL:
+		code = cni_del(env, c, err);
+		break;
+	case CNI_CMD_CHECK:
+		code = cni_check(env, c, err);
+		break;
+	case CNI_CMD_GC:
+		code = cni_gc(c, err);
+		break;
+	case CNI_CMD_STATUS:
+		code = cni_status(c, err);
+		break;
+	default:
+		code = cni_fail(err, CNI_ERR_ENV,
+				"invalid environment variable", "%s",
+				"CNI_COMMAND");
+	}
+	return code ? report(err, c->version) : CNI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cni_conf conf = { .version = "" };
+	struct cni_err err;
+	struct cni_env env;
+	char *text = NULL;
+	size_t len = 0;
+	int st;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return usage(stdout, CNI_EXIT_OK);
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
+		printf("podwire-cni %s\n", PODWIRE_VERSION);
+		return CNI_EXIT_OK;
+	}
+	if (argc > 1 || !getenv("CNI_COMMAND")) {
+		/* A person, not a runtime: say what this is, as the
+		 * reference plugins do, and the spec's error too. */
+		usage(stderr, 0);
+	}
+	if (cni_env_read(&env, get_env, &err))
+		return report(&err, NULL);
+	if (read_stdin(&text, &len, &err))
+		return report(&err, NULL);
+	if (cni_conf_parse(text, len, &env, &conf, &err))
+		st = report(&err, conf.version);
+	else
+		st = dispatch(&env, &conf, &err);
+	cni_conf_free(&conf);
+	free(text);
+	ns_cache_clear();
+	return st;
+}
