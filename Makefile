@@ -192,6 +192,16 @@ $(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PIPE) $(
 	$(Q)$(CC) $(CFLAGS) $(PIPE_INC) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(PIPE) $(LIB) $(LDLIBS)
 
+# podwire-cni's parsers take the plugin's own sources and jansson.
+CNI_FUZZ_SRC := $(filter-out cmds/podwire-cni.c,$(wildcard cmds/cni_*.c))
+$(BUILD)/tests/fuzz_cni_conf-replay: tests/fuzz/fuzz_cni_conf.c \
+		tests/fuzz/replay.c $(CNI_FUZZ_SRC) $(LIB)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(LIB_INC) -Icmds $(JSON_CFLAGS) $(LDFLAGS) -o $@ \
+		$< tests/fuzz/replay.c $(CNI_FUZZ_SRC) $(LIB) $(JSON_LIBS) \
+		$(LDLIBS)
+
 # A front end of the library alone, as the CNI plugin will be: it sees no
 # pipeline header and links no pipeline object.
 $(BUILD)/tests/lib-pod: tests/lib/lib-pod.c $(LIB)
@@ -258,8 +268,10 @@ fuzz: $(VERSION_H)
 		clang $(filter-out -MMD -MP -Wno-format-truncation,$(CFLAGS)) \
 			-O1 -g -fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=all \
-			$(PIPE_INC) -o $(BUILD)/fuzz/$$t $$src $(LIB_SRC) \
-			$(PIPE_SRC) $(LDLIBS) || exit 1; \
+			$(PIPE_INC) -Icmds $(JSON_CFLAGS) -o $(BUILD)/fuzz/$$t \
+			$$src $(LIB_SRC) $(PIPE_SRC) \
+			$$([ $$t = fuzz_cni_conf ] && echo $(CNI_FUZZ_SRC) \
+				$(JSON_LIBS)) $(LDLIBS) || exit 1; \
 		echo "  FUZZ    $$t ($(FUZZ_SECONDS)s)"; \
 		$(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/$$t- \

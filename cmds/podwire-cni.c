@@ -157,6 +157,8 @@ struct gc {
 	const struct cni_conf *c;
 	struct stale *items;
 	size_t n;
+	struct ipam_lease *leases; /* the whole store's */
+	size_t nleases;
 	size_t failed;
 	struct cni_err first; /* the first failure, reported */
 };
@@ -229,15 +231,13 @@ static struct stale *stale_add(struct gc *g, const char *cid,
 /* This network's attachments in the lease store (net= its name). */
 static int gc_leases(struct gc *g, struct cni_err *err)
 {
-	struct ipam_lease *leases;
-	size_t n;
-	int e = ipam_leases(NULL, &leases, &n);
+	int e = ipam_leases(NULL, &g->leases, &g->nleases);
 
 	if (e)
 		return cni_fail(err, CNI_ERR_INTERNAL, "cannot list leases",
 				"%s", strerror(-e));
-	for (size_t i = 0; i < n; i++) {
-		const struct ipam_lease *l = &leases[i];
+	for (size_t i = 0; i < g->nleases; i++) {
+		const struct ipam_lease *l = &g->leases[i];
 		struct stale *s;
 
 		if (!l->cid[0] || strcmp(l->net, g->c->name) ||
@@ -245,16 +245,31 @@ static int gc_leases(struct gc *g, struct cni_err *err)
 			continue;
 		s = stale_add(g, l->cid, l->ifname);
 		if (!s)
-			break;
+			return cni_fail(err, CNI_ERR_INTERNAL, "out of memory",
+					"%s", "GC");
 		/* Dual stack: one attachment, a lease per family. */
 		if (s->nleases < IPAM_POOLS_MAX)
 			s->leases[s->nleases++] = *l;
 	}
-	free(leases);
 	return 0;
 }
 
-/* Marked attachments on this network's bridge, whatever the store says. */
+/* Does another network's lease say the attachment is that network's? */
+static bool other_network(const struct gc *g, const char *cid,
+			  const char *ifname)
+{
+	for (size_t i = 0; i < g->nleases; i++)
+		if (!strcmp(g->leases[i].cid, cid) &&
+		    !strcmp(g->leases[i].ifname, ifname) &&
+		    strcmp(g->leases[i].net, g->c->name))
+			return true;
+	return false;
+}
+
+/*
+ * Marked attachments on this network's bridge that the store lost, or
+ * whose lease is this network's: a bridge may serve two networks.
+ */
 static int gc_ports(struct gc *g, struct cni_err *err)
 {
 	struct ns_handle host;
@@ -276,7 +291,8 @@ static int gc_ports(struct gc *g, struct cni_err *err)
 		if (links[i].master != br.ifindex ||
 		    strcmp(links[i].kind, "veth") ||
 		    !owner_parse(links[i].alias, &o) || !o.cid[0] ||
-		    is_valid(g->c, o.cid, o.ifname))
+		    is_valid(g->c, o.cid, o.ifname) ||
+		    other_network(g, o.cid, o.ifname))
 			continue;
 		if (!stale_add(g, o.cid, o.ifname))
 			break;
@@ -327,6 +343,7 @@ int cni_gc(const struct cni_conf *c, struct cni_err *err)
 	for (size_t i = 0; !code && i < g.n; i++)
 		gc_remove(&g, &g.items[i]);
 	free(g.items);
+	free(g.leases);
 	if (code)
 		return code;
 	if (!g.failed)
@@ -385,17 +402,22 @@ static int bridge_status(const struct cni_conf *c, const struct ipam *ip,
 {
 	struct bridge_info info;
 	struct bridge_fail fail;
+	struct ns_handle host;
+	struct nl_link l;
 	char text[PW_ADDRSTRLEN];
-	int e = bridge_find(c->bridge, &info, &fail);
+	int e = ns_peek(NULL, &host);
 
-	if (e && fail.step == BRIDGE_STEP_KIND)
+	if (!e && !nl_link_get(host.nl, 0, c->bridge, &l) &&
+	    strcmp(l.kind, "bridge"))
 		return unavailable(err,
-				   "bridge %s cannot be made: the name is "
-				   "%s",
-				   c->bridge, fail.why.text);
+				   "bridge %s cannot be made: the name is a "
+				   "%s link",
+				   c->bridge,
+				   l.kind[0] ? l.kind : "non-bridge");
+	e = e ? e : bridge_find(c->bridge, &info, &fail);
 	if (e)
 		return unavailable(err, "bridge %s cannot be looked up: %s",
-				   c->bridge, fail.why.text);
+				   c->bridge, strerror(-e));
 	if (!info.ifindex && !pw_have_cap(CAP_NET_ADMIN))
 		return unavailable(err,
 				   "bridge %s cannot be made: CAP_NET_ADMIN is "
