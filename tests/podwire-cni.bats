@@ -95,6 +95,7 @@ masq_rules() {
 	assert_equal "$(jq -r .cniVersion <<<"$output")" 0.1.0
 }
 
+# bats test_tags=san
 @test "ADD: the result as the spec draws it, and the kernel agrees with it" {
 	conf net
 	add c1
@@ -188,6 +189,7 @@ masq_rules() {
 	[[ ${state[bridge]} == *198.51.100.1*pod-to-pod ]]
 }
 
+# bats test_tags=san
 @test "DEL removes the pair and the lease, keeps bridge and NAT, and is idempotent" {
 	conf net
 	add c1
@@ -257,6 +259,7 @@ masq_rules() {
 	link_exists "$host"
 }
 
+# bats test_tags=san
 @test "CHECK passes after ADD and names what differs" {
 	conf net
 	add c1
@@ -305,6 +308,7 @@ masq_rules() {
 	assert_cni_error 1
 }
 
+# bats test_tags=san
 @test "every error is the spec's object with the spec's code, and changes nothing" {
 	conf net
 	sb ip netns add c1
@@ -382,6 +386,7 @@ masq_rules() {
 	ping_from c1 10.88.7.1
 }
 
+# bats test_tags=san
 @test "static requests: CNI_ARGS IP= and MAC=, runtimeConfig ips and mac" {
 	conf net
 	sb ip netns add c1
@@ -405,6 +410,7 @@ masq_rules() {
 	run -1 sb ip -n c3 link show eth0
 }
 
+# bats test_tags=san
 @test "dual stack: one address per family, routes of both, pings of both" {
 	conf net '.ipam={"ranges":[[{"subnet":"fd00:88:7::/64"}],[{"subnet":"10.88.7.0/24","rangeStart":"10.88.7.100","rangeEnd":"10.88.7.110"}]],"routes":[{"dst":"0.0.0.0/0"},{"dst":"::/0"}]}'
 	add c1
@@ -461,6 +467,7 @@ masq_rules() {
 	run ! sb ip netns exec wan socat -T 2 -u TCP:198.51.100.1:8080,connect-timeout=2 STDOUT
 }
 
+# bats test_tags=san
 @test "GC removes this network's attachments the runtime no longer lists, nothing else" {
 	conf net
 	conf other '.name="othernet"'
@@ -549,6 +556,7 @@ masq_rules() {
 	ping_from a 10.88.7.3
 }
 
+# bats test_tags=san
 @test "STATUS: ready, 50 when the pool is exhausted or the bridge can't be made" {
 	conf net '.cniVersion="1.1.0"' '.ipam.subnet="10.88.7.0/30"'
 	run -0 cni podwire-cni STATUS "" "" net

@@ -106,3 +106,34 @@ assert_clean_logs() {
 	run -2 sb $(vg usage veth-prune --older-than 5w)
 	assert_clean_logs
 }
+
+@test "podwire-cni: every command under valgrind, clean" {
+	local conf=$BATS_TEST_TMPDIR/net.json gc=$BATS_TEST_TMPDIR/gc.json
+	jq -n '{cniVersion: "1.1.0", name: "vgnet", type: "podwire-cni",
+		bridge: "cni-vg0", isGateway: true, ipMasq: true,
+		ipam: {ranges: [[{subnet: "10.89.0.0/24"}], [{subnet: "fd00:89::/64"}]],
+			routes: [{dst: "0.0.0.0/0"}]}}' >"$conf"
+	jq '."cni.dev/valid-attachments" = [{containerID: "c1", ifname: "eth0"}]' \
+		"$conf" >"$gc"
+	cni_vg() { # NAME COMMAND CID [CONF]
+		sb env CNI_COMMAND="$2" CNI_CONTAINERID="$3" \
+			CNI_NETNS="/run/netns/$3" CNI_IFNAME=eth0 \
+			$(vg "$1" podwire-cni) <"${4:-$conf}"
+	}
+	for c in c1 c2 c3; do
+		sb ip netns add "$c"
+		run -0 cni_vg "add$c" ADD "$c"
+	done
+	jq --argjson r "$output" '.prevResult = $r' "$conf" >"$BATS_TEST_TMPDIR/chk.json"
+	run -0 cni_vg check CHECK c3 "$BATS_TEST_TMPDIR/chk.json"
+	run -0 cni_vg status STATUS ""
+	run -0 cni_vg version VERSION ""
+	run -0 cni_vg gc GC "" "$gc"
+	# Refused: c1's eth0 exists (GC kept c1 alone).
+	run -1 cni_vg again ADD c1
+	run -0 cni_vg del DEL c1
+	run -0 cni_vg del2 DEL c1
+	echo '{"cniVersion":' >"$BATS_TEST_TMPDIR/bad.json"
+	run -2 cni_vg bad ADD c1 "$BATS_TEST_TMPDIR/bad.json"
+	assert_clean_logs
+}
