@@ -111,6 +111,13 @@ int cni_env_read(struct cni_env *env, const char *(*get)(const char *),
 	}
 	attach = env->cmd == CNI_CMD_ADD || env->cmd == CNI_CMD_DEL ||
 		 env->cmd == CNI_CMD_CHECK;
+	/*
+	 * VERSION, GC and STATUS concern no attachment: what the runtime
+	 * sets anyway is not looked at (libcni's VERSION probe sends
+	 * CNI_NETNS=dummy).
+	 */
+	if (!attach)
+		return 0;
 	env->cid = need(get, "CNI_CONTAINERID", attach, err, &code);
 	env->netns = need(get, "CNI_NETNS", attach && env->cmd != CNI_CMD_DEL,
 			  err, &code);

@@ -90,6 +90,9 @@ masq_rules() {
 	run -0 cni podwire-cni VERSION "" "" v
 	assert_equal "$(jq -c . <<<"$output")" \
 		'{"cniVersion":"1.1.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}'
+	# libcni's probe sets the attachment's variables to junk: unread.
+	run -0 cni podwire-cni VERSION cni dummy v dummy
+	assert_equal "$(jq -r .cniVersion <<<"$output")" 1.1.0
 	echo '{}' >"$BATS_TEST_TMPDIR/v.json"
 	run -0 cni podwire-cni VERSION "" "" v
 	assert_equal "$(jq -r .cniVersion <<<"$output")" 0.1.0
