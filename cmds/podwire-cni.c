@@ -82,7 +82,7 @@ static const char *get_env(const char *name)
 	return getenv(name);
 }
 
-static int read_stdin(char **out, size_t *len, struct cni_err *err)
+static int read_all(char **out, size_t *len, struct cni_err *err)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
@@ -125,6 +125,29 @@ static int read_stdin(char **out, size_t *len, struct cni_err *err)
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+/* All of stdin into *out; err NULL: a failure leaves *out NULL, silently. */
+static int read_stdin(char **out, size_t *len, struct cni_err *err)
+{
+	struct cni_err ignored;
+
+	*out = NULL;
+	if (!err)
+		err = &ignored;
+	return read_all(out, len, err) && err != &ignored ? -1 : 0;
+}
+
+/* cniVersion of a configuration, when it is one podwire-cni speaks. */
+static void peek_version(const char *text, size_t len, char *buf, size_t size)
+{
+	json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
+	json_t *v = json_object_get(root, "cniVersion");
+	int vnum;
+
+	if (json_is_string(v) && cni_version_known(json_string_value(v), &vnum))
+		snprintf(buf, size, "%s", json_string_value(v));
+	json_decref(root);
 }
 
 /* ---- VERSION ------------------------------------------------------------ */
@@ -554,11 +577,14 @@ int main(int argc, char **argv)
 		 * reference plugins do, and the spec's error too. */
 		usage(stderr, 0);
 	}
-	if (cni_env_read(&env, get_env, &err))
+	st = cni_env_read(&env, get_env, &err);
+	if (read_stdin(&text, &len, st ? NULL : &err))
 		return report(&err, NULL);
-	if (read_stdin(&text, &len, &err))
-		return report(&err, NULL);
-	if (cni_conf_parse(text, len, &env, &conf, &err))
+	if (st) {
+		/* The error in the configuration's version, if it has one. */
+		peek_version(text, len, conf.version, sizeof(conf.version));
+		st = report(&err, conf.version);
+	} else if (cni_conf_parse(text, len, &env, &conf, &err))
 		st = report(&err, conf.version);
 	else
 		st = dispatch(&env, &conf, &err);

@@ -338,6 +338,11 @@ masq_rules() {
 	cni_err 4 ADD "" /run/netns/c1 net
 	cni_err 4 ADD c1 /run/netns/c1 net "eth 0"
 	cni_err 4 ADD -c1 /run/netns/c1 net
+	# The longest id and path fit in the mark; one byte more is refused.
+	cni_err 4 ADD "$(printf 'a%.0s' {1..101})" /run/netns/c1 net
+	[[ $(jq -r .details <<<"$error") == *"is longer than 100 bytes" ]]
+	[[ $(jq -r .cniVersion <<<"$error") == 1.0.0 ]]
+	cni_err 4 ADD c1 "/run/netns/$(printf 'n%.0s' {1..54})" net
 	cni_err 4 ADD c1 relative/path net
 	cni_err 4 ADD c1 /run/netns/c1 net eth0 'IP'
 	cni_err 4 BOGUS c1 /run/netns/c1 net
@@ -376,6 +381,22 @@ masq_rules() {
 	hold_lock /run/podwire/ipam/10.88.7.0_24/lock
 	cni_err 11 ADD c1 /run/netns/c1 net
 	release_lock
+}
+
+@test "the longest container id and namespace path fit in the mark, and DEL finds them" {
+	conf net
+	ns=$(printf 'n%.0s' {1..53}) # /run/netns/ and 53: 64 bytes
+	cid=$(printf 'a%.0s' {1..100})
+	sb ip netns add "$ns"
+	run -0 cni podwire-cni ADD "$cid" "/run/netns/$ns" net eth-long-name01
+	host=$(jq -r '.interfaces[1].name' <<<"$output")
+	run -0 link_json "$host"
+	[[ $(jq -r .ifalias <<<"$output") == "podwire: netns=/run/netns/$ns ifname=eth-long-name01 peer_ifname=$host cid=$cid created="* ]]
+	ping_from "$ns" 10.88.7.1
+	run -0 cni podwire-cni DEL "$cid" "" net eth-long-name01
+	no_link "$host"
+	run -0 lease_files
+	assert_output ""
 }
 
 @test "an ADD twice is refused and leaves the first as it was" {
@@ -615,7 +636,7 @@ masq_rules() {
 	assert_output ""
 }
 
-@test "a kill -9 anywhere in ADD: DEL leaves nothing, and ADD works again" {
+@test "a kill -9 anywhere in ADD or DEL: DEL leaves nothing, and ADD works again" {
 	conf net
 	sb ip netns add c1
 	call="CNI_COMMAND=ADD CNI_CONTAINERID=c1 CNI_NETNS=/run/netns/c1 CNI_IFNAME=eth0 podwire-cni < $BATS_TEST_TMPDIR/net.json"
@@ -630,6 +651,17 @@ masq_rules() {
 	done
 	add c1
 	ping_from c1 10.88.7.1
+	# DEL killed anywhere, then DEL again.
+	del="CNI_COMMAND=DEL CNI_CONTAINERID=c1 CNI_NETNS=/run/netns/c1 CNI_IFNAME=eth0 podwire-cni < $BATS_TEST_TMPDIR/net.json"
+	for n in 1 2 3 4 5 6; do
+		kill_at podwire-cni sendto "$n" "$del"
+		run -0 cni podwire-cni DEL c1 /run/netns/c1 net
+		run -0 lease_files
+		assert_output ""
+		run -0 sb ip -br link show type veth
+		assert_output ""
+		add c1
+	done
 }
 
 @test "without CAP_NET_ADMIN: the spec's error, nothing changed" {
