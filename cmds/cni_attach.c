@@ -347,10 +347,26 @@ static int forward(struct add *a, struct cni_err *err)
 	return e ? internal(err, "cannot turn forwarding on", e, NULL) : 0;
 }
 
+/* Is there a rule for subnet already, whoever's (nat-out's, say)? */
+static bool masqueraded(const struct nft_masq *have, size_t n,
+			const struct pw_prefix *subnet)
+{
+	for (size_t i = 0; i < n; i++)
+		if (have[i].subnet.len == subnet->len &&
+		    addr_equal(&have[i].subnet.addr, &subnet->addr))
+			return true;
+	return false;
+}
+
+/*
+ * The subnets' masquerade rules, unless each has one: a rule nat-out
+ * made for the subnet (--out uplink0) is left as it is, not replaced.
+ */
 static int masquerade(struct add *a, struct cni_err *err)
 {
-	struct nft_masq rules[IPAM_POOLS_MAX];
+	struct nft_masq rules[IPAM_POOLS_MAX], *have = NULL;
 	struct nft *nft = NULL;
+	size_t n = 0, nhave = 0;
 	char why[256];
 	bool changed;
 	int e;
@@ -358,14 +374,23 @@ static int masquerade(struct add *a, struct cni_err *err)
 	if (!a->c->ip_masq)
 		return 0;
 	memset(rules, 0, sizeof(rules));
-	for (size_t i = 0; i < a->ip.npools; i++) {
-		rules[i].subnet = a->ip.pools[i].net;
-		snprintf(rules[i].bridge, sizeof(rules[i].bridge), "%s",
-			 a->c->bridge);
-	}
 	e = nft_open(&nft);
-	if (!e)
-		e = nft_masq_sync(nft, rules, a->ip.npools, NULL, 0, &changed);
+	if (!e) {
+		e = nft_masq_list(nft, &have, &nhave);
+		if (e == -ENOENT)
+			e = 0;
+	}
+	for (size_t i = 0; !e && i < a->ip.npools; i++) {
+		if (masqueraded(have, nhave, &a->ip.pools[i].net))
+			continue;
+		rules[n].subnet = a->ip.pools[i].net;
+		snprintf(rules[n].bridge, sizeof(rules[n].bridge), "%s",
+			 a->c->bridge);
+		n++;
+	}
+	free(have);
+	if (!e && n)
+		e = nft_masq_sync(nft, rules, n, NULL, 0, &changed);
 	if (e == -EEXIST) {
 		nft_close(nft);
 		return cni_fail(err, CNI_ERR_INTERNAL, "cannot masquerade",

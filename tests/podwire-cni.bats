@@ -450,11 +450,17 @@ masq_rules() {
 }
 
 @test "a pool shared by a podwire pipeline and containers: no address twice" {
-	conf net
+	make_wan
+	conf net '.ipMasq=false'
 	add c1
 	run -0 sb bash -c 'netns-new pod1 pod2 | veth-link --ipam 10.88.7.0/24 |
-		br-attach cni-pw0 --gw 10.88.7.1/24'
+		br-attach cni-pw0 --gw 10.88.7.1/24 | nat-out --out uplink0'
+	conf net
 	add c2
+	# nat-out's rule for the subnet (out uplink0) is left as it is.
+	run -0 sb nft -j list ruleset
+	assert_equal "$(jq -r '[.nftables[] | select(.rule) | .rule.comment] | join(",")' <<<"$output" | sed 's/ created=.*//')" \
+		"podwire: subnet=10.88.7.0/24 out=uplink0"
 	addrs=$( (eth0_addrs c1; eth0_addrs c2; eth0_addrs pod1; eth0_addrs pod2) | sort)
 	assert_equal "$(sort -u <<<"$addrs" | wc -l)" 4
 	ping_from pod1 10.88.7.2
