@@ -537,6 +537,10 @@ man_option_names() {
 	run -0 bash -c 'sed -n "/^{\$/,/^}\$/p" | jq -cS .' \
 		<<<"$(cni_page_text EXAMPLES)"
 	assert_equal "$output" "$(jq -cS . "$conf")"
+	# And README's, its first json block.
+	run -0 bash -c 'sed -n "/^\`\`\`json\$/,/^\`\`\`\$/p" "$1" |
+		sed "1d;\$d" | jq -cS .' readme "$TOP/README.md"
+	assert_equal "$output" "$(jq -cS . "$conf")"
 }
 
 # bats test_tags=root
