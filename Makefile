@@ -13,9 +13,12 @@
 #                        sandbox and check the next run converges
 #                        (RELIABILITY_ARGS="--pods N --kills K --seed S ...")
 #   make deps            install the Debian packages build and tests need
-#   make install         PREFIX, DESTDIR, SBINDIR, MANDIR, BASHCOMPDIR,
-#                        SYSTEMDUNITDIR: programs, man pages, completions,
-#                        and veth-prune's systemd service and timer
+#   make install         PREFIX, DESTDIR, SBINDIR, CNIDIR, MANDIR,
+#                        BASHCOMPDIR, SYSTEMDUNITDIR: programs, man pages,
+#                        completions, veth-prune's systemd service and
+#                        timer, and the CNI plugin podwire-cni into CNIDIR
+#                        (default $(PREFIX)/lib/cni, which podman searches;
+#                        CNIDIR=/opt/cni/bin for containerd and Kubernetes)
 #   make install-cron    veth-prune every 10 minutes from
 #                        $(DESTDIR)/etc/cron.d/podwire (instead of the timer)
 #   make uninstall       remove what install and install-cron put there
@@ -318,6 +321,10 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+ifneq ($(CNI_BIN),)
+	install -d $(DESTDIR)$(CNIDIR)
+	install -m 0755 $(CNI_BIN) $(DESTDIR)$(CNIDIR)/
+endif
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	for p in $(PROGRAMS); do \
 		install -m 0644 completions/$$p.bash \
@@ -341,6 +348,8 @@ uninstall:
 		rm -f $(DESTDIR)$(SBINDIR)/$$p $(DESTDIR)$(MANDIR)/man8/$$p.8 \
 			$(DESTDIR)$(BASHCOMPDIR)/$$p; \
 	done
+	rm -f $(DESTDIR)$(CNIDIR)/podwire-cni \
+		$(DESTDIR)$(MANDIR)/man8/podwire-cni.8
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/podwire-common.bash
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,veth-prune.service \
 		veth-prune.timer) $(CRON_FILE)

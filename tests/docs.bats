@@ -3,7 +3,9 @@
 #
 # docs: for every program that has cmds/P.c and man/P.8, its --help,
 # --version and usage errors, its man page against its --help (both ways),
-# and its bash completion.
+# and its bash completion; for the CNI plugin podwire-cni, which has no
+# options to speak of, its page against its sources and its example
+# configuration list; and make install.
 
 # bats file_tags=docs
 
@@ -26,6 +28,17 @@ programs() {
 	done
 }
 
+# The programs a person types: all of them but the CNI plugin.  A runtime
+# runs podwire-cni with the CNI environment and a configuration on stdin:
+# it takes no option but -h and -V, no operand and no record, its --help
+# is a CNI usage line, not an option list, and it has no bash completion.
+# The tests of command-line conventions run over these; podwire-cni's own
+# come after them.
+CNI_PLUGIN=podwire-cni
+cli_programs() {
+	programs | grep -vx "$CNI_PLUGIN"
+}
+
 # The long options P --help lists, without "--", one per line.
 help_long_options() {
 	"$1" --help | sed -nE 's/^ +(-[[:alnum:]], )?--([[:alnum:]-]+).*/\2/p'
@@ -33,8 +46,13 @@ help_long_options() {
 
 # The OPTIONS section of man/P.8, as roff.
 man_options_section() {
-	sed -n '/^\.SH "\{0,1\}OPTIONS"\{0,1\}$/,/^\.SH /p' "$TOP/man/$1.8" |
-		sed '$d'
+	man_section "$1" OPTIONS
+}
+
+# Section NAME of man/P.8, as roff, without its .SH line.
+man_section() {
+	sed -n "/^\\.SH \"\\{0,1\\}$2\"\\{0,1\\}\$/,/^\\.SH /p" "$TOP/man/$1.8" |
+		sed '1d;$d'
 }
 
 # The section names of man/P.8, one per line, without quotes.
@@ -71,7 +89,7 @@ complete_words() {
 
 @test "P --help: exit 0, usage on stdout only, ends pointing at P(8)" {
 	local p
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		run -0 --separate-stderr "$p" --help
 		assert_equal "$stderr" ""
 		assert_equal "${lines[0]}" "Usage:"
@@ -83,7 +101,7 @@ complete_words() {
 
 @test "P -V and P --version: exit 0, the version on stdout" {
 	local p opt
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		for opt in -V --version; do
 			run -0 --separate-stderr "$p" "$opt"
 			assert_equal "$stderr" ""
@@ -95,7 +113,7 @@ complete_words() {
 
 @test "P --help > /dev/full: one line saying so, exit 1" {
 	local p
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		run -1 --separate-stderr bash -c "$p --help >/dev/full"
 		assert_equal "$stderr" "$p: write error on stdout: No space left on device"
 	done
@@ -103,7 +121,7 @@ complete_words() {
 
 @test "P --bogus: exit 2, two lines on stderr ending in the --help hint" {
 	local p
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		run -2 --separate-stderr "$p" --bogus
 		assert_equal "$output" ""
 		assert_equal "$(wc -l <<<"$stderr")" 2
@@ -116,7 +134,7 @@ complete_words() {
 
 @test "every long option of P --help is in the OPTIONS of P(8)" {
 	local p opt roff
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		roff=$(man_options_section "$p")
 		run -0 help_long_options "$p"
 		assert [ "${#lines[@]}" -ge 2 ] # at least --help and --version
@@ -130,7 +148,7 @@ complete_words() {
 
 @test "every --option in the OPTIONS of P(8) is in P --help" {
 	local p opt help
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		help=" $(help_long_options "$p" | tr '\n' ' ') "
 		run -0 bash -c "grep -oE '\\\\-\\\\-[a-z0-9]+(\\\\-[a-z0-9]+)*' |
 			sed 's/\\\\-/-/g; s/^--//' | sort -u" <<<"$(man_options_section "$p")"
@@ -144,7 +162,7 @@ complete_words() {
 
 @test "every short option of P --help is in the OPTIONS of P(8)" {
 	local p opt roff
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		roff=$(man_options_section "$p")
 		run -0 bash -c "'$p' --help | sed -nE 's/^ +-([[:alnum:]]), --.*/\\1/p'"
 		for opt in "${lines[@]}"; do
@@ -155,11 +173,16 @@ complete_words() {
 }
 
 @test "P(8) has the sections NAME to SEE ALSO, and names P" {
-	local p s title
+	local p s title own
 	for p in $(programs); do
 		run -0 man_sections "$p"
-		for s in NAME SYNOPSIS DESCRIPTION OPTIONS RECORDS "EXIT STATUS" \
-			EXAMPLES "SEE ALSO"; do
+		# A pipeline program's records; the CNI plugin's commands,
+		# keys, result and error codes instead.
+		own=(RECORDS)
+		[[ $p == "$CNI_PLUGIN" ]] &&
+			own=(COMMANDS CONFIGURATION RESULT ERRORS ENVIRONMENT FILES)
+		for s in NAME SYNOPSIS DESCRIPTION OPTIONS "${own[@]}" \
+			"EXIT STATUS" EXAMPLES "SEE ALSO"; do
 			printf '%s\n' "${lines[@]}" | grep -qx "$s" ||
 				fail "man/$p.8 has no $s section"
 		done
@@ -182,7 +205,7 @@ complete_words() {
 
 @test "P's completion: '-' offers --help and every long option of --help" {
 	local p opt
-	for p in $(programs); do
+	for p in $(cli_programs); do
 		[[ -e $TOP/completions/$p.bash ]] ||
 			fail "no completions/$p.bash for $p"
 		run -0 --separate-stderr complete_words "$p" "$p" -
@@ -406,6 +429,134 @@ complete_words() {
 	assert_equal "$output" ""
 }
 
+# ---- podwire-cni --------------------------------------------------------
+
+# The roff of man/podwire-cni.8 as text: \- is -, \(aq is ', \(dq is ".
+cni_page_text() {
+	man_section "$CNI_PLUGIN" "$1" |
+		sed 's/\\-/-/g; s/\\(aq/'\''/g; s/\\(dq/"/g'
+}
+
+@test "podwire-cni -h and --help: exit 0, usage on stdout only, pointing at podwire-cni(8)" {
+	local opt
+	for opt in -h --help; do
+		run -0 --separate-stderr podwire-cni "$opt"
+		assert_equal "$stderr" ""
+		assert_regex "${lines[0]}" "^Usage: CNI_COMMAND=.* podwire-cni "
+		assert_regex "${lines[${#lines[@]} - 1]}" "podwire-cni\(8\)\.$"
+	done
+}
+
+@test "podwire-cni -V and --version: exit 0, the version on stdout" {
+	local opt
+	for opt in -V --version; do
+		run -0 --separate-stderr podwire-cni "$opt"
+		assert_equal "$stderr" ""
+		# The other programs say "P from podwire VERSION"; podwire-cni
+		# "podwire-cni VERSION" (reported): either is taken here.
+		assert_regex "$output" "^podwire-cni (from podwire )?$(cat "$TOP/VERSION")( \(git [^ ]+\))?$"
+	done
+}
+
+# The options an OPTIONS section names: every --long, and each -x that
+# starts an item; sorted, on one line.
+man_option_names() {
+	local roff
+	roff=$(man_options_section "$1")
+	{
+		grep -oE '\\-\\-[a-z0-9]+(\\-[a-z0-9]+)*' <<<"$roff"
+		sed -nE 's/^\.B[RI]? +\\-([[:alnum:]])( .*)?$/\\-\1/p' <<<"$roff"
+	} | sed 's/\\-/-/g' | LC_ALL=C sort -u | tr '\n' ' '
+}
+
+@test "podwire-cni(8) OPTIONS: -h, --help, -V and --version, nothing else" {
+	run -0 man_option_names podwire-cni
+	assert_equal "$output" "--help --version -V -h "
+}
+
+@test "podwire-cni with an argument it does not know: usage on stderr, then the CNI call" {
+	# No CNI_COMMAND: the specification's error 4, naming it, exit 2.
+	run -2 --separate-stderr env -u CNI_COMMAND podwire-cni --bogus </dev/null
+	assert_regex "$stderr" "^Usage: CNI_COMMAND="
+	run -0 jq -r '"\(.code) \(.details)"' <<<"$output"
+	assert_output "4 CNI_COMMAND is not set"
+	# With one, the call goes on: VERSION touches nothing.
+	run -0 --separate-stderr env CNI_COMMAND=VERSION podwire-cni --bogus \
+		<<<'{"cniVersion": "1.0.0"}'
+	assert_regex "$stderr" "^Usage: CNI_COMMAND="
+	run -0 jq -c . <<<"$output"
+	assert_output '{"cniVersion":"1.0.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}'
+}
+
+@test "podwire-cni(8) names the versions VERSION answers" {
+	local v text
+	text=$(cni_page_text DESCRIPTION)
+	for v in $(CNI_COMMAND=VERSION podwire-cni <<<'{}' |
+		jq -r '.supportedVersions[]'); do
+		[[ $text == *"$v"* ]] ||
+			fail "podwire-cni speaks $v; man/podwire-cni.8 DESCRIPTION does not say so"
+	done
+}
+
+@test "podwire-cni(8) ERRORS has every error code of cmds/cni_conf.h" {
+	local code errors status
+	errors=$(man_section "$CNI_PLUGIN" ERRORS)
+	status=$(man_section "$CNI_PLUGIN" COMMANDS)
+	for code in $(sed -nE 's/^\tCNI_ERR_[A-Z_]+ = ([0-9]+),.*/\1/p' \
+		"$TOP/cmds/cni_conf.h"); do
+		# Each one explained, or said never to come (STATUS's 51).
+		grep -qx "\\.B $code" <<<"$errors" ||
+			grep -q "^Error $code is never returned" <<<"$status" ||
+			fail "error code $code is not in man/podwire-cni.8 ERRORS"
+	done
+}
+
+@test "podwire-cni(8) names every configuration key and variable podwire-cni reads" {
+	local key keys text
+	text=$(cni_page_text CONFIGURATION)
+	keys=$(grep -hoE '(member|get_bool|get_string|range_addr)\([^,()]+, "[^"]+"' \
+		"$TOP/cmds/cni_conf.c" | sed -E 's/.*"([^"]+)"/\1/' | sort -u)
+	assert [ "$(wc -l <<<"$keys")" -ge 25 ]
+	for key in $keys; do
+		[[ $text == *"$key"* ]] ||
+			fail "cmds/cni_conf.c reads '$key'; man/podwire-cni.8 CONFIGURATION does not name it"
+	done
+	for key in $(grep -hoE '"CNI_[A-Z]+"' "$TOP/cmds/cni_conf.c" | tr -d '"' |
+		sort -u); do
+		grep -qx "\\.B $key" <<<"$(man_section "$CNI_PLUGIN" ENVIRONMENT)" ||
+			fail "cmds/cni_conf.c reads $key; man/podwire-cni.8 ENVIRONMENT does not list it"
+	done
+}
+
+@test "contrib/cni/podwirenet.conflist is the list of podwire-cni(8) EXAMPLES" {
+	local conf=$TOP/contrib/cni/podwirenet.conflist
+	run -0 jq -e '.cniVersion == "1.0.0" and .name == "podwirenet" and
+		[.plugins[].type] == ["podwire-cni", "portmap"] and
+		.plugins[1].capabilities.portMappings == true' "$conf"
+	# The page's copy: the first JSON object of EXAMPLES, from "{" to "}".
+	run -0 bash -c 'sed -n "/^{\$/,/^}\$/p" | jq -cS .' \
+		<<<"$(cni_page_text EXAMPLES)"
+	assert_equal "$output" "$(jq -cS . "$conf")"
+	# And README's, its first json block.
+	run -0 bash -c 'sed -n "/^\`\`\`json\$/,/^\`\`\`\$/p" "$1" |
+		sed "1d;\$d" | jq -cS .' readme "$TOP/README.md"
+	assert_equal "$output" "$(jq -cS . "$conf")"
+}
+
+# bats test_tags=root
+@test "contrib/cni/podwirenet.conflist: podwire-cni takes its plugin object" {
+	sandbox_start
+	# As libcni hands it over: the list's name and version put in.  A
+	# namespace that is not there stops the ADD at error 3, after the
+	# whole configuration was read and before anything was made.
+	run -1 --separate-stderr sb env CNI_COMMAND=ADD CNI_CONTAINERID=docs \
+		CNI_NETNS=/run/netns/absent CNI_IFNAME=eth0 podwire-cni \
+		< <(jq '{cniVersion, name} + .plugins[0]' \
+			"$TOP/contrib/cni/podwirenet.conflist")
+	run -0 jq -r .code <<<"$output"
+	assert_output 3
+}
+
 @test "make install puts veth-prune's units and cron line where they go, with the programs' directory written in" {
 	local d=$BATS_TEST_TMPDIR/root
 	[[ -x $TOP/build/bin/veth-prune ]] || skip "not built"
@@ -424,7 +575,25 @@ complete_words() {
 	assert_equal "$(stat -c %a "$d/etc/cron.d/podwire")" 644
 	run -0 test -x "$d/usr/sbin/veth-prune"
 	run -0 test -f "$d/usr/share/man/man8/veth-prune.8"
+	# The CNI plugin goes where CNI runtimes look for plugins, its page
+	# with the others.
+	run -0 test -x "$d/usr/lib/cni/podwire-cni"
+	run -0 test -f "$d/usr/share/man/man8/podwire-cni.8"
+	run -1 test -e "$d/usr/sbin/podwire-cni"
 	run -0 make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr
+	run -0 find "$d" -type f
+	assert_output ""
+}
+
+@test "make install CNIDIR=...: podwire-cni there, and uninstall removes it" {
+	local d=$BATS_TEST_TMPDIR/root
+	[[ -x $TOP/build/bin/podwire-cni ]] || skip "not built"
+	run -0 make -s -C "$TOP" -o all install DESTDIR="$d" PREFIX=/usr \
+		CNIDIR=/opt/cni/bin
+	run -0 test -x "$d/opt/cni/bin/podwire-cni"
+	run -1 test -e "$d/usr/lib/cni/podwire-cni"
+	run -0 make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr \
+		CNIDIR=/opt/cni/bin
 	run -0 find "$d" -type f
 	assert_output ""
 }
