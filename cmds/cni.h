@@ -35,6 +35,16 @@ struct cni_made {
 /* The host end's name of an attachment. */
 void cni_host_ifname(const char *cid, const char *ifname, char out[IFNAMSIZ]);
 
+/*
+ * A library error as the spec's: 11 (try again) for a lock held too long
+ * or an object another process is making, else 999 with why (strerror()
+ * when why is empty).
+ */
+int cni_internal(struct cni_err *err, const char *msg, int e, const char *why);
+
+/* CNI_NETNS opened: 0, or error 3 when there is no such namespace. */
+int cni_open_container(const struct cni_env *env, struct cni_err *err);
+
 /* The pools of the configuration, with their gateways and ranges. */
 int cni_pools(const struct cni_conf *c, struct ipam *ip, struct cni_err *err);
 

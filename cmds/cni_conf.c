@@ -14,143 +14,9 @@
 #include "ipam.h"
 #include "ns.h"
 
-const char *const cni_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0",
-				     "1.1.0" };
-const size_t cni_nversions = sizeof(cni_versions) / sizeof(cni_versions[0]);
-
-int cni_fail(struct cni_err *err, int code, const char *msg,
-	     const char *details_fmt, ...)
-{
-	va_list ap;
-
-	err->code = code;
-	snprintf(err->msg, sizeof(err->msg), "%s", msg);
-	va_start(ap, details_fmt);
-	vsnprintf(err->details, sizeof(err->details), details_fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-/* ---- Environment -------------------------------------------------------- */
-
-static const struct {
-	const char *name;
-	enum cni_command cmd;
-} commands[] = {
-	{ "ADD", CNI_CMD_ADD },	    { "DEL", CNI_CMD_DEL },
-	{ "CHECK", CNI_CMD_CHECK }, { "VERSION", CNI_CMD_VERSION },
-	{ "GC", CNI_CMD_GC },	    { "STATUS", CNI_CMD_STATUS },
-};
-
-static int bad_env(struct cni_err *err, const char *var, const char *why)
-{
-	return cni_fail(err, CNI_ERR_ENV, "invalid environment variable",
-			"%s %s", var, why);
-}
-
-/* A variable a command needs: set and not empty. */
-static const char *need(const char *(*get)(const char *), const char *var,
-			bool required, struct cni_err *err, int *code)
-{
-	const char *v = get(var);
-
-	if (v && !v[0])
-		v = NULL;
-	if (!v && required && !*code)
-		*code = bad_env(err, var, "is not set");
-	return v;
-}
-
-static int check_env_values(const struct cni_env *env, struct cni_err *err)
-{
-	char why[160];
-	struct pw_why w;
-
-	if (env->cid && !name_cni_ok(env->cid, PW_CID_MAX, &w)) {
-		snprintf(why, sizeof(why), "'%.40s%s' %s", env->cid,
-			 strlen(env->cid) > 40 ? "..." : "", w.text);
-		return bad_env(err, "CNI_CONTAINERID", why);
-	}
-	if (env->ifname && !name_ifname_ok(env->ifname, &w))
-		return bad_env(err, "CNI_IFNAME", w.text);
-	if (env->netns) {
-		/* A path the mark and the lease can hold whole. */
-		if (env->netns[0] != '/')
-			return bad_env(err, "CNI_NETNS",
-				       "is not an absolute path");
-		if (strlen(env->netns) > PW_NETNS_MAX) {
-			snprintf(why, sizeof(why), "is longer than %d bytes",
-				 PW_NETNS_MAX);
-			return bad_env(err, "CNI_NETNS", why);
-		}
-		if (strchr(env->netns, ' ') || strchr(env->netns, '\n'))
-			return bad_env(err, "CNI_NETNS", "contains a blank");
-	}
-	return 0;
-}
-
-int cni_env_read(struct cni_env *env, const char *(*get)(const char *),
-		 struct cni_err *err)
-{
-	const char *cmd = get("CNI_COMMAND");
-	bool attach;
-	int code = 0;
-
-	memset(env, 0, sizeof(*env));
-	if (!cmd || !cmd[0])
-		return bad_env(err, "CNI_COMMAND", "is not set");
-	for (size_t i = 0;; i++) {
-		if (i == sizeof(commands) / sizeof(commands[0]))
-			return bad_env(err, "CNI_COMMAND",
-				       "is none of ADD, DEL, CHECK, VERSION, "
-				       "GC, STATUS");
-		if (!strcmp(cmd, commands[i].name)) {
-			env->cmd = commands[i].cmd;
-			break;
-		}
-	}
-	attach = env->cmd == CNI_CMD_ADD || env->cmd == CNI_CMD_DEL ||
-		 env->cmd == CNI_CMD_CHECK;
-	/*
-	 * VERSION, GC and STATUS concern no attachment: what the runtime
-	 * sets anyway is not looked at (libcni's VERSION probe sends
-	 * CNI_NETNS=dummy).
-	 */
-	if (!attach)
-		return 0;
-	env->cid = need(get, "CNI_CONTAINERID", attach, err, &code);
-	env->netns = need(get, "CNI_NETNS", attach && env->cmd != CNI_CMD_DEL,
-			  err, &code);
-	env->ifname = need(get, "CNI_IFNAME", attach, err, &code);
-	env->args = need(get, "CNI_ARGS", false, err, &code);
-	return code ? code : check_env_values(env, err);
-}
-
-/* ---- Versions ----------------------------------------------------------- */
-
-static bool version_number(const char *v, int *out)
-{
-	unsigned a, b, c;
-	int n = 0;
-
-	if (sscanf(v, "%u.%u.%u%n", &a, &b, &c, &n) != 3 || v[n] || a > 99 ||
-	    b > 99 || c > 99)
-		return false;
-	*out = (int)(a * 10000 + b * 100 + c);
-	return true;
-}
-
-bool cni_version_known(const char *version, int *vnum)
-{
-	for (size_t i = 0; i < cni_nversions; i++)
-		if (!strcmp(version, cni_versions[i]))
-			return version_number(version, vnum);
-	return false;
-}
-
 /* ---- Values ------------------------------------------------------------- */
 
-static int bad_config(struct cni_err *err, const char *key, const char *why)
+int cni_bad_config(struct cni_err *err, const char *key, const char *why)
 {
 	return cni_fail(err, CNI_ERR_CONFIG, "invalid network configuration",
 			"%s %s", key, why);
@@ -178,7 +44,7 @@ static int member(json_t *obj, const char *key, json_type type, json_t **out,
 		return 0;
 	}
 	snprintf(why, sizeof(why), "is not %s", names[type]);
-	return bad_config(err, key, why);
+	return cni_bad_config(err, key, why);
 }
 
 static int get_bool(json_t *obj, const char *key, bool *out,
@@ -211,7 +77,7 @@ static int parse_addr(const char *key, const char *text, int family,
 	if (addr_parse(text, family, out, &why))
 		return 0;
 	snprintf(msg, sizeof(msg), "'%.64s' %s", text, why.text);
-	return bad_config(err, key, msg);
+	return cni_bad_config(err, key, msg);
 }
 
 static int parse_prefix(const char *key, const char *text,
@@ -223,7 +89,7 @@ static int parse_prefix(const char *key, const char *text,
 	if (addr_parse_prefix(text, AF_UNSPEC, out, &why))
 		return 0;
 	snprintf(msg, sizeof(msg), "'%.64s' %s", text, why.text);
-	return bad_config(err, key, msg);
+	return cni_bad_config(err, key, msg);
 }
 
 /* An address in a range's subnet (start, end, gateway). */
@@ -243,7 +109,7 @@ static int range_addr(json_t *r, const char *key, const struct pw_prefix *net,
 		return 0;
 	snprintf(msg, sizeof(msg), "%s is outside the subnet %s", text,
 		 addr_format_prefix(net, a, sizeof(a)));
-	return bad_config(err, key, msg);
+	return cni_bad_config(err, key, msg);
 }
 
 /* One range: {subnet, rangeStart, rangeEnd, gateway}. */
@@ -257,15 +123,15 @@ static int parse_range(json_t *r, struct cni_conf *c, struct cni_err *err)
 	if (code)
 		return code;
 	if (!subnet)
-		return bad_config(err, "ipam.ranges",
-				  "holds a range without "
-				  "subnet");
+		return cni_bad_config(err, "ipam.ranges",
+				      "holds a range without "
+				      "subnet");
 	memset(range, 0, sizeof(*range));
 	code = parse_prefix("subnet", subnet, &range->subnet, err);
 	if (code)
 		return code;
 	if (!ipam_pool_ok(&range->subnet, &why))
-		return bad_config(err, subnet, why.text);
+		return cni_bad_config(err, subnet, why.text);
 	for (size_t i = 0; i < c->nranges; i++)
 		if (c->ranges[i].subnet.addr.family ==
 		    range->subnet.addr.family)
@@ -305,9 +171,9 @@ static int parse_ranges(json_t *ranges, struct cni_conf *c, struct cni_err *err)
 		int code;
 
 		if (!json_is_array(set) || json_array_size(set) == 0)
-			return bad_config(err, "ipam.ranges",
-					  "holds a range set that is no "
-					  "array of ranges");
+			return cni_bad_config(err, "ipam.ranges",
+					      "holds a range set that is no "
+					      "array of ranges");
 		if (json_array_size(set) > 1)
 			return cni_fail(err, CNI_ERR_UNSUPPORTED_FIELD,
 					"unsupported field in network "
@@ -317,8 +183,9 @@ static int parse_ranges(json_t *ranges, struct cni_conf *c, struct cni_err *err)
 					"address family",
 					i, json_array_size(set));
 		if (!json_is_object(json_array_get(set, 0)))
-			return bad_config(err, "ipam.ranges",
-					  "holds a range that is no object");
+			return cni_bad_config(
+				err, "ipam.ranges",
+				"holds a range that is no object");
 		code = parse_range(json_array_get(set, 0), c, err);
 		if (code)
 			return code;
@@ -344,13 +211,14 @@ static int parse_routes(json_t *routes, struct cni_conf *c, struct cni_err *err)
 					"ipam.routes: more than %d routes",
 					CNI_ROUTES_MAX);
 		if (!json_is_object(r))
-			return bad_config(err, "ipam.routes",
-					  "holds a route that is no object");
+			return cni_bad_config(
+				err, "ipam.routes",
+				"holds a route that is no object");
 		memset(route, 0, sizeof(*route));
 		code = get_string(r, "dst", &dst, err);
 		if (!code && !dst)
-			code = bad_config(err, "ipam.routes",
-					  "holds a route without dst");
+			code = cni_bad_config(err, "ipam.routes",
+					      "holds a route without dst");
 		if (!code)
 			code = parse_prefix("dst", dst, &route->dst, err);
 		if (!code)
@@ -391,7 +259,8 @@ static int parse_ipam(json_t *ipam, struct cni_conf *c, struct cni_err *err)
 			return code;
 	}
 	if (!c->nranges)
-		return bad_config(err, "ipam", "has neither subnet nor ranges");
+		return cni_bad_config(err, "ipam",
+				      "has neither subnet nor ranges");
 	/* IPv4 first, as the pools and the result list them. */
 	if (c->nranges == 2 && c->ranges[0].subnet.addr.family == AF_INET6) {
 		struct cni_range t = c->ranges[0];
@@ -402,65 +271,7 @@ static int parse_ipam(json_t *ipam, struct cni_conf *c, struct cni_err *err)
 	return routes ? parse_routes(routes, c, err) : 0;
 }
 
-/* ---- Static requests ---------------------------------------------------- */
-
-static bool parse_mac(const char *text, uint8_t mac[6])
-{
-	unsigned b[6];
-	int n = 0;
-
-	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &n) != 6 ||
-	    text[n] || strlen(text) != 17)
-		return false;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	/* Unicast only: a multicast source address is dropped everywhere. */
-	return !(mac[0] & 1);
-}
-
-static int want_mac(struct cni_conf *c, const char *from, const char *text,
-		    struct cni_err *err)
-{
-	char why[128];
-
-	if (parse_mac(text, c->mac)) {
-		c->set_mac = true;
-		return 0;
-	}
-	snprintf(why, sizeof(why), "'%.32s' is no unicast MAC address", text);
-	return bad_config(err, from, why);
-}
-
-/* An address asked for: "a" or "a/len", at most one per family. */
-static int want_ip(struct cni_conf *c, const char *from, const char *text,
-		   int code_bad, struct cni_err *err)
-{
-	struct pw_prefix p;
-	struct pw_why why;
-	char msg[160];
-	bool bare = !strchr(text, '/');
-
-	if (bare ? !addr_parse(text, AF_UNSPEC, &p.addr, &why) :
-		   !addr_parse_prefix(text, AF_UNSPEC, &p, &why)) {
-		snprintf(msg, sizeof(msg), "'%.64s' %s", text, why.text);
-		return code_bad == CNI_ERR_ENV ? bad_env(err, from, msg) :
-						 bad_config(err, from, msg);
-	}
-	for (size_t i = 0; i < c->nwant; i++)
-		if (c->want[i].family == p.addr.family) {
-			snprintf(msg, sizeof(msg),
-				 "asks for two addresses of one family (%.64s)",
-				 text);
-			return code_bad == CNI_ERR_ENV ?
-				       bad_env(err, from, msg) :
-				       bad_config(err, from, msg);
-		}
-	c->want[c->nwant] = p.addr;
-	c->want_len[c->nwant] = bare ? 0 : p.len;
-	c->nwant++;
-	return 0;
-}
+/* ---- Requests ---------------------------------------------------------- */
 
 /* runtimeConfig or args.cni: {"ips": [...], "mac": "..."}. */
 static int parse_wants(json_t *obj, const char *where, struct cni_conf *c,
@@ -480,52 +291,14 @@ static int parse_wants(json_t *obj, const char *where, struct cni_conf *c,
 	json_array_foreach(ips, i, ip)
 	{
 		if (!json_is_string(ip))
-			return bad_config(err, where, "ips holds a non-string");
-		code = want_ip(c, where, json_string_value(ip), CNI_ERR_CONFIG,
-			       err);
+			return cni_bad_config(err, where,
+					      "ips holds a non-string");
+		code = cni_want_ip(c, where, json_string_value(ip),
+				   CNI_ERR_CONFIG, err);
 		if (code)
 			return code;
 	}
-	return mac ? want_mac(c, where, mac, err) : 0;
-}
-
-int cni_args_parse(const char *args, struct cni_conf *c, struct cni_err *err)
-{
-	char *copy = strdup(args), *save = NULL, *pair;
-	int code = 0;
-
-	if (!copy)
-		return cni_fail(err, CNI_ERR_INTERNAL, "out of memory", "%s",
-				"CNI_ARGS");
-	for (pair = strtok_r(copy, ";", &save); pair && !code;
-	     pair = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(pair, '=');
-
-		if (!eq || eq == pair) {
-			code = bad_env(err, "CNI_ARGS",
-				       "holds a pair that is not KEY=VALUE");
-			break;
-		}
-		*eq = '\0';
-		if (!strcmp(pair, "IP")) {
-			char *save2 = NULL, *a;
-
-			c->nwant = 0;
-			for (a = strtok_r(eq + 1, ",", &save2); a && !code;
-			     a = strtok_r(NULL, ",", &save2))
-				code = want_ip(c, "CNI_ARGS", a, CNI_ERR_ENV,
-					       err);
-		} else if (!strcmp(pair, "MAC")) {
-			if (!parse_mac(eq + 1, c->mac))
-				code = bad_env(
-					err, "CNI_ARGS",
-					"MAC= is no unicast MAC address");
-			c->set_mac = !code;
-		}
-		/* IgnoreUnknown, K8S_POD_NAME ...: unknown keys are ignored. */
-	}
-	free(copy);
-	return code;
+	return mac ? cni_want_mac(c, where, mac, err) : 0;
 }
 
 /* ---- The configuration -------------------------------------------------- */
@@ -541,7 +314,7 @@ static int parse_version(json_t *root, const struct cni_env *env,
 	if (!v && env->cmd == CNI_CMD_VERSION)
 		v = "0.1.0"; /* libcni's default when a config says none */
 	if (!v)
-		return bad_config(err, "cniVersion", "is missing");
+		return cni_bad_config(err, "cniVersion", "is missing");
 	snprintf(c->version, sizeof(c->version), "%s", v);
 	if (strlen(v) >= sizeof(c->version))
 		return cni_fail(err, CNI_ERR_VERSION,
@@ -550,7 +323,7 @@ static int parse_version(json_t *root, const struct cni_env *env,
 				"version",
 				v);
 	if (env->cmd == CNI_CMD_VERSION) {
-		if (!version_number(v, &c->vnum))
+		if (!cni_version_number(v, &c->vnum))
 			return cni_fail(err, CNI_ERR_DECODE,
 					"failed to decode version",
 					"cniVersion '%s' is no version", v);
@@ -588,17 +361,17 @@ static int parse_names(json_t *root, struct cni_conf *c, struct cni_err *err)
 	if (code)
 		return code;
 	if (!name)
-		return bad_config(err, "name", "is missing");
+		return cni_bad_config(err, "name", "is missing");
 	if (!name_cni_ok(name, PW_CNI_NET_MAX, &why)) {
 		snprintf(msg, sizeof(msg), "'%.40s' %s", name, why.text);
-		return bad_config(err, "name", msg);
+		return cni_bad_config(err, "name", msg);
 	}
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	if (!bridge)
 		bridge = "cni0"; /* the bridge plugin's default */
 	if (!name_ifname_ok(bridge, &why)) {
 		snprintf(msg, sizeof(msg), "'%.40s' %s", bridge, why.text);
-		return bad_config(err, "bridge", msg);
+		return cni_bad_config(err, "bridge", msg);
 	}
 	snprintf(c->bridge, sizeof(c->bridge), "%s", bridge);
 	return 0;
@@ -628,7 +401,7 @@ static int parse_switches(json_t *root, struct cni_conf *c, struct cni_err *err)
 
 		/* 68 is IPv4's minimum; 65535 the veth maximum; 0 default. */
 		if (m && (m < 68 || m > 65535))
-			return bad_config(err, "mtu", "is not 68-65535");
+			return cni_bad_config(err, "mtu", "is not 68-65535");
 		c->mtu = (unsigned)m;
 	}
 	return 0;
@@ -692,7 +465,7 @@ int cni_conf_parse(const char *text, size_t len, const struct cni_env *env,
 	if (!code)
 		code = member(c->root, "ipam", JSON_OBJECT, &ipam, err);
 	if (!code && !ipam)
-		code = bad_config(err, "ipam", "is missing");
+		code = cni_bad_config(err, "ipam", "is missing");
 	if (!code)
 		code = parse_ipam(ipam, c, err);
 	if (!code)

@@ -139,6 +139,25 @@ int cni_conf_parse(const char *text, size_t len, const struct cni_env *env,
 		   struct cni_conf *conf, struct cni_err *err);
 void cni_conf_free(struct cni_conf *conf);
 
+/* Error 7 naming key: "mtu is not 68-65535". */
+int cni_bad_config(struct cni_err *err, const char *key, const char *why);
+
+/*
+ * An address asked for ("a" or "a/len", at most one per family) or a MAC
+ * (unicast), from where (a key, or CNI_ARGS), into c's wants; errors are
+ * code_bad's (4 for CNI_ARGS, else 7) naming where.
+ */
+int cni_want_ip(struct cni_conf *c, const char *where, const char *text,
+		int code_bad, struct cni_err *err);
+int cni_want_mac(struct cni_conf *c, const char *where, const char *text,
+		 struct cni_err *err);
+
+/* Error 4 naming var: "CNI_IFNAME contains a space". */
+int cni_bad_env(struct cni_err *err, const char *var, const char *why);
+
+/* "x.y.z" as x*10000 + y*100 + z; false when it is no such text. */
+bool cni_version_number(const char *v, int *out);
+
 /* Is version one podwire-cni speaks?  Its number in *vnum. */
 bool cni_version_known(const char *version, int *vnum);
 

@@ -106,9 +106,17 @@ static void add_routes(json_t *routes, const struct cni_conf *c,
 	}
 	for (size_t i = 0; i < c->nroutes; i++) {
 		const struct cni_route *r = &c->routes[i];
+		bool family_leased = false;
 
 		/* The default route isDefaultGateway listed already. */
 		if (c->is_default_gw && !r->dst.len)
+			continue;
+		/* A route of a family no range has was not made. */
+		for (size_t p = 0; p < IPAM_POOLS_MAX; p++)
+			family_leased |= m->lease.has[p] &&
+					 m->lease.addr[p].addr.family ==
+						 r->dst.addr.family;
+		if (!family_leased)
 			continue;
 		json_array_append_new(routes, route(&r->dst, &r->gw));
 	}

@@ -452,9 +452,8 @@ cni_page_text() {
 	for opt in -V --version; do
 		run -0 --separate-stderr podwire-cni "$opt"
 		assert_equal "$stderr" ""
-		# The other programs say "P from podwire VERSION"; podwire-cni
-		# "podwire-cni VERSION" (reported): either is taken here.
-		assert_regex "$output" "^podwire-cni (from podwire )?$(cat "$TOP/VERSION")( \(git [^ ]+\))?$"
+		# As the other programs: "P from podwire VERSION".
+		assert_regex "$output" "^podwire-cni from podwire $(cat "$TOP/VERSION")( \(git [^ ]+\))?$"
 	done
 }
 

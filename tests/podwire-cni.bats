@@ -100,7 +100,8 @@ masq_rules() {
 
 # bats test_tags=san
 @test "ADD: the result as the spec draws it, and the kernel agrees with it" {
-	conf net
+	# A route of a family no range has is neither made nor listed.
+	conf net '.ipam.routes += [{"dst": "::/0"}]'
 	add c1
 	res=$BATS_TEST_TMPDIR/c1.result
 	run -0 jq -r '.cniVersion, (.interfaces | length), .interfaces[0].name,
@@ -370,6 +371,21 @@ masq_rules() {
 		conf bad "$f"
 		cni_err 7 ADD c1 /run/netns/c1 bad
 	done
+	# 999: the bridge has another gateway, or is no bridge.
+	sb ip link add cni-pw0 type bridge
+	sb ip addr add 10.88.7.254/24 dev cni-pw0
+	sb ip link set cni-pw0 alias "podwire: bridge=cni-pw0 gw=10.88.7.254/24 created=1"
+	cni_err 999 ADD c1 /run/netns/c1 net
+	[[ $(jq -r .details <<<"$error") == "bridge cni-pw0 has gateway 10.88.7.254/24" ]] ||
+		fail "$error"
+	sb ip link del cni-pw0
+	sb ip link add cni-pw0 type veth peer name cni-pw0p
+	run cni podwire-cni ADD c1 /run/netns/c1 net
+	assert_cni_error 999
+	[[ $(jq -r .details <<<"$output") == "cni-pw0 exists and is not a bridge (it is veth)" ]]
+	[[ $(lease_files) == "" ]]
+	run -1 sb ip -n c1 link show eth0
+	sb ip link del cni-pw0
 	# 999: CNI_IFNAME exists in the container.
 	sb ip -n c1 link add eth0 type bridge
 	cni_err 999 ADD c1 /run/netns/c1 net
@@ -525,6 +541,11 @@ masq_rules() {
 	run -0 cni podwire-cni GC "" "" gc
 	run -1 sb ip -n a link show eth0
 	run -0 cni podwire-cni GC "" "" gc
+	# No list at all is an error, not "nothing is valid".
+	conf gc '.cniVersion="1.1.0"'
+	run cni podwire-cni GC "" "" gc
+	assert_cni_error 7
+	ping_from d 10.88.7.1
 	# A malformed list is an error, and removes nothing.
 	conf gc '.cniVersion="1.1.0"' '."cni.dev/valid-attachments"=[{"containerID":5}]'
 	run cni podwire-cni GC "" "" gc
@@ -687,7 +708,8 @@ masq_rules() {
 	run -0 "$PODWIRE_BIN/podwire-cni" --help
 	assert_output --partial "CNI protocol versions supported: 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0"
 	run -0 "$PODWIRE_BIN/podwire-cni" -V
-	assert_output --regexp '^podwire-cni [0-9]'
+	assert_output --regexp '^podwire-cni from podwire [0-9]'
+	run -1 sb sh -c "'$PODWIRE_BIN/podwire-cni' --help >/dev/full"
 	run --separate-stderr "$PODWIRE_BIN/podwire-cni" </dev/null
 	assert_equal "$status" 2
 	assert_equal "$(jq -r '.code, .details' <<<"$output")" "$(printf '4\nCNI_COMMAND is not set')"
