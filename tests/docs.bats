@@ -520,10 +520,11 @@ man_option_names() {
 		[[ $text == *"$key"* ]] ||
 			fail "cmds/cni_conf.c reads '$key'; man/podwire-cni.8 CONFIGURATION does not name it"
 	done
-	for key in $(grep -hoE '"CNI_[A-Z]+"' "$TOP/cmds/cni_conf.c" | tr -d '"' |
-		sort -u); do
+	keys=$(grep -hoE '"CNI_[A-Z]+"' "$TOP"/cmds/cni_*.c | tr -d '"' | sort -u)
+	assert [ "$(wc -l <<<"$keys")" -ge 5 ]
+	for key in $keys; do
 		grep -qx "\\.B $key" <<<"$(man_section "$CNI_PLUGIN" ENVIRONMENT)" ||
-			fail "cmds/cni_conf.c reads $key; man/podwire-cni.8 ENVIRONMENT does not list it"
+			fail "cmds/cni_*.c read $key; man/podwire-cni.8 ENVIRONMENT does not list it"
 	done
 }
 
