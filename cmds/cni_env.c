@@ -74,9 +74,13 @@ static int check_env_values(const struct cni_env *env, struct cni_err *err)
 		if (env->netns[0] != '/')
 			return cni_bad_env(err, "CNI_NETNS",
 					   "is not an absolute path");
-		if (strlen(env->netns) > PW_NETNS_MAX) {
+		/*
+		 * Shorter than a mark's netns field: veth-prune takes a path
+		 * that fills it for one cut short, and never judges it.
+		 */
+		if (strlen(env->netns) >= PW_NETNS_MAX) {
 			snprintf(why, sizeof(why), "is longer than %d bytes",
-				 PW_NETNS_MAX);
+				 PW_NETNS_MAX - 1);
 			return cni_bad_env(err, "CNI_NETNS", why);
 		}
 		if (strchr(env->netns, ' ') || strchr(env->netns, '\n'))

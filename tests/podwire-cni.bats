@@ -343,7 +343,7 @@ masq_rules() {
 	cni_err 4 ADD "$(printf 'a%.0s' {1..101})" /run/netns/c1 net
 	[[ $(jq -r .details <<<"$error") == *"is longer than 100 bytes" ]]
 	[[ $(jq -r .cniVersion <<<"$error") == 1.0.0 ]]
-	cni_err 4 ADD c1 "/run/netns/$(printf 'n%.0s' {1..54})" net
+	cni_err 4 ADD c1 "/run/netns/$(printf 'n%.0s' {1..53})" net
 	cni_err 4 ADD c1 relative/path net
 	cni_err 4 ADD c1 /run/netns/c1 net eth0 'IP'
 	cni_err 4 BOGUS c1 /run/netns/c1 net
@@ -401,7 +401,7 @@ masq_rules() {
 
 @test "the longest container id and namespace path fit in the mark, and DEL finds them" {
 	conf net
-	ns=$(printf 'n%.0s' {1..53}) # /run/netns/ and 53: 64 bytes
+	ns=$(printf 'n%.0s' {1..52}) # /run/netns/ and 52: 63 bytes
 	cid=$(printf 'a%.0s' {1..100})
 	sb ip netns add "$ns"
 	run -0 cni podwire-cni ADD "$cid" "/run/netns/$ns" net eth-long-name01
