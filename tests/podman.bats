@@ -25,8 +25,7 @@ teardown() {
 }
 
 # Network podwirenet: podwire-cni on cni-pw0, 10.88.7.0/24, its gateway,
-# masquerade and a default route; the reference portmap after it.  The
-# conflist is contrib/cni/podwirenet.conflist's when there is one.
+# masquerade and a default route; the reference portmap after it.
 pw_network() {
 	podman_conflist podwirenet \
 		'{"type": "podwire-cni", "bridge": "cni-pw0", "isGateway": true,
@@ -203,4 +202,20 @@ masq_rules() {
 	eventually test -z "$(lease_addrs)"
 	run -0 pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' short
 	assert_output "exited 3"
+}
+
+@test "the example conflist of README and podwire-cni(8) works as written" {
+	podman_network podwirenet "$TOP/contrib/cni/podwirenet.conflist"
+	run -0 pm network ls --format '{{.Name}} {{.Driver}}'
+	assert_line "podwirenet podwire-cni"
+	pm_run c1 podwirenet -p 8080:80 -- \
+		sh -c 'echo hello >/tmp/index.html && exec httpd -f -p 80 -h /tmp'
+	ip=$(kernel_ip c1)
+	[[ $ip =~ ^10\.245\.0\.[0-9]+/24$ ]]
+	run -0 pm exec c1 ping -c1 -W2 10.245.0.1
+	eventually pm_listening c1 80
+	run -0 sb timeout 5 busybox wget -q -O - http://10.245.0.1:8080/
+	assert_output hello
+	run -0 pm rm -f -t 0 c1
+	assert_equal "$(count_links veth)" 0
 }
