@@ -226,6 +226,20 @@ masq_rules() {
 	assert_output ""
 }
 
+@test "DEL releases a lease an earlier boot wrote, by container id and ifname" {
+	conf net
+	add c1
+	sb ip netns del c1
+	# The store kept over a reboot: the lease says another boot.
+	lease=/run/podwire/ipam/10.88.7.0_24/addr/10.88.7.2
+	sb sed -i 's/boot=[^ ]*/boot=00000000-0000-0000-0000-000000000000/' "$lease"
+	run -0 cni podwire-cni DEL c1 "" net
+	run -0 lease_files
+	assert_output ""
+	run -0 sb ls /run/podwire/ipam/10.88.7.0_24/pod/
+	assert_output ""
+}
+
 @test "DEL after the container's namespace went releases the lease by container id" {
 	conf net
 	add c1
@@ -514,6 +528,26 @@ masq_rules() {
 }
 
 # bats test_tags=san
+@test "chained with the reference tuning and firewall, which read podwire-cni's result" {
+	conf net
+	add c1
+	jq -c --slurpfile r "$BATS_TEST_TMPDIR/c1.result" '{cniVersion, name,
+		type: "tuning", sysctl: {"net.ipv4.conf.eth0.arp_announce": "2"},
+		prevResult: $r[0]}' "$BATS_TEST_TMPDIR/net.json" >"$BATS_TEST_TMPDIR/tun.json"
+	run -0 cni tuning ADD c1 /run/netns/c1 tun
+	assert_equal "$(sb ip netns exec c1 cat /proc/sys/net/ipv4/conf/eth0/arp_announce)" 2
+	jq -c --argjson r "$output" '{cniVersion, name, type: "firewall",
+		backend: "iptables", prevResult: $r}' "$BATS_TEST_TMPDIR/net.json" \
+		>"$BATS_TEST_TMPDIR/fw.json"
+	run -0 cni firewall ADD c1 /run/netns/c1 fw
+	# The firewall plugin allowed the container's address, from the result.
+	run -0 sb iptables -S CNI-FORWARD
+	run -0 sb iptables-save
+	assert_output --partial "10.88.7.2/32"
+	run -0 cni firewall DEL c1 /run/netns/c1 fw
+	run -0 cni podwire-cni DEL c1 /run/netns/c1 net
+}
+
 @test "GC removes this network's attachments the runtime no longer lists, nothing else" {
 	conf net
 	conf other '.name="othernet"'
