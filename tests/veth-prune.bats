@@ -252,14 +252,20 @@ pids_in() { [[ $(sb ip netns pids "$1" | wc -l) -eq $2 ]]; }
 ended() { ! sb kill -0 "$1" 2>/dev/null; }
 
 @test "a pod named by /proc/PID/ns/net is no orphan when that process ends and others keep its namespace" {
-	local a b host
+	local a= b= host p
 	sb netns-new keep >/dev/null
 	# Two processes in one namespace; the pod is named by the first.
 	sb_bg ip netns exec keep sleep 1000
 	sb_bg ip netns exec keep sleep 1001
 	eventually pids_in keep 2
-	a=$(sb pgrep -f '^sleep 1000$')
-	b=$(sb pgrep -f '^sleep 1001$')
+	# By the namespace's own processes: another test's sleep may be
+	# anywhere on the machine.
+	for p in $(sb ip netns pids keep); do
+		case $(tr '\0' ' ' <"/proc/$p/cmdline") in
+		"sleep 1000 ") a=$p ;;
+		"sleep 1001 ") b=$p ;;
+		esac
+	done
 	[[ -n $a && -n $b ]]
 	# veth-link takes only names; the CNI plugin will pass paths.  The
 	# pair and its mark as the library would make them for one.
