@@ -25,7 +25,8 @@ static bool same(const struct owner *a, const struct owner *b)
 	return !strcmp(a->netns, b->netns) && !strcmp(a->ifname, b->ifname) &&
 	       !strcmp(a->peer_netns, b->peer_netns) &&
 	       !strcmp(a->peer_ifname, b->peer_ifname) &&
-	       !strcmp(a->bridge, b->bridge) && a->created == b->created;
+	       !strcmp(a->bridge, b->bridge) && !strcmp(a->cid, b->cid) &&
+	       a->created == b->created;
 }
 
 static void rule_comment(const char *s)

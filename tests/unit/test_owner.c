@@ -34,10 +34,16 @@ static bool owner_equal(const struct owner *a, const struct owner *b)
 	       !strcmp(a->peer_netns, b->peer_netns) &&
 	       !strcmp(a->peer_ifname, b->peer_ifname) &&
 	       !strcmp(a->bridge, b->bridge) && !strcmp(a->gw, b->gw) &&
-	       !strcmp(a->gw6, b->gw6) && a->created == b->created;
+	       !strcmp(a->gw6, b->gw6) && !strcmp(a->cid, b->cid) &&
+	       a->created == b->created;
 }
 
 #define NS64 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+/* podwire-cni's longest: a 63-byte CNI_NETNS, a 100-byte container id. */
+#define PATH63 "/run/netns/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+#define CID100                                                                      \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 /* ---- owner_format, then owner_parse ------------------------------------ */
 
@@ -81,6 +87,14 @@ static const struct format_case format_cases[] = {
 	  " peer_ifname=veth01234567890 created=9223372036854775807" },
 	{ { .netns = "a", .ifname = "b", .created = 0 },
 	  "podwire: netns=a ifname=b created=0" },
+	/* A CNI attachment's, the longest: it fits in an alias (255). */
+	{ { .netns = PATH63,
+	    .ifname = "eth012345678901",
+	    .peer_ifname = "veth01234567890",
+	    .cid = CID100,
+	    .created = 9999999999 },
+	  "podwire: netns=" PATH63 " ifname=eth012345678901 "
+	  "peer_ifname=veth01234567890 cid=" CID100 " created=9999999999" },
 	/* Not a mark podwire makes, but what is parsed is written back. */
 	{ { .bridge = "br0", .netns = "pod1", .ifname = "eth0", .created = 1 },
 	  "podwire: bridge=br0 netns=pod1 ifname=eth0 created=1" },
