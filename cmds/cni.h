@@ -45,6 +45,17 @@ int cni_internal(struct cni_err *err, const char *msg, int e, const char *why);
 /* CNI_NETNS opened: 0, or error 3 when there is no such namespace. */
 int cni_open_container(const struct cni_env *env, struct cni_err *err);
 
+/*
+ * podwire's masquerade rules (a malloc'ed array, NULL and 0 on failure):
+ * 0, -ENOENT when there is no table, -EEXIST when table inet podwire is
+ * not podwire's, -errno.
+ */
+struct nft_masq;
+int cni_masq_rules(struct nft_masq **rules, size_t *n);
+/* Is there a rule for subnet among them, whoever's (nat-out's, say)? */
+bool cni_masqueraded(const struct nft_masq *rules, size_t n,
+		     const struct pw_prefix *subnet);
+
 /* The pools of the configuration, with their gateways and ranges. */
 int cni_pools(const struct cni_conf *c, struct ipam *ip, struct cni_err *err);
 

@@ -273,17 +273,6 @@ static int forward(struct add *a, struct cni_err *err)
 	return e ? cni_internal(err, "cannot turn forwarding on", e, NULL) : 0;
 }
 
-/* Is there a rule for subnet already, whoever's (nat-out's, say)? */
-static bool masqueraded(const struct nft_masq *have, size_t n,
-			const struct pw_prefix *subnet)
-{
-	for (size_t i = 0; i < n; i++)
-		if (have[i].subnet.len == subnet->len &&
-		    addr_equal(&have[i].subnet.addr, &subnet->addr))
-			return true;
-	return false;
-}
-
 /*
  * The subnets' masquerade rules, unless each has one: a rule nat-out
  * made for the subnet (--out uplink0) is left as it is, not replaced.
@@ -307,7 +296,7 @@ static int masquerade(struct add *a, struct cni_err *err)
 			e = 0;
 	}
 	for (size_t i = 0; !e && i < a->ip.npools; i++) {
-		if (masqueraded(have, nhave, &a->ip.pools[i].net))
+		if (cni_masqueraded(have, nhave, &a->ip.pools[i].net))
 			continue;
 		rules[n].subnet = a->ip.pools[i].net;
 		snprintf(rules[n].bridge, sizeof(rules[n].bridge), "%s",

@@ -119,6 +119,32 @@ int cni_open_container(const struct cni_env *env, struct cni_err *err)
 		   0;
 }
 
+/* ---- Masquerade rules ------------------------------------------------ */
+
+int cni_masq_rules(struct nft_masq **rules, size_t *n)
+{
+	struct nft *nft;
+	int e = nft_open(&nft);
+
+	*rules = NULL;
+	*n = 0;
+	if (e)
+		return e;
+	e = nft_masq_list(nft, rules, n);
+	nft_close(nft);
+	return e;
+}
+
+bool cni_masqueraded(const struct nft_masq *rules, size_t n,
+		     const struct pw_prefix *subnet)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rules[i].subnet.len == subnet->len &&
+		    addr_equal(&rules[i].subnet.addr, &subnet->addr))
+			return true;
+	return false;
+}
+
 /* ---- DEL ---------------------------------------------------------------- */
 
 static int del_veth(const struct cni_env *env, const char *host,

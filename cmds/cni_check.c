@@ -133,30 +133,21 @@ static int check_leases(const struct cni_env *env, const struct cni_prev *prev,
 
 static int check_masquerade(const struct cni_conf *c, struct cni_err *err)
 {
-	struct nft_masq *rules = NULL;
-	struct nft *nft;
-	size_t n = 0;
+	struct nft_masq *rules;
+	size_t n;
 	char text[PW_ADDRSTRLEN];
 	int e;
 
 	if (!c->ip_masq)
 		return 0;
-	e = nft_open(&nft);
-	if (!e) {
-		e = nft_masq_list(nft, &rules, &n);
-		nft_close(nft);
-	}
+	e = cni_masq_rules(&rules, &n);
 	if (e && e != -ENOENT)
 		return cni_internal(err, "cannot list masquerade rules", e,
 				    NULL);
 	for (size_t i = 0; i < c->nranges && !e; i++) {
 		struct pw_prefix net = addr_network(&c->ranges[i].subnet);
-		bool found = false;
 
-		for (size_t j = 0; j < n && !found; j++)
-			found = rules[j].subnet.len == net.len &&
-				addr_equal(&rules[j].subnet.addr, &net.addr);
-		if (!found)
+		if (!cni_masqueraded(rules, n, &net))
 			e = differs(err, "the masquerade rule of %s is missing",
 				    addr_format_prefix(&net, text,
 						       sizeof(text)));

@@ -330,19 +330,14 @@ static int bridge_status(const struct cni_conf *c, const struct ipam *ip,
 
 static int masquerade_status(const struct cni_conf *c, struct cni_err *err)
 {
-	struct nft_masq *rules = NULL;
-	struct nft *nft;
+	struct nft_masq *rules;
 	size_t n;
 	int e;
 
 	if (!c->ip_masq)
 		return 0;
-	e = nft_open(&nft);
-	if (!e) {
-		e = nft_masq_list(nft, &rules, &n);
-		nft_close(nft);
-		free(rules);
-	}
+	e = cni_masq_rules(&rules, &n);
+	free(rules);
 	if (e == -EEXIST)
 		return unavailable(err,
 				   "ipMasq: an nftables table inet %s "
