@@ -14,6 +14,7 @@
 #include <sys/random.h>
 
 #include "bridge.h"
+#include "explain.h"
 #include "intent.h"
 #include "nl.h"
 #include "ns.h"
@@ -285,6 +286,20 @@ static int refuse_router_ads(const struct nl_link *l)
 	return err == -ENOENT ? 0 : err;
 }
 
+/* A dry run's bridge, made only in the plan: as create() would mark it. */
+static int plan_bridge(const struct bridge_spec *b, struct nl_link *l)
+{
+	struct owner o;
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = nl_plan_link(b->name);
+	pw_strlcpy(l->ifname, b->name, sizeof(l->ifname));
+	pw_strlcpy(l->kind, "bridge", sizeof(l->kind));
+	new_mark(b->name, b->gws, b->ngw, &o);
+	owner_format(&o, l->alias, sizeof(l->alias));
+	return l->ifindex ? 0 : -ENOBUFS;
+}
+
 int bridge_ensure(const struct bridge_spec *b, struct bridge_info *info,
 		  struct bridge_fail *fail)
 {
@@ -302,7 +317,8 @@ int bridge_ensure(const struct bridge_spec *b, struct bridge_info *info,
 		if (err && err != -EEXIST)
 			return err;
 		info->created = !err;
-		err = nl_link_get(nl, 0, b->name, &l);
+		err = dry_running() ? plan_bridge(b, &l) :
+				      nl_link_get(nl, 0, b->name, &l);
 	} else if (!err) {
 		err = adopt_orphan(nl, b, &l);
 		if (err)
@@ -411,6 +427,20 @@ static int attachable(struct nl *nl, unsigned bridge, const struct nl_link *l,
 	return 0;
 }
 
+/*
+ * A dry run's port that is not there: one an earlier stage would make
+ * (the veth of a pipeline's veth-link --dry-run), planned so.
+ */
+static int plan_port(const char *port, struct nl_link *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->ifindex = nl_plan_link(port);
+	pw_strlcpy(l->ifname, port, sizeof(l->ifname));
+	pw_strlcpy(l->kind, "veth", sizeof(l->kind));
+	explain("# %s: not there yet; an earlier stage would make it", port);
+	return l->ifindex ? 0 : -ENOBUFS;
+}
+
 int bridge_port_add(unsigned bridge, const char *port, bool hairpin,
 		    unsigned *newly, struct bridge_fail *fail)
 {
@@ -427,6 +457,8 @@ int bridge_port_add(unsigned bridge, const char *port, bool hairpin,
 	if (err)
 		return err;
 	err = nl_link_get(nl, 0, port, &l);
+	if (err == -ENODEV && dry_running())
+		err = plan_port(port, &l);
 	if (err == -ENODEV) {
 		pw_why_not(&fail->why, "no such interface");
 		return fail_at(fail, BRIDGE_STEP_PORT, NULL, err);

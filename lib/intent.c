@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "intent.h"
 #include "kv.h"
 #include "statedir.h"
@@ -270,11 +271,14 @@ int intent_begin(enum intent_kind kind, const char *key, const char *text,
 		 struct intent_prev *prev)
 {
 	struct read_intent ri;
-	struct held *h = held_find(kind, key);
-	int dir = open_dir(kind, true);
-	int fd, err;
+	struct held *h;
+	int dir, fd, err;
 
 	memset(prev, 0, sizeof(*prev));
+	if (dry_running())
+		return 0; /* nothing is made, so nothing is intended */
+	h = held_find(kind, key);
+	dir = open_dir(kind, true);
 	if (dir < 0)
 		return dir;
 	if (h)
@@ -309,9 +313,13 @@ static void remove_file(int dir, const char *key)
 
 void intent_end(enum intent_kind kind, const char *key)
 {
-	struct held *h = held_find(kind, key);
-	int dir = open_dir(kind, false);
-	int fd;
+	struct held *h;
+	int dir, fd;
+
+	if (dry_running())
+		return;
+	h = held_find(kind, key);
+	dir = open_dir(kind, false);
 
 	if (dir < 0) {
 		if (h)

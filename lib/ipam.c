@@ -10,9 +10,11 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "ipam.h"
 #include "kv.h"
 #include "lock.h"
@@ -35,6 +37,7 @@ void ipam_init(struct ipam *ip)
 void ipam_close(struct ipam *ip)
 {
 	for (size_t i = 0; i < ip->npools; i++) {
+		free(ip->pools[i].planned);
 		if (ip->pools[i].lockfd >= 0)
 			close(ip->pools[i].lockfd);
 		if (ip->pools[i].dirfd >= 0)
@@ -490,6 +493,127 @@ static int first_lease_guard(const struct ipam_pool *p, int *store,
 	return ipam_each_pool(overlap_wants, overlap_in, &o) ? -EADDRINUSE : 0;
 }
 
+/* ---- Dry runs: the lease that would be given, and nothing written ---- */
+
+/* The pool's directory if it is there; a pool never used has none. */
+static int pool_peek(struct ipam_pool *p)
+{
+	char path[PATH_MAX], name[PW_ADDRSTRLEN];
+
+	if (p->dirfd >= 0)
+		return 0;
+	pool_dirname(p, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/%s", IPAM_DIR, name);
+	p->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (p->dirfd < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static bool planned_here(const struct ipam_pool *p, uint64_t off)
+{
+	for (size_t i = 0; i < p->nplanned; i++)
+		if (p->planned[i] == off)
+			return true;
+	return false;
+}
+
+/* Is a leased, or planned earlier in this run? */
+static bool plan_taken(const struct ipam_pool *p, const struct pw_addr *a)
+{
+	char path[PATH_MAX];
+
+	if (planned_here(p, addr_offset(&p->net, a)))
+		return true;
+	lease_path(a, path, sizeof(path));
+	return p->dirfd >= 0 && faccessat(p->dirfd, path, F_OK, 0) == 0;
+}
+
+/* claim_next()'s walk from the cursor, looking instead of claiming. */
+static int plan_next(const struct ipam_pool *p, struct pw_addr *out)
+{
+	uint64_t span = p->last - p->first + 1;
+	uint64_t off = p->nplanned   ? p->planned[p->nplanned - 1] :
+		       p->dirfd >= 0 ? read_cursor(p) :
+				       p->last;
+
+	for (uint64_t tried = 0; tried < span && tried < IPAM_SCAN_MAX;
+	     tried++) {
+		off = off >= p->last ? p->first : off + 1;
+		if (!offset_usable(p, off))
+			continue;
+		*out = addr_nth(&p->net, off);
+		if (!plan_taken(p, out))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
+static int plan_keep(struct ipam_pool *p, const struct pw_addr *a)
+{
+	uint64_t *more =
+		realloc(p->planned, (p->nplanned + 1) * sizeof(*p->planned));
+
+	if (!more)
+		return -ENOMEM;
+	p->planned = more;
+	p->planned[p->nplanned++] = addr_offset(&p->net, a);
+	return 0;
+}
+
+/* Would the pool's first lease run into an overlapping pool's? */
+static int plan_overlap(const struct ipam_pool *p, struct ipam_fail *fail)
+{
+	struct overlap o = { &p->net, fail };
+
+	if (p->nplanned || (p->dirfd >= 0 && count_leases(p->dirfd, 1)))
+		return 0;
+	return ipam_each_pool(overlap_wants, overlap_in, &o) ? -EADDRINUSE : 0;
+}
+
+/*
+ * pool_assign() for a dry run: the address it would give, found without
+ * a lock and without writing; an address planned earlier in this run is
+ * taken.  A planned address is said as a comment of the plan.
+ */
+static int pool_plan(struct ipam_pool *p, const struct lease_owner *who,
+		     const struct pw_prefix *want, struct pw_prefix *got,
+		     bool *fresh, struct ipam_fail *fail)
+{
+	char a[PW_ADDRSTRLEN], net[PW_ADDRSTRLEN];
+	int err = pool_peek(p);
+
+	fail->step = err ? IPAM_STEP_OPEN : IPAM_STEP_LEASE;
+	if (err)
+		return err;
+	if (p->dirfd >= 0 && find_held(p, who, &got->addr, false)) {
+		if (want && !addr_equal(&want->addr, &got->addr)) {
+			fail->addr = got->addr;
+			return -EBUSY;
+		}
+		return 0;
+	}
+	err = plan_overlap(p, fail);
+	if (!err && want && plan_taken(p, &want->addr)) {
+		fail->addr = want->addr;
+		err = -EEXIST;
+	}
+	if (!err && want)
+		got->addr = want->addr;
+	else if (!err)
+		err = plan_next(p, &got->addr);
+	if (!err)
+		err = plan_keep(p, &got->addr);
+	if (err)
+		return err;
+	*fresh = true;
+	explain("# %s: the address %s%s%s would lease from %s (planned)",
+		addr_format(&got->addr, a, sizeof(a)),
+		who->netns ? who->netns : "", who->netns ? ":" : "",
+		who->ifname, addr_format_prefix(&p->net, net, sizeof(net)));
+	return 0;
+}
+
 static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
 		       const struct pw_prefix *want, struct pw_prefix *got,
 		       bool *fresh, struct ipam_fail *fail)
@@ -501,6 +625,8 @@ static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
 	fail->step = IPAM_STEP_LEASE;
 	if (want && !leasable(p, want))
 		return -EADDRNOTAVAIL;
+	if (dry_running())
+		return pool_plan(p, who, want, got, fresh, fail);
 	err = lock_pool(p, fail);
 	if (err)
 		return err;
@@ -546,15 +672,38 @@ static bool lease_drop(const struct ipam_pool *p, const struct lease_owner *who,
 	return true;
 }
 
+/* pool_release() for a dry run: what it would give back, left as it is. */
+static int plan_release(struct ipam_pool *p, const struct lease_owner *who,
+			const struct pw_addr *hint, struct pw_prefix *rel,
+			bool *had, struct ipam_fail *fail)
+{
+	int err = pool_peek(p);
+
+	fail->step = IPAM_STEP_OPEN;
+	rel->len = p->net.len;
+	if (err || p->dirfd < 0)
+		return err;
+	*had = find_held(p, who, &rel->addr, false);
+	if (!*had && hint && lease_is(p, hint, who)) {
+		rel->addr = *hint;
+		*had = true;
+	}
+	return 0;
+}
+
 static int pool_release(struct ipam_pool *p, const struct lease_owner *who,
 			const struct pw_prefix *hint, struct pw_prefix *rel,
 			bool *had, struct ipam_fail *fail)
 {
 	bool use_hint = hint && hint->addr.family == p->net.addr.family &&
 			addr_prefix_contains(&p->net, &hint->addr);
-	int err = lock_pool(p, fail);
+	int err;
 
 	*had = false;
+	if (dry_running())
+		return plan_release(p, who, use_hint ? &hint->addr : NULL, rel,
+				    had, fail);
+	err = lock_pool(p, fail);
 	if (err)
 		return err;
 	rel->len = p->net.len;

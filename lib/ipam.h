@@ -50,6 +50,10 @@ struct ipam_pool {
 	uint64_t first, last; /* offsets handed out: [first, last] */
 	int dirfd; /* the pool's directory, -1 until first used */
 	int lockfd; /* its lock file, -1 until first locked */
+	/* A dry run's (explain.h) addresses, planned and not leased: the
+	 * next plan skips them.  Offsets, malloc'ed. */
+	uint64_t *planned;
+	size_t nplanned;
 };
 
 /* At most one pool per family, IPv4 first. */

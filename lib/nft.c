@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "kv.h"
+#include "explain.h"
 #include "nft.h"
 #include "nft_priv.h"
 #include "nl.h"
@@ -741,6 +742,75 @@ static int make_plan(const struct rule_list *rl, const struct nft_masq *add,
 	return 0;
 }
 
+/* The rule p->add[i] as added: stamped with when, unless it says. */
+static struct nft_masq stamped(const struct plan *p, size_t i, int64_t when)
+{
+	struct nft_masq m = *p->add[i];
+
+	if (!m.created)
+		m.created = when;
+	return m;
+}
+
+/* One nft command (explain.h), in the namespace acted in. */
+static void explain_nft(const char *what)
+{
+	char cmd[EXPLAIN_LINE_MAX / 2], q[EXPLAIN_LINE_MAX];
+
+	explain("%s %s", explain_in(NULL, "nft", cmd, sizeof(cmd)),
+		explain_quote(what, q, sizeof(q)));
+}
+
+static void explain_rule(const struct nft_masq *m)
+{
+	char net[PW_ADDRSTRLEN], comment[NFTNL_UDATA_COMMENT_MAXLEN];
+	char rule[EXPLAIN_LINE_MAX / 2], out[48] = "", bridge[48] = "";
+
+	if (m->out[0])
+		snprintf(out, sizeof(out), " oifname \"%s\"", m->out);
+	if (m->bridge[0])
+		snprintf(bridge, sizeof(bridge), " oifname != \"%s\"",
+			 m->bridge);
+	nft_masq_comment(m, comment, sizeof(comment));
+	snprintf(rule, sizeof(rule),
+		 "add rule inet " NFT_TABLE " " NFT_CHAIN
+		 " %s saddr %s%s%s masquerade comment \"%s\"",
+		 m->subnet.addr.family == AF_INET ? "ip" : "ip6",
+		 addr_format_prefix(&m->subnet, net, sizeof(net)), out, bridge,
+		 comment);
+	explain_nft(rule);
+}
+
+/* What send_plan() sent, as nft commands, once the kernel took it. */
+static void explain_plan(const struct plan *p, bool table_gone, int64_t when)
+{
+	char del[128];
+
+	if (p->nadd) {
+		explain_nft("add table inet " NFT_TABLE
+			    " { comment \"" NFT_TABLE_MARK "\"; }");
+		explain_nft("add chain inet " NFT_TABLE " " NFT_CHAIN
+			    " { type nat hook postrouting priority srcnat;"
+			    " policy accept; }");
+	}
+	if (table_gone) {
+		explain_nft("delete table inet " NFT_TABLE);
+		return;
+	}
+	for (size_t i = 0; i < p->ndel; i++) {
+		snprintf(del, sizeof(del),
+			 "delete rule inet " NFT_TABLE " " NFT_CHAIN
+			 " handle %" PRIu64,
+			 p->del[i]);
+		explain_nft(del);
+	}
+	for (size_t i = 0; i < p->nadd; i++) {
+		struct nft_masq m = stamped(p, i, when);
+
+		explain_rule(&m);
+	}
+}
+
 /*
  * The plan as one batch, checked against genid.  A batch that could not be
  * built whole is not sent, so nothing is left half done.
@@ -749,25 +819,38 @@ static int send_plan(struct nft *nft, uint32_t genid, const struct plan *p,
 		     const struct table_state *ts, size_t left)
 {
 	struct batch bt = { .nft = nft };
-	int err = batch_begin(&bt, genid, p->nadd + p->ndel + 2);
+	int64_t when = pw_now();
+	/* The last rule goes with the table, unless the table holds more
+	 * than our chain. */
+	bool table_gone = !left && ts->found && ts->use <= 1;
+	int err;
+
+	if (dry_running()) {
+		explain_plan(p, table_gone, when);
+		return 0;
+	}
+	err = batch_begin(&bt, genid, p->nadd + p->ndel + 2);
 
 	if (!err && p->nadd)
 		err = add_table(&bt);
 	if (!err && p->nadd)
 		err = add_chain(&bt);
-	/* The last rule goes with the table, unless the table holds more
-	 * than our chain. */
-	if (!err && !left && ts->found && ts->use <= 1) {
+	if (!err && table_gone) {
 		err = del_table(&bt);
 	} else {
 		for (size_t i = 0; i < p->ndel && !err; i++)
 			err = del_rule(&bt, p->del[i]);
-		for (size_t i = 0; i < p->nadd && !err; i++)
-			err = add_rule(&bt, p->add[i]);
+		for (size_t i = 0; i < p->nadd && !err; i++) {
+			struct nft_masq m = stamped(p, i, when);
+
+			err = add_rule(&bt, &m);
+		}
 	}
 	if (!err)
 		err = batch_send(&bt);
 	batch_free(&bt);
+	if (!err && explaining())
+		explain_plan(p, table_gone, when);
 	return err;
 }
 

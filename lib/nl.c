@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "nl.h"
 #include "nl_build.h"
 #include "nl_decode.h"
@@ -65,6 +66,13 @@ struct nl {
 	/* The first request that could not be queued, and its place. */
 	int queue_err;
 	size_t queue_err_at;
+	/* With explaining() on: each queued request's commands, said once
+	 * it is acknowledged, and the namespace they name (explain.h). */
+	char *said[NL_QUEUE_MAX];
+	char *label;
+	/* A stand-in for a namespace a dry run would make: no socket, and
+	 * every query finds nothing (explain.h). */
+	bool planned;
 };
 
 /*
@@ -162,6 +170,18 @@ int nl_open_proto(struct nl **out, int netns_fd, int protocol)
 	return 0;
 }
 
+int nl_open_planned(struct nl **out)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+
+	if (!nl)
+		return -ENOMEM;
+	nl->fd = -1;
+	nl->planned = true;
+	*out = nl;
+	return 0;
+}
+
 int nl_open(struct nl **out, int netns_fd)
 {
 	return nl_open_proto(out, netns_fd, NETLINK_ROUTE);
@@ -178,8 +198,26 @@ void nl_close(struct nl *nl)
 		return;
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
+	nl_discard(nl);
 	free(nl->queue);
+	free(nl->label);
 	free(nl);
+}
+
+int nl_explain_as(struct nl *nl, const char *netns)
+{
+	char *copy = netns ? strdup(netns) : NULL;
+
+	if (netns && !copy)
+		return -ENOMEM;
+	free(nl->label);
+	nl->label = copy;
+	return 0;
+}
+
+const char *nl_label(const struct nl *nl)
+{
+	return nl->label;
 }
 
 /* ---- Receiving ---------------------------------------------------------- */
@@ -283,13 +321,17 @@ int nl_queue_done(struct nl *nl, struct nl_build *b)
 
 	if (err)
 		return queue_failed(nl, err);
-	if (nl->queued == 0)
-		nl->first_seq = nl->seq + 1;
-	b->nlh->nlmsg_seq = ++nl->seq;
 	nl->tolerate[nl->queued] = 0;
+	nl->said[nl->queued] = NULL;
 	nl->queued_len += MNL_ALIGN(b->nlh->nlmsg_len);
 	nl->queued++;
 	return 0;
+}
+
+void nl_queue_explain(struct nl *nl, const char *text)
+{
+	if (nl->queued && !nl->said[nl->queued - 1])
+		nl->said[nl->queued - 1] = strdup(text);
 }
 
 void nl_tolerate(struct nl *nl, int err)
@@ -300,6 +342,10 @@ void nl_tolerate(struct nl *nl, int err)
 
 void nl_discard(struct nl *nl)
 {
+	for (size_t i = 0; i < nl->queued; i++) {
+		free(nl->said[i]);
+		nl->said[i] = NULL;
+	}
 	nl->queued = 0;
 	nl->queued_len = 0;
 	nl->queue_err = 0;
@@ -387,15 +433,39 @@ static int send_all(struct nl *nl, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
+/*
+ * Number the queued requests now, not as they are queued: a query made
+ * between two nl_put_*() (a name looked up for an explanation) takes a
+ * number of its own, and the queue's must run without a gap.
+ */
+static void number_queue(struct nl *nl)
+{
+	size_t off = 0;
+
+	nl->first_seq = nl->seq + 1;
+	for (size_t i = 0; i < nl->queued; i++) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(nl->queue + off);
+
+		nlh->nlmsg_seq = ++nl->seq;
+		off += MNL_ALIGN(nlh->nlmsg_len);
+	}
+}
+
+/* The commands of the requests the kernel took, before the first it
+ * refused (done: how many). */
+static void say_done(struct nl *nl, size_t done)
+{
+	for (size_t i = 0; i < done && i < nl->queued; i++)
+		if (nl->said[i])
+			explain_lines(nl->said[i]);
+}
+
 int nl_commit(struct nl *nl, size_t *failed)
 {
 	bool seen[NL_QUEUE_MAX] = { false };
 	struct acks st = {
 		.nl = nl,
-		.lo = nl->first_seq,
-		.hi = nl->first_seq + (uint32_t)nl->queued - 1,
-		.first = nl->first_seq,
-		.count = nl->queued,
+		.count = nl->queued, /* numbered once sent: number_queue() */
 		.tolerate = nl->tolerate,
 		.seen = seen,
 	};
@@ -411,9 +481,22 @@ int nl_commit(struct nl *nl, size_t *failed)
 	}
 	if (nl->queued == 0)
 		return 0;
+	if (dry_running()) {
+		/* Planned, not made: the whole queue is the plan. */
+		say_done(nl, nl->queued);
+		nl_discard(nl);
+		return 0;
+	}
+	number_queue(nl);
+	st.lo = st.first = nl->first_seq;
+	st.hi = nl->first_seq + (uint32_t)nl->queued - 1;
 	err = send_all(nl, nl->queue, nl->queued_len);
 	if (!err)
 		err = collect_acks(&st);
+	if (explaining())
+		say_done(nl, !err	  ? nl->queued :
+			     st.first_err ? st.failed_seq - st.first :
+					    0);
 	nl_discard(nl);
 	if (err && failed && st.first_err)
 		*failed = st.failed_seq - st.first;
@@ -566,6 +649,8 @@ int nl_query(struct nl *nl, struct nlmsghdr *req, bool dump,
 	};
 
 	nl->extack[0] = '\0';
+	if (nl->planned)
+		return dump ? 0 : -ENODEV; /* a namespace not made: empty */
 	req->nlmsg_flags |= NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK);
 	req->nlmsg_seq = ++nl->seq;
 	if (send(nl->fd, req, req->nlmsg_len, 0) < 0)

@@ -42,6 +42,28 @@ int nl_open(struct nl **out, int netns_fd);
 /* The same for another netlink protocol (NETLINK_NETFILTER for nft.c). */
 int nl_open_proto(struct nl **out, int netns_fd, int protocol);
 void nl_close(struct nl *nl);
+/*
+ * The stand-in of a namespace a dry run would make (explain.h): it has
+ * no socket, its queries find nothing, and it only takes changes to
+ * explain them.  0 or -ENOMEM.
+ */
+int nl_open_planned(struct nl **out);
+/*
+ * A dry run's stand-in index for a link it would make, or that an
+ * earlier stage would (a veth a pipeline's veth-link plans, attached by
+ * its br-attach): explanations name the link by it; the kernel knows no
+ * such index.  0 when the table of them is full.
+ */
+unsigned nl_plan_link(const char *ifname);
+/* Forget them: at the end of a command (ns_cache_clear()). */
+void nl_plan_forget(void);
+/*
+ * The namespace the handle's changes are explained as acting in (a name
+ * under /run/netns or a path; NULL, the default: the program's own), for
+ * explain.h.  0 or -ENOMEM.
+ */
+int nl_explain_as(struct nl *nl, const char *netns);
+const char *nl_label(const struct nl *nl);
 /* The kernel's message for the last failed request, "" when it gave none. */
 const char *nl_extack(const struct nl *nl);
 
@@ -97,6 +119,8 @@ struct nl_veth {
 	unsigned mtu; /* both ends; 0: the default */
 	/* TX and RX queues of each end; 0: the kernel's (one per CPU). */
 	unsigned queues;
+	/* The peer's namespace as a person names it, for explain.h. */
+	const char *peer_netns;
 	/*
 	 * Only this end can come up in the same message: the kernel brings
 	 * the peer up before the pair is joined and veth_open() refuses it

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "nl.h"
 #include "nl_build.h"
 #include "nl_decode.h"
@@ -479,7 +480,10 @@ int nl_put_veth(struct nl *nl, const struct nl_veth *v)
 	nl_build_nest_end(&b, peer);
 	nl_build_nest_end(&b, data);
 	nl_build_nest_end(&b, info);
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_veth(nl, v);
+	return err;
 }
 
 int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping)
@@ -498,7 +502,10 @@ int nl_put_bridge(struct nl *nl, const char *ifname, bool mcast_snooping)
 	nl_build_u8(&b, IFLA_BR_MCAST_SNOOPING, mcast_snooping);
 	nl_build_nest_end(&b, data);
 	nl_build_nest_end(&b, info);
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_bridge(nl, ifname, mcast_snooping);
+	return err;
 }
 
 /* A link is named by index, or by name when the index is 0. */
@@ -543,7 +550,10 @@ int nl_put_link_set(struct nl *nl, unsigned ifindex, const char *ifname,
 		nl_build_nest_end(&b, in6);
 		nl_build_nest_end(&b, af);
 	}
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_link_set(nl, ifindex, ifname, c);
+	return err;
 }
 
 int nl_put_bridge_port(struct nl *nl, unsigned ifindex, bool hairpin)
@@ -563,7 +573,10 @@ int nl_put_bridge_port(struct nl *nl, unsigned ifindex, bool hairpin)
 	nl_build_u8(&b, IFLA_BRPORT_MODE, hairpin);
 	nl_build_nest_end(&b, data);
 	nl_build_nest_end(&b, info);
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_bridge_port(nl, ifindex, hairpin);
+	return err;
 }
 
 int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname)
@@ -575,7 +588,10 @@ int nl_put_link_del(struct nl *nl, unsigned ifindex, const char *ifname)
 		return err;
 	put_ifinfo(&b, ifindex, false);
 	put_link_target(&b, ifindex, ifname);
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_link_del(nl, ifindex, ifname);
+	return err;
 }
 
 int nl_put_link_del_group(struct nl *nl, uint32_t group)
@@ -587,7 +603,10 @@ int nl_put_link_del_group(struct nl *nl, uint32_t group)
 		return err;
 	put_ifinfo(&b, 0, false);
 	nl_build_u32(&b, IFLA_GROUP, group);
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_link_del_group(nl, group);
+	return err;
 }
 
 int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
@@ -621,7 +640,10 @@ int nl_put_addr(struct nl *nl, bool add, unsigned ifindex,
 
 		nl_build_put(&b, IFA_BROADCAST, 4, brd.bytes);
 	}
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_addr(nl, add, ifindex, p, ifa_flags);
+	return err;
 }
 
 int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r)
@@ -653,5 +675,8 @@ int nl_put_route(struct nl *nl, bool add, const struct nl_route_req *r)
 			     r->gateway.bytes);
 	if (r->oif)
 		nl_build_u32(&b, RTA_OIF, r->oif);
-	return nl_queue_done(nl, &b);
+	err = nl_queue_done(nl, &b);
+	if (!err && explaining())
+		nl_explain_route(nl, add, r);
+	return err;
 }

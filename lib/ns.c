@@ -27,6 +27,7 @@
 #include "lock.h"
 #include "name.h"
 #include "nl.h"
+#include "explain.h"
 #include "ns.h"
 #include "ns_cache.h"
 #include "procs.h"
@@ -164,15 +165,20 @@ pid_t ns_run_dir_holder(void)
 	return pid;
 }
 
-/* Bring lo up in the namespace of fd (-1: the program's, right now). */
-static int lo_up_in(int fd)
+/* Bring lo up in the namespace of fd (-1: the program's, right now),
+ * called name. */
+static int lo_up_in(int fd, const char *name)
 {
 	const struct nl_link_change up = { .up = NL_ON };
-	struct nl *nl;
+	struct nl *nl = NULL;
 	int err = nl_open(&nl, fd);
 
-	if (err)
+	if (!err)
+		err = nl_explain_as(nl, name);
+	if (err) {
+		nl_close(nl);
 		return err;
+	}
 	/* A new namespace's loopback is always ifindex 1 (LOOPBACK_IFINDEX). */
 	err = nl_put_link_set(nl, 1, NULL, &up);
 	if (!err)
@@ -200,8 +206,10 @@ static int bind_new_namespace(const char *name, const char *path, bool lo_up,
 	if (!err && mount(PW_SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
 		err = -errno;
 	close(self);
+	if (!err)
+		explain("ip netns add %s", name);
 	if (!err && lo_up) {
-		err = lo_up_in(-1);
+		err = lo_up_in(-1, name);
 		if (err)
 			umount2(path, MNT_DETACH);
 	}
@@ -224,7 +232,7 @@ static int finish_orphan(const char *name, bool lo_up)
 	if (fd < 0)
 		return fd == -ENOENT ? -EEXIST : fd;
 	if (ns_owner_of(name, fd) == NS_OWNER_PODWIRE)
-		err = lo_up ? lo_up_in(fd) : 0;
+		err = lo_up ? lo_up_in(fd, name) : 0;
 	close(fd);
 	return err;
 }
@@ -250,6 +258,21 @@ static int make_placeholder(const char *name, const char *path, bool orphan,
 	return -errno;
 }
 
+/* A dry run (explain.h): the name must be free, and nothing is made. */
+static int plan_create(const char *name, const char *path, bool lo_up)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		return -EEXIST;
+	if (errno != ENOENT)
+		return -errno;
+	explain("ip netns add %s", name);
+	if (lo_up)
+		explain("ip -n %s link set lo up", name);
+	return 0;
+}
+
 /*
  * The intent goes first, so a create killed anywhere leaves a name an
  * intent vouches for: the placeholder, then the record, then the bind
@@ -264,6 +287,8 @@ int ns_create(const char *name, bool lo_up)
 	int here, err;
 
 	err = ns_run_path(name, path, sizeof(path));
+	if (!err && dry_running())
+		return plan_create(name, path, lo_up);
 	if (!err)
 		err = prepare_run_dir();
 	if (err)
@@ -489,12 +514,17 @@ int ns_delete(const char *name, bool force, struct ns_del_fail *fail)
 	err = force ? 0 : deletable(name, fail);
 	if (err)
 		return err;
+	if (dry_running()) {
+		explain("ip netns del %s", name);
+		return 0;
+	}
 	/* EINVAL: not mounted, a placeholder left by a killed create; it goes
 	 * all the same, as `ip netns del` clears it. */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
 		return -errno;
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
+	explain("ip netns del %s", name);
 	ns_forget(name);
 	ns_record_drop(name);
 	intent_end(INTENT_NETNS, name);

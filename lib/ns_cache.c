@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "intent.h"
 #include "ns.h"
 #include "ns_cache.h"
@@ -64,6 +65,9 @@ static bool entry_fresh(const struct ns_entry *e)
 		pw_strlcpy(path, e->target, sizeof(path));
 	else if (ns_run_path(e->target, path, sizeof(path)))
 		return false;
+	/* A dry run's stand-in holds while the name is still free. */
+	if (e->h.fd < 0)
+		return stat(path, &st) < 0 && errno == ENOENT;
 	return stat(path, &st) == 0 && st.st_dev == e->dev &&
 	       st.st_ino == e->ino;
 }
@@ -90,12 +94,41 @@ static struct ns_entry *entry_victim(void)
 	return victim;
 }
 
+/*
+ * A dry run's stand-in for a namespace an earlier stage would make
+ * (explain.h): no file, and a handle whose queries find nothing, kept
+ * while the name stays free.
+ */
+static int entry_plan(const char *target, struct ns_entry *e)
+{
+	int err = nl_open_planned(&e->h.nl);
+
+	if (!err)
+		err = nl_explain_as(e->h.nl, target);
+	e->target = err ? NULL : strdup(target);
+	if (!err && !e->target)
+		err = -ENOMEM;
+	if (err) {
+		nl_close(e->h.nl);
+		e->h.nl = NULL;
+		free(e->target);
+		e->target = NULL;
+		return err;
+	}
+	e->h.fd = -1;
+	explain("# namespace %s: not there yet; an earlier stage would make it",
+		target);
+	return 0;
+}
+
 static int entry_open(const char *target, struct ns_entry *e)
 {
 	struct stat st;
 	int fd = ns_open(target);
 	int err;
 
+	if (fd == -ENOENT && dry_running() && !strchr(target, '/'))
+		return entry_plan(target, e);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0) {
@@ -104,7 +137,12 @@ static int entry_open(const char *target, struct ns_entry *e)
 		return err;
 	}
 	err = nl_open(&e->h.nl, fd);
+	/* Its changes are explained (explain.h) as acting in target. */
+	if (!err)
+		err = nl_explain_as(e->h.nl, target);
 	if (err) {
+		nl_close(e->h.nl);
+		e->h.nl = NULL;
 		close(fd);
 		return err;
 	}
@@ -172,6 +210,7 @@ void ns_cache_clear(void)
 	ns_procs_forget();
 	ns_records_close();
 	intent_close();
+	nl_plan_forget();
 	for (size_t i = 0; i < NS_CACHE_MAX; i++)
 		if (cache[i].target)
 			entry_drop(&cache[i]);

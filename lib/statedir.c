@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "explain.h"
 #include "statedir.h"
 
 /*
@@ -205,13 +206,29 @@ void statedir_unlock(int lockfd)
 	flock(lockfd, LOCK_UN);
 }
 
+/*
+ * A dry run (explain.h) changes nothing, so it needs no lock and makes no
+ * lock file: it gets a descriptor that stands for one, to close.
+ */
+static int dry_lock(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int statedir_lock_in(const char *dir, const char *name, int *lockfd)
 {
 	const char *const parts[] = { dir };
-	int fd = statedir_open(parts, 1);
+	int fd;
 	int err;
 
 	*lockfd = -1;
+	if (dry_running()) {
+		*lockfd = dry_lock();
+		return *lockfd < 0 ? *lockfd : 0;
+	}
+	fd = statedir_open(parts, 1);
 	if (fd < 0)
 		return fd;
 	err = statedir_lock(fd, name, lockfd);
@@ -222,9 +239,11 @@ int statedir_lock_in(const char *dir, const char *name, int *lockfd)
 int statedir_flock_in(const char *dir, const char *name, int op)
 {
 	const char *const parts[] = { dir };
-	int dirfd = statedir_open(parts, dir ? 1 : 0);
-	int fd;
+	int dirfd, fd;
 
+	if (dry_running())
+		return dry_lock();
+	dirfd = statedir_open(parts, dir ? 1 : 0);
 	if (dirfd < 0)
 		return dirfd;
 	fd = open_lock(dirfd, name);

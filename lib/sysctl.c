@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "sysctl.h"
 
 /*
@@ -117,16 +118,42 @@ static int sysctl_in(const struct ns_handle *h, const char *key, char *buf,
 {
 	struct sysctl_args a = { sysctl_root(), key, buf, size, write_it };
 
+	if (!h->own && h->fd < 0)
+		return -ENOENT; /* a dry run's planned namespace: nothing yet */
 	return h->own ? sysctl_call(&a) : pw_in_netns(h->fd, sysctl_call, &a);
+}
+
+/*
+ * The write as sysctl(8) takes it: dotted, unless a part holds a dot
+ * (an interface named eth0.1), when sysctl wants the slashes kept.
+ */
+static void explain_write(const struct ns_handle *h, const char *key,
+			  const char *value)
+{
+	char cmd[EXPLAIN_LINE_MAX / 2], dotted[256];
+
+	pw_strlcpy(dotted, key, sizeof(dotted));
+	if (!strchr(dotted, '.'))
+		for (char *p = dotted; *p; p++)
+			if (*p == '/')
+				*p = '.';
+	explain("%s -qw %s=%s",
+		explain_in(h->nl ? nl_label(h->nl) : NULL, "sysctl", cmd,
+			   sizeof(cmd)),
+		dotted, value);
 }
 
 int ns_sysctl_write(const struct ns_handle *h, const char *key,
 		    const char *value)
 {
 	char buf[64];
+	int err;
 
 	pw_strlcpy(buf, value, sizeof(buf));
-	return sysctl_in(h, key, buf, sizeof(buf), true);
+	err = dry_running() ? 0 : sysctl_in(h, key, buf, sizeof(buf), true);
+	if (!err && explaining())
+		explain_write(h, key, value);
+	return err;
 }
 
 int ns_sysctl_read(const struct ns_handle *h, const char *key, char *buf,

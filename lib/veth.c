@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "intent.h"
 #include "nl.h"
 #include "ns.h"
@@ -167,6 +168,11 @@ static int configure_end(struct end *e, const char *alias, unsigned mtu)
 
 	if (e->need_link) {
 		err = nl_link_get(nl, 0, name, &e->link);
+		/* A dry run's end is only planned: named, not there. */
+		if (err == -ENODEV && dry_running()) {
+			e->link.ifindex = nl_plan_link(name);
+			err = e->link.ifindex ? 0 : -ENOBUFS;
+		}
 		if (err)
 			return err;
 		idx = e->link.ifindex;
@@ -294,6 +300,7 @@ static int create_once(const struct veth_spec *s, struct end *pod,
 		.ifname = host->spec->ifname,
 		.peer_ifname = pod->spec->ifname,
 		.peer_netns_fd = pod->h.fd,
+		.peer_netns = pod->spec->netns,
 		.mtu = s->mtu,
 		.queues = s->queues,
 	};
@@ -313,11 +320,27 @@ static int replace_stale(const struct veth_spec *s, struct end *pod,
 	return err ? err : create_once(s, pod, host);
 }
 
+/*
+ * A dry run sends nothing, so the create's -EEXIST must be foreseen: an
+ * end whose name is taken is what the create would run into.
+ */
+static int plan_once(const struct veth_spec *s, struct end *pod,
+		     struct end *host)
+{
+	struct nl_link l;
+
+	if (!nl_link_get(host->h.nl, 0, host->spec->ifname, &l) ||
+	    !nl_link_get(pod->h.nl, 0, pod->spec->ifname, &l))
+		return -EEXIST;
+	return create_once(s, pod, host);
+}
+
 static int create_pair(const struct veth_spec *s, struct end *pod,
 		       struct end *host, bool orphan, bool *existed,
 		       struct veth_fail *fail)
 {
-	int err = create_once(s, pod, host);
+	int err = dry_running() ? plan_once(s, pod, host) :
+				  create_once(s, pod, host);
 
 	*existed = false;
 	if (err == -EEXIST) {
