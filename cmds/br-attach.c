@@ -65,7 +65,7 @@ const struct cli_prog br_attach_prog = {
 		   "route the pods through it.",
 	.opts = opts,
 	.shared = CLI_DELETE | CLI_NETNS | CLI_JSON | CLI_QUIET |
-		  CLI_KEEP_GOING,
+		  CLI_KEEP_GOING | CLI_EXPLAIN | CLI_DRY_RUN,
 	.delete_help = "detach; with no interface, delete the bridge",
 };
 

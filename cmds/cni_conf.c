@@ -390,6 +390,8 @@ static int parse_switches(json_t *root, struct cni_conf *c, struct cni_err *err)
 	if (!code)
 		code = get_bool(root, "hairpinMode", &c->hairpin, err);
 	if (!code)
+		code = get_bool(root, "explain", &c->explain, err);
+	if (!code)
 		code = member(root, "mtu", JSON_INTEGER, &mtu, err);
 	if (code)
 		return code;

@@ -10,6 +10,7 @@
  * and nothing else:
  *
  *   bridge, isGateway, isDefaultGateway, ipMasq, mtu, hairpinMode, dns,
+ *   explain (podwire's own: the changes as commands on stderr),
  *   ipam: subnet | ranges (one range set per family, one range in each),
  *         rangeStart, rangeEnd, gateway, routes
  *   runtimeConfig: ips, mac       args.cni: ips, mac
@@ -112,6 +113,7 @@ struct cni_conf {
 	bool is_default_gw; /* and the pod routes default through it */
 	bool ip_masq;
 	bool hairpin;
+	bool explain; /* each change as a command on stderr (explain.h) */
 	unsigned mtu; /* 0: the kernel's */
 	struct cni_range ranges[2]; /* at most one per family, IPv4 first */
 	size_t nranges;

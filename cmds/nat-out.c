@@ -58,7 +58,7 @@ const struct cli_prog nat_out_prog = {
 		   "the host.",
 	.opts = opts,
 	.shared = CLI_DELETE | CLI_NETNS | CLI_JSON | CLI_QUIET |
-		  CLI_KEEP_GOING,
+		  CLI_KEEP_GOING | CLI_EXPLAIN | CLI_DRY_RUN,
 	.delete_help = "remove the subnet's rule once no pod uses it",
 };
 

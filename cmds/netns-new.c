@@ -46,7 +46,8 @@ const struct cli_prog netns_new_prog = {
 	.summary = "Create named network namespaces (as ip netns add does), "
 		   "with lo up.",
 	.opts = opts,
-	.shared = CLI_DELETE | CLI_JSON | CLI_QUIET | CLI_KEEP_GOING,
+	.shared = CLI_DELETE | CLI_JSON | CLI_QUIET | CLI_KEEP_GOING |
+		  CLI_EXPLAIN | CLI_DRY_RUN,
 	.delete_help = "delete the namespaces netns-new made; absent is fine",
 };
 

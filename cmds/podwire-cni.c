@@ -29,6 +29,7 @@
 #include "cni.h"
 #include "nft.h"
 #include "ns.h"
+#include "explain.h"
 #include "ns_cache.h"
 #include "nl.h"
 #include "owner.h"
@@ -221,6 +222,12 @@ static int dispatch(const struct cni_env *env, struct cni_conf *c,
 	return code ? report(err, c->version) : CNI_EXIT_OK;
 }
 
+/* "explain": true: the changes as commands, a line each, on stderr. */
+static void explain_to_stderr(void *arg, const char *line)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
 int main(int argc, char **argv)
 {
 	struct cni_conf conf = { .version = "" };
@@ -250,10 +257,13 @@ int main(int argc, char **argv)
 		/* The error in the configuration's version, if it has one. */
 		peek_version(text, len, conf.version, sizeof(conf.version));
 		st = report(&err, conf.version);
-	} else if (cni_conf_parse(text, len, &env, &conf, &err))
+	} else if (cni_conf_parse(text, len, &env, &conf, &err)) {
 		st = report(&err, conf.version);
-	else
+	} else {
+		if (conf.explain)
+			explain_to(explain_to_stderr, NULL);
 		st = dispatch(&env, &conf, &err);
+	}
 	cni_conf_free(&conf);
 	free(text);
 	ns_cache_clear();

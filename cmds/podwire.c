@@ -160,6 +160,27 @@ static int builtin_ls(struct shell *sh, int argc, char **argv)
 	return cli_close_stdout(PW_EXIT_OK);
 }
 
+/* `explain on|off`: every later change also as ip/nft commands. */
+static int builtin_explain(struct shell *sh, int argc, char **argv)
+{
+	char esc[MSG_ESC_SIZE], what[128];
+
+	if (argc > 2)
+		return builtin_usage(sh, "explain: on or off");
+	if (argc == 1) {
+		printf("explain %s\n", cli_explaining_always() ? "on" : "off");
+		return cli_close_stdout(PW_EXIT_OK);
+	}
+	if (strcmp(argv[1], "on") && strcmp(argv[1], "off")) {
+		snprintf(what, sizeof(what),
+			 "explain: invalid '%s': give on or off",
+			 msg_esc(argv[1], esc));
+		return builtin_usage(sh, what);
+	}
+	cli_explain_always(!strcmp(argv[1], "on"));
+	return PW_EXIT_OK;
+}
+
 static int builtin_exit(struct shell *sh, int argc, char **argv)
 {
 	char esc[MSG_ESC_SIZE], what[128];
@@ -223,6 +244,11 @@ static struct shell_cmd commands[] = {
 	  .run = builtin_ls,
 	  .args = "",
 	  .summary = "List the named namespaces; * marks the context." },
+	{ .name = "explain",
+	  .run = builtin_explain,
+	  .args = "[on|off]",
+	  .summary = "Write each later change as the ip/nft commands it "
+		     "equals, to stderr (on), or stop (off)." },
 	{ .name = "help",
 	  .run = builtin_help,
 	  .args = "[<command>]",

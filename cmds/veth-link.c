@@ -74,7 +74,7 @@ const struct cli_prog veth_link_prog = {
 		   "addressed and up.",
 	.opts = opts,
 	.shared = CLI_DELETE | CLI_NETNS | CLI_JSON | CLI_QUIET |
-		  CLI_KEEP_GOING,
+		  CLI_KEEP_GOING | CLI_EXPLAIN | CLI_DRY_RUN,
 	.delete_help = "delete the pair (from either end); gone is fine",
 };
 

@@ -68,7 +68,7 @@ const struct cli_prog veth_prune_prog = {
 	.usage = "[options]",
 	.summary = "Remove what podwire made and is provably stale.",
 	.opts = opts,
-	.shared = CLI_NETNS | CLI_JSON | CLI_QUIET,
+	.shared = CLI_NETNS | CLI_JSON | CLI_QUIET | CLI_EXPLAIN,
 };
 
 struct veth_prune {

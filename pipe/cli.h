@@ -38,6 +38,8 @@ enum {
 	CLI_QUIET = 1 << 2, /* -q, --quiet */
 	CLI_DELETE = 1 << 3, /* -D, --delete */
 	CLI_KEEP_GOING = 1 << 4, /* --keep-going */
+	CLI_EXPLAIN = 1 << 5, /* --explain: the changes as ip/nft commands */
+	CLI_DRY_RUN = 1 << 6, /* --dry-run: those commands, nothing changed */
 };
 
 struct cli_prog {
@@ -56,6 +58,8 @@ struct cli_common {
 	bool quiet;
 	bool del;
 	bool keep_going;
+	bool explain;
+	bool dry_run;
 };
 
 /*
@@ -110,6 +114,13 @@ static inline enum rec_format cli_format(const struct cli_common *c)
 {
 	return c->json ? REC_JSON : REC_TEXT;
 }
+
+/*
+ * The shell's `explain on|off`: every later command that changes
+ * something explains itself (explain.h) as with --explain.
+ */
+void cli_explain_always(bool on);
+bool cli_explaining_always(void);
 
 /*
  * Enter the namespace of -n/--netns for the rest of the program, like

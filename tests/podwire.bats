@@ -401,7 +401,7 @@ type_line() {
 	eventually screen_has '^node +pod1 *$'
 	keys C-u 'nat-out --bridge c' Tab
 	eventually last_line_is '^podwire> nat-out --bridge cni0$'
-	keys C-u 'netns-new --ex' Tab
+	keys C-u 'netns-new --exi' Tab
 	eventually last_line_is '^podwire> netns-new --exist-ok$'
 	# Never a file name where a name is expected.
 	keys C-u 'pod-inspect -n /' Tab Tab

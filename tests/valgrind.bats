@@ -58,6 +58,25 @@ assert_clean_logs() {
 	assert_clean_logs
 }
 
+@test "--dry-run then --explain under valgrind: a plan and the same pipeline, clean" {
+	sb ip link add uplink0 type veth peer name wan0
+	run -0 --separate-stderr sb bash -o pipefail -c "seq -f pod%g 20 \
+		| $(vg pnetns netns-new --dry-run) \
+		| $(vg pveth veth-link --dry-run --ipam 10.244.0.0/24,fd00:244::/64) \
+		| $(vg pbr br-attach --dry-run cni0 --gw 10.244.0.1/24,fd00:244::1/64) \
+		| $(vg pnat nat-out --dry-run --out uplink0) | wc -l"
+	assert_equal "$output" 20
+	assert_clean_logs
+	run -0 --separate-stderr sb bash -o pipefail -c "seq -f pod%g 20 \
+		| $(vg enetns netns-new --explain) \
+		| $(vg eveth veth-link --explain --ipam 10.244.0.0/24,fd00:244::/64) \
+		| $(vg ebr br-attach --explain --hairpin cni0 --gw 10.244.0.1/24,fd00:244::1/64) \
+		| $(vg enat nat-out --explain --out uplink0) | wc -l"
+	assert_equal "$output" 20
+	assert_clean_logs
+	run -0 ping_from pod20 10.244.0.2
+}
+
 @test "error paths under valgrind: bad records, a full pool, --keep-going" {
 	run -0 sb netns-new p1 p2 p3
 	run -1 sb bash -c "printf 'p1\nnetns=../x\np2\np3\n' | $(vg kg veth-link --keep-going --ipam 10.9.0.0/30)"
