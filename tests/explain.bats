@@ -35,11 +35,20 @@ sb2() {
 	nsenter --target "$SECOND" --net --mount -- "$@"
 }
 
+# The pretend internet's cable has its carrier: its state no longer
+# changes under a comparison.
+wan_settled() {
+	eventually assert_link_up uplink0
+	eventually assert_link_up wan0 wan
+}
+
 # Both sandboxes get the same pretend internet behind uplink0.
 make_wans() {
 	make_wan
+	wan_settled
 	SB_PID=$SECOND
 	make_wan
+	wan_settled
 	SB_PID=$FIRST
 }
 
@@ -165,6 +174,25 @@ network() { # runner (sb or sb2)
 	run -1 grep -q 'pod1' "$BATS_TEST_TMPDIR/replay.net"
 }
 
+@test "--explain of a dual-stack network replays the same: IPv6 addresses, routes and gateways too" {
+	make_wans
+	mkdir -p "$BATS_TEST_TMPDIR/up"
+	run -0 sb bash -c 'netns-new --explain pod1 pod2 2>"$1/1" | veth-link --explain --ipam 10.244.0.0/24,fd00:244::/64 2>"$1/2" | br-attach --explain cni0 --gw 10.244.0.1/24,fd00:244::1/64 2>"$1/3" | nat-out --explain --out uplink0 2>"$1/4"' explain "$BATS_TEST_TMPDIR/up"
+	explained "$BATS_TEST_TMPDIR/up" >"$BATS_TEST_TMPDIR/up.sh"
+	run -0 cat "$BATS_TEST_TMPDIR/up.sh"
+	assert_line 'ip -n pod2 addr add fd00:244::3/64 dev eth0 nodad'
+	assert_line 'ip -n pod1 -6 route add default via fd00:244::1 proto static'
+	assert_line --partial "nft 'add rule inet podwire postrouting ip6 saddr fd00:244::/64 oifname \"uplink0\" masquerade"
+	run -0 sb2 sh -e "$BATS_TEST_TMPDIR/up.sh"
+	network sb >"$BATS_TEST_TMPDIR/podwire.net"
+	network sb2 >"$BATS_TEST_TMPDIR/replay.net"
+	run diff "$BATS_TEST_TMPDIR/podwire.net" "$BATS_TEST_TMPDIR/replay.net"
+	assert_success
+	run -0 grep -c '"local":"fd00:244::[23]"' "$BATS_TEST_TMPDIR/replay.net"
+	assert_output 2
+	run -0 sb2 ip netns exec pod1 ping -n -c 1 -W 2 fd00:244::3
+}
+
 @test "--explain with -n names the namespace acted in, and the replay acts there" {
 	run -0 sb netns-new h1
 	run -0 --separate-stderr sb br-attach -n h1 --explain br1 --gw 192.0.2.65/26
@@ -217,6 +245,7 @@ comparable() {
 
 @test "--dry-run of the seeds' pipeline changes nothing, and the pipeline then does exactly that plan" {
 	make_wan
+	wan_settled
 	mkdir -p "$BATS_TEST_TMPDIR/plan" "$BATS_TEST_TMPDIR/done"
 	everything >"$BATS_TEST_TMPDIR/before"
 	run -0 --separate-stderr sb bash -c "$PLAN" plan "$BATS_TEST_TMPDIR/plan"

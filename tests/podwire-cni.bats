@@ -149,6 +149,26 @@ masq_rules() {
 	assert_output 198.51.100.1
 }
 
+@test "\"explain\": true writes each change as a command on stderr; stdout is still the result alone" {
+	conf net '.explain = true'
+	sb ip netns add c1
+	run -0 --separate-stderr cni podwire-cni ADD c1 /run/netns/c1 net
+	jq -e '.ips[0].address == "10.88.7.2/24"' <<<"$output" >/dev/null ||
+		fail "not a result: $output"
+	run -1 grep -vE '^(ip|nft|sysctl|nsenter --net=/run/netns/c1 (ip|sysctl)) ' <<<"$stderr"
+	[[ $stderr == *$'\n''nsenter --net=/run/netns/c1 ip addr add 10.88.7.2/24 brd + dev eth0'$'\n'* ]] ||
+		fail "no address line: $stderr"
+	[[ $stderr == *$'\n''ip link set '*' master cni-pw0 up'$'\n'* ]] ||
+		fail "no port line: $stderr"
+	host=$(sb ip -j link show master cni-pw0 | jq -r '.[0].ifname')
+	run -0 --separate-stderr cni podwire-cni DEL c1 /run/netns/c1 net
+	assert_equal "$stderr" "ip link del $host"
+	# Without the key, nothing.
+	conf net
+	run -0 --separate-stderr cni podwire-cni ADD c1 /run/netns/c1 net
+	assert_equal "$stderr" ""
+}
+
 @test "the same configuration gives the same end state as bridge + host-local" {
 	# Each plugin in a sandbox of its own, with a pretend internet.
 	conf net '.ipam.routes=[{"dst":"0.0.0.0/0"},{"dst":"192.0.2.0/24","gw":"10.88.7.254"}]' \

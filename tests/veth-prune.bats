@@ -209,6 +209,20 @@ $STORE/pod/pod2@eth0"
 	assert_equal "$stderr" ""
 }
 
+@test "--explain: the orphan's removal as the ip commands that do it" {
+	local host group
+	make_pods pod1 pod2
+	host=$(host_end_of pod1)
+	orphan_pod pod1
+	run -0 --separate-stderr sb veth-prune --older-than 0 --explain
+	assert_line --partial "reason=orphan host_ifname=$host netns=pod1 ifname=eth0 bridge=br0 "
+	group=$(sed -nE "s/^ip link set $host group ([0-9]+)$/\1/p" <<<"$stderr")
+	[[ -n $group ]] || fail "no group set: $stderr"
+	assert_equal "$stderr" "ip link set $host group $group"$'\n'"ip link delete group $group"
+	run -1 link_exists "$host"
+	run -0 link_exists "$(host_end_of pod2)"
+}
+
 @test "an orphan whose name now leads to another namespace goes; the new namespace stays" {
 	local host
 	make_pods pod1
