@@ -248,7 +248,9 @@ static struct shell_cmd commands[] = {
 	  .run = builtin_explain,
 	  .args = "[on|off]",
 	  .summary = "Write each later change as the ip/nft commands it "
-		     "equals, to stderr (on), or stop (off)." },
+		     "equals, to stderr (on), or stop (off).",
+	  .operand = CLI_VALUE_ON_OFF,
+	  .max_operands = 1 },
 	{ .name = "help",
 	  .run = builtin_help,
 	  .args = "[<command>]",

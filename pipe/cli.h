@@ -106,6 +106,7 @@ enum cli_value {
 	CLI_VALUE_PID, /* a running process */
 	CLI_VALUE_ENDPOINT, /* NETNS:IFNAME, as veth-link takes it */
 	CLI_VALUE_COMMAND, /* a podwire shell command */
+	CLI_VALUE_ON_OFF, /* on or off: the shell's explain */
 };
 
 enum cli_value cli_opt_value(const struct cli_opt *o);

@@ -230,6 +230,10 @@ static void add_values(const struct shell *sh, const struct spot *s,
 		for (const struct shell_cmd *cmd = sh->cmds; cmd->name; cmd++)
 			add(c, s->prefix, cmd->name);
 		break;
+	case CLI_VALUE_ON_OFF:
+		add(c, s->prefix, "on");
+		add(c, s->prefix, "off");
+		break;
 	case CLI_VALUE_TEXT:
 		break;
 	}

@@ -403,6 +403,12 @@ type_line() {
 	eventually last_line_is '^podwire> nat-out --bridge cni0$'
 	keys C-u 'netns-new --exi' Tab
 	eventually last_line_is '^podwire> netns-new --exist-ok$'
+	keys C-u 'netns-new --dr' Tab
+	eventually last_line_is '^podwire> netns-new --dry-run$'
+	keys C-u 'explain of' Tab
+	eventually last_line_is '^podwire> explain off$'
+	keys C-u 'explain o' Tab Tab
+	eventually screen_has '^off +on *$'
 	# Never a file name where a name is expected.
 	keys C-u 'pod-inspect -n /' Tab Tab
 	eventually last_line_is '^podwire> pod-inspect -n /$'
