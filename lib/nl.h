@@ -52,7 +52,7 @@ int nl_open_planned(struct nl **out);
  * A dry run's stand-in index for a link it would make, or that an
  * earlier stage would (a veth a pipeline's veth-link plans, attached by
  * its br-attach): explanations name the link by it; the kernel knows no
- * such index.  0 when the table of them is full.
+ * such index.  0 when memory runs out.
  */
 unsigned nl_plan_link(const char *ifname);
 /* Forget them: at the end of a command (ns_cache_clear()). */

@@ -63,20 +63,28 @@ static const char *ip(const struct nl *nl, char *buf, size_t size)
  * kernel gives (it counts up from 1), so a lookup of one finds nothing.
  */
 #define PLAN_FIRST 0x7f000000u
-#define PLAN_MAX 4096
+#define PLAN_MAX 0x00ffffffu
 
 static char (*planned)[IFNAMSIZ];
-static unsigned nplanned;
+static unsigned nplanned, room;
 
 unsigned nl_plan_link(const char *ifname)
 {
 	for (unsigned i = 0; i < nplanned; i++)
 		if (!strcmp(planned[i], ifname))
 			return PLAN_FIRST + i;
-	if (!planned)
-		planned = calloc(PLAN_MAX, sizeof(*planned));
-	if (!planned || nplanned == PLAN_MAX)
-		return 0;
+	if (nplanned == room) {
+		unsigned more = room ? 2 * room : 64;
+		char(*grown)[IFNAMSIZ];
+
+		if (more > PLAN_MAX)
+			return 0;
+		grown = realloc(planned, more * sizeof(*planned));
+		if (!grown)
+			return 0;
+		planned = grown;
+		room = more;
+	}
 	pw_strlcpy(planned[nplanned], ifname, IFNAMSIZ);
 	return PLAN_FIRST + nplanned++;
 }
@@ -85,7 +93,7 @@ void nl_plan_forget(void)
 {
 	free(planned);
 	planned = NULL;
-	nplanned = 0;
+	nplanned = room = 0;
 }
 
 static const char *planned_name(unsigned ifindex)
