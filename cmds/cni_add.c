@@ -213,7 +213,7 @@ static int ensure_bridge(struct add *a, struct bridge_info *info,
 
 static int attach_port(struct add *a, struct cni_err *err)
 {
-	struct bridge_info info;
+	struct bridge_info info = { 0 };
 	struct bridge_fail fail;
 	int e, code = ensure_bridge(a, &info, err);
 

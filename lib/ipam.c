@@ -640,7 +640,7 @@ static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
 		if (!err)
 			err = lease_new(p, who, want ? &want->addr : NULL,
 					&got->addr);
-		if (err == -EEXIST)
+		if (err == -EEXIST && want)
 			fail->addr = want->addr;
 		*fresh = !err;
 	}

@@ -112,7 +112,8 @@ static int wait_reply(int fd, const struct pw_addr *dst, uint16_t id,
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		struct sockaddr_storage from;
+		/* Zeroed: recvfrom() may fill less of it than it holds. */
+		struct sockaddr_storage from = { 0 };
 		socklen_t flen = sizeof(from);
 		long left = wait_ms - elapsed_ms(&start);
 		ssize_t n;
@@ -143,12 +144,13 @@ int probe_echo(const struct ns_handle *h, const struct pw_addr *dst, int tries,
 	if (fd < 0)
 		return fd;
 	for (int i = 0; i < tries && err == -ETIMEDOUT; i++) {
-		struct echo e = {
-			.type = v4 ? ICMP_ECHO : ICMP6_ECHO_REQUEST,
-			.id = htons(id),
-			.seq = htons((uint16_t)(i + 1)),
-		};
+		struct echo e;
 
+		/* Whole, padding too: the checksum covers every byte. */
+		memset(&e, 0, sizeof(e));
+		e.type = v4 ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+		e.id = htons(id);
+		e.seq = htons((uint16_t)(i + 1));
 		memcpy(e.payload, PROBE_PAYLOAD, sizeof(e.payload));
 		if (v4)
 			e.checksum = inet_checksum(&e, sizeof(e));

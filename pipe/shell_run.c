@@ -456,7 +456,7 @@ int shell_run(struct shell *sh, const struct shell_pipeline *p)
 		st = PW_EXIT_FAIL;
 	else if (p->sh_command)
 		st = run_sh_command(sh, p->sh_command);
-	else if (p->n == 1 && cmds[0]->run)
+	else if (cmds && p->n == 1 && cmds[0]->run)
 		st = cmds[0]->run(sh, p->stages[0].argc, p->stages[0].argv);
 	else
 		st = run_stages(sh, p, cmds);
