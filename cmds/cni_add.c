@@ -70,9 +70,10 @@ static int lease_err(struct add *a, const struct ipam_fail *f, int e,
 	case -EADDRNOTAVAIL:
 		return cni_fail(err, CNI_ERR_CONFIG,
 				"invalid network configuration",
-				"the address asked for is not one pool %s can "
-				"lease",
-				pool);
+				"the address asked for, %s, is not one pool "
+				"%s can lease: outside it, or its gateway, "
+				"network or broadcast address",
+				addr, pool);
 	case -EBUSY:
 		return cni_fail(err, CNI_ERR_INTERNAL, "address already held",
 				"this attachment already holds %s in pool %s",

@@ -623,8 +623,10 @@ static int pool_assign(struct ipam_pool *p, const struct lease_owner *who,
 	*fresh = false;
 	got->len = p->net.len;
 	fail->step = IPAM_STEP_LEASE;
-	if (want && !leasable(p, want))
+	if (want && !leasable(p, want)) {
+		fail->addr = want->addr;
 		return -EADDRNOTAVAIL;
+	}
 	if (dry_running())
 		return pool_plan(p, who, want, got, fresh, fail);
 	err = lock_pool(p, fail);

@@ -144,9 +144,9 @@ struct ipam_fail {
  * this call newly leased is given back.  Errors, with fail filled:
  * -ENOSPC the pool is full, -EADDRINUSE a pool that overlaps this one
  * holds leases (asked at a pool's first lease), -EEXIST the address asked for is another
- * pod's, -EADDRNOTAVAIL the address asked for is not one the pool leases
- * (outside it, another length, its gateway, network or broadcast
- * address), -EBUSY the owner already holds another address of the pool,
+ * pod's, -EADDRNOTAVAIL the address asked for (in fail->addr) is not one
+ * the pool leases (outside it, another length, its gateway, network or
+ * broadcast address), -EBUSY the owner already holds another address of the pool,
  * -errno the store.
  */
 int ipam_assign(struct ipam *ip, const struct lease_owner *who,

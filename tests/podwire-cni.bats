@@ -482,6 +482,11 @@ masq_rules() {
 	assert_cni_error 999
 	[[ $(jq -r .details <<<"$output") == "10.88.7.60 of pool 10.88.7.0/24 is leased to another pod" ]]
 	run -1 sb ip -n c3 link show eth0
+	# The gateway, asked for: refused, and the error says which address.
+	run cni podwire-cni ADD c3 /run/netns/c3 net eth0 'IP=10.88.7.1'
+	assert_cni_error 7
+	assert_equal "$(jq -r .details <<<"$output")" "the address asked for, 10.88.7.1, is not one pool 10.88.7.0/24 can lease: outside it, or its gateway, network or broadcast address"
+	run -1 sb ip -n c3 link show eth0
 }
 
 # bats test_tags=san
