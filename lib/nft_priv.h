@@ -68,4 +68,10 @@ int nft_set_comment(void *obj, bool is_rule, uint8_t type, const char *text);
  */
 int nft_masq_build(const struct nft_masq *m, struct nftnl_rule *r);
 
+/* Expressions of a rule (nft_rule.c): load meta key into register 1;
+ * compare register 1 with data.  0 or -ENOMEM. */
+int nft_expr_meta(struct nftnl_rule *r, uint32_t key);
+int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		 uint32_t len);
+
 #endif

@@ -26,7 +26,7 @@
 #include "nft_priv.h"
 
 /* Each adds its expressions to r: 0, or -ENOMEM. */
-static int expr_meta(struct nftnl_rule *r, uint32_t key)
+int nft_expr_meta(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("meta");
 
@@ -38,8 +38,8 @@ static int expr_meta(struct nftnl_rule *r, uint32_t key)
 	return 0;
 }
 
-static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
-		    uint32_t len)
+int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		 uint32_t len)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
 
@@ -85,10 +85,10 @@ static int expr_saddr(struct nftnl_rule *r, const struct pw_prefix *net)
 	uint32_t len = (uint32_t)addr_size(net->addr.family);
 	struct pw_prefix masked = addr_network(net);
 	struct nftnl_expr *e;
-	int err = expr_meta(r, NFT_META_NFPROTO);
+	int err = nft_expr_meta(r, NFT_META_NFPROTO);
 
 	if (!err)
-		err = expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
+		err = nft_expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
 	if (err)
 		return err;
 	e = nftnl_expr_alloc("payload");
@@ -102,17 +102,17 @@ static int expr_saddr(struct nftnl_rule *r, const struct pw_prefix *net)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
 	nftnl_rule_add_expr(r, e);
 	err = expr_mask(r, net, len);
-	return err ? err : expr_cmp(r, NFT_CMP_EQ, masked.addr.bytes, len);
+	return err ? err : nft_expr_cmp(r, NFT_CMP_EQ, masked.addr.bytes, len);
 }
 
 /* oifname ["!="] NAME: the name padded to IFNAMSIZ, as nft compares it. */
 static int expr_oifname(struct nftnl_rule *r, uint32_t op, const char *name)
 {
 	char padded[IFNAMSIZ] = { 0 };
-	int err = expr_meta(r, NFT_META_OIFNAME);
+	int err = nft_expr_meta(r, NFT_META_OIFNAME);
 
 	pw_strlcpy(padded, name, sizeof(padded));
-	return err ? err : expr_cmp(r, op, padded, sizeof(padded));
+	return err ? err : nft_expr_cmp(r, op, padded, sizeof(padded));
 }
 
 static int expr_masq(struct nftnl_rule *r)

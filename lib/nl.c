@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,38 @@ static ssize_t recv_datagram(struct nl *nl)
 		if (msg.msg_namelen != sizeof(from) || from.nl_pid != 0)
 			continue; /* not from the kernel: drop it */
 		return n;
+	}
+}
+
+/* ---- Events ------------------------------------------------------------ */
+
+int nl_join_group(struct nl *nl, unsigned group)
+{
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_events(struct nl *nl, int quiet_ms,
+	      int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = nl->fd, .events = POLLIN };
+		int r = poll(&pfd, 1, quiet_ms);
+		ssize_t n;
+
+		if (r < 0)
+			return errno == EINTR ? -EINTR : -errno;
+		if (r == 0)
+			return 0;
+		n = recv_datagram(nl);
+		if (n < 0)
+			return (int)n;
+		/* What the kernel sends a group: port 0, number 0. */
+		r = nl_walk(rbuf, (size_t)n, 0, 0, 0, fn, arg);
+		if (r < 0)
+			return r;
 	}
 }
 

@@ -205,6 +205,18 @@ int nl_commit(struct nl *nl, size_t *failed);
 /* Drop the queue without sending it. */
 void nl_discard(struct nl *nl);
 
+/* ---- Events: what the kernel sends a multicast group ---------------------- */
+
+/* Receive the messages of group (NFNLGRP_NFTRACE ...) too.  0 or -errno. */
+int nl_join_group(struct nl *nl, unsigned group);
+/*
+ * Feed every message sent to the joined groups to fn until none has come
+ * for quiet_ms.  0, -EINTR when a signal came, -ENOBUFS when the socket
+ * overran (messages were lost), or what fn returned (< 0).
+ */
+int nl_events(struct nl *nl, int quiet_ms,
+	      int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
+
 /* ---- Raw exchanges, for protocols built on this socket (nft.c) ----------- */
 
 /* The next sequence number; use one per message of a prebuilt buffer. */

@@ -320,11 +320,13 @@ int nl_decode_neigh(const struct nlmsghdr *nlh, struct nl_neigh *n)
 
 	if (nlh->nlmsg_type != RTM_NEWNEIGH ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) ||
-	    !family_ok(nd->ndm_family))
+	    !(family_ok(nd->ndm_family) || nd->ndm_family == AF_BRIDGE))
 		return -EBADMSG;
 	memset(n, 0, sizeof(*n));
 	parse_attrs(nlh, sizeof(*nd), tb, NDA_MAX);
-	if (!attr_addr(tb[NDA_DST], nd->ndm_family, &n->dst))
+	/* A bridge's forwarding entry has a MAC and a port, no address. */
+	n->fdb = nd->ndm_family == AF_BRIDGE;
+	if (!n->fdb && !attr_addr(tb[NDA_DST], nd->ndm_family, &n->dst))
 		return -EBADMSG;
 	n->ifindex = (unsigned)nd->ndm_ifindex;
 	n->state = nd->ndm_state;

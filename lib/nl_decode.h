@@ -66,6 +66,7 @@ struct nl_neigh {
 	uint8_t lladdr[6];
 	bool has_lladdr;
 	uint16_t state; /* NUD_* */
+	bool fdb; /* a bridge's forwarding entry (AF_BRIDGE): no dst */
 };
 
 /*

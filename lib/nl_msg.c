@@ -328,9 +328,15 @@ int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n)
 
 int nl_neigh_list(struct nl *nl, int family, struct nl_neigh **out, size_t *n)
 {
+	size_t kept = 0;
 	int err;
 
 	*out = dump(nl, DUMP_NEIGH, family, 0, n, &err);
+	/* A bridge's forwarding entries only when they were asked for. */
+	for (size_t i = 0; *out && i < *n; i++)
+		if ((*out)[i].fdb == (family == AF_BRIDGE))
+			(*out)[kept++] = (*out)[i];
+	*n = kept;
 	return err;
 }
 

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nftrace.c - the tracer's table, and the kernel's reports on one packet.
+ *
+ * Copyright (C) 2026 The podwire developers
+ *
+ * Its batches are built with libnftnl into a buffer of fixed size and
+ * sent with nl_send_acked(), as nft.c sends its own; the reports come on
+ * a second socket that joined NFNLGRP_NFTRACE, so that they never mix
+ * with the ACKs.
+ */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <libnftnl/trace.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nft_priv.h"
+#include "nftrace.h"
+#include "nl.h"
+#include "util.h"
+
+/* Before raw (-300) and conntrack (-200): the mark is set first. */
+#define TRACE_PRIO (-350)
+/* A batch of a table, two chains and two rules is under 2 KiB. */
+#define TRACE_BATCH_SIZE 8192
+
+struct nftrace {
+	struct nl *ctl; /* the batches */
+	struct nl *reports; /* NFNLGRP_NFTRACE */
+	char table[32];
+	struct nftrace_event *ev;
+	size_t n, cap;
+	int err; /* the first the report callback met */
+};
+
+/* ---- Batches ------------------------------------------------------------ */
+
+struct tbatch {
+	char buf[TRACE_BATCH_SIZE];
+	struct mnl_nlmsg_batch *b;
+	struct nl *nl;
+	uint32_t begin, first;
+	size_t count;
+};
+
+static void tb_start(struct tbatch *tb, struct nl *nl)
+{
+	memset(tb->buf, 0, sizeof(tb->buf)); /* padding too: nl_build.h */
+	tb->b = mnl_nlmsg_batch_start(tb->buf, sizeof(tb->buf));
+	tb->nl = nl;
+	tb->count = 0;
+	tb->begin = nl_next_seq(nl);
+	nftnl_batch_begin(mnl_nlmsg_batch_current(tb->b), tb->begin);
+	mnl_nlmsg_batch_next(tb->b);
+}
+
+static struct nlmsghdr *tb_msg(struct tbatch *tb, uint16_t type, uint16_t flags)
+{
+	uint32_t seq = nl_next_seq(tb->nl);
+
+	if (!tb->count++)
+		tb->first = seq;
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(tb->b), type,
+				     NFPROTO_INET, flags | NLM_F_ACK, seq);
+}
+
+/* The message just built is in; -EMSGSIZE when the buffer is full. */
+static int tb_next(struct tbatch *tb)
+{
+	return mnl_nlmsg_batch_next(tb->b) ? 0 : -EMSGSIZE;
+}
+
+static int tb_send(struct tbatch *tb)
+{
+	uint32_t end = nl_next_seq(tb->nl), failed;
+
+	nftnl_batch_end(mnl_nlmsg_batch_current(tb->b), end);
+	if (!mnl_nlmsg_batch_next(tb->b))
+		return -EMSGSIZE;
+	return nl_send_acked(tb->nl, mnl_nlmsg_batch_head(tb->b),
+			     mnl_nlmsg_batch_size(tb->b), tb->begin, end,
+			     tb->first, tb->count, &failed);
+}
+
+static void tb_stop(struct tbatch *tb)
+{
+	mnl_nlmsg_batch_stop(tb->b);
+}
+
+/* ---- The tracer's table ------------------------------------------------- */
+
+static int put_table(struct tbatch *tb, const char *name, bool add)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0) {
+		nftnl_table_free(t);
+		return -ENOMEM;
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nlh = tb_msg(tb, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE,
+		     add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	return tb_next(tb);
+}
+
+static int put_chain(struct tbatch *tb, const char *table, const char *name,
+		     uint32_t hook)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0 ||
+	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name) < 0 ||
+	    nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter") < 0) {
+		nftnl_chain_free(c);
+		return -ENOMEM;
+	}
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, TRACE_PRIO);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	nlh = tb_msg(tb, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	return tb_next(tb);
+}
+
+/* Load 'len' bytes of the network header at off into register 1. */
+static int expr_payload(struct nftnl_rule *r, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+			   NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+/* The address a, at its place in an IPv4 (or IPv6) header, is... */
+static int expr_addr(struct nftnl_rule *r, const struct pw_addr *a, bool src)
+{
+	bool v4 = a->family == AF_INET;
+	uint32_t len = (uint32_t)addr_size(a->family);
+	uint32_t off = v4 ? (src ? 12 : 16) : (src ? 8 : 24);
+	int err = expr_payload(r, off, len);
+
+	return err ? err : nft_expr_cmp(r, NFT_CMP_EQ, a->bytes, len);
+}
+
+/* meta nftrace set 1 */
+static int expr_nftrace(struct nftnl_rule *r)
+{
+	struct nftnl_expr *imm = nftnl_expr_alloc("immediate");
+	struct nftnl_expr *set = nftnl_expr_alloc("meta");
+	uint8_t one = 1;
+
+	if (!imm || !set) {
+		nftnl_expr_free(imm);
+		nftnl_expr_free(set);
+		return -ENOMEM;
+	}
+	nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(imm, NFTNL_EXPR_IMM_DATA, &one, sizeof(one));
+	nftnl_rule_add_expr(r, imm);
+	nftnl_expr_set_u32(set, NFTNL_EXPR_META_KEY, NFT_META_NFTRACE);
+	nftnl_expr_set_u32(set, NFTNL_EXPR_META_SREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, set);
+	return 0;
+}
+
+/* meta nfproto ipv4 ip saddr SRC ip daddr DST meta nftrace set 1 */
+static int put_rule(struct tbatch *tb, const char *table, const char *chain,
+		    const struct pw_addr *src, const struct pw_addr *dst)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	uint8_t proto = dst->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	struct nlmsghdr *nlh;
+	int err = 0;
+
+	if (!r || nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0 ||
+	    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain) < 0) {
+		nftnl_rule_free(r);
+		return -ENOMEM;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	err = nft_expr_meta(r, NFT_META_NFPROTO);
+	if (!err)
+		err = nft_expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
+	if (!err && src && src->family)
+		err = expr_addr(r, src, true);
+	if (!err)
+		err = expr_addr(r, dst, false);
+	if (!err)
+		err = expr_nftrace(r);
+	if (!err) {
+		nlh = tb_msg(tb, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		err = tb_next(tb);
+	}
+	nftnl_rule_free(r);
+	return err;
+}
+
+static int make_table(struct nftrace *t, const struct pw_addr *src,
+		      const struct pw_addr *dst)
+{
+	static struct tbatch tb; /* 8 KiB: not on the stack */
+	int err;
+
+	tb_start(&tb, t->ctl);
+	err = put_table(&tb, t->table, true);
+	if (!err)
+		err = put_chain(&tb, t->table, "arriving", NF_INET_PRE_ROUTING);
+	if (!err)
+		err = put_chain(&tb, t->table, "sent", NF_INET_LOCAL_OUT);
+	/* A packet that arrives comes from src; one the host sends, from
+	 * whichever address the host picks. */
+	if (!err)
+		err = put_rule(&tb, t->table, "arriving", src, dst);
+	if (!err)
+		err = put_rule(&tb, t->table, "sent", NULL, dst);
+	if (!err)
+		err = tb_send(&tb);
+	tb_stop(&tb);
+	return err;
+}
+
+int nftrace_start(struct nftrace **out, const struct pw_addr *src,
+		  const struct pw_addr *dst)
+{
+	struct nftrace *t = calloc(1, sizeof(*t));
+	int err;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	snprintf(t->table, sizeof(t->table), "podwire-trace-%d", (int)getpid());
+	err = nl_open_proto(&t->ctl, -1, NETLINK_NETFILTER);
+	if (!err)
+		err = nl_open_proto(&t->reports, -1, NETLINK_NETFILTER);
+	/* Joined first: no report of the first packet is missed. */
+	if (!err)
+		err = nl_join_group(t->reports, NFNLGRP_NFTRACE);
+	if (!err)
+		err = make_table(t, src, dst);
+	if (err) {
+		nl_close(t->ctl);
+		nl_close(t->reports);
+		free(t);
+		return err;
+	}
+	*out = t;
+	return 0;
+}
+
+/* ---- Reports ------------------------------------------------------------ */
+
+/* The addresses of the packet a report carries the network header of. */
+static void header_addrs(const struct nftnl_trace *tr, struct nftrace_event *e)
+{
+	uint32_t len = 0;
+	const uint8_t *h =
+		nftnl_trace_is_set(tr, NFTNL_TRACE_NETWORK_HEADER) ?
+			nftnl_trace_get_data(tr, NFTNL_TRACE_NETWORK_HEADER,
+					     &len) :
+			NULL;
+
+	if (h && len >= 20 && h[0] >> 4 == 4) {
+		e->saddr.family = e->daddr.family = AF_INET;
+		memcpy(e->saddr.bytes, h + 12, 4);
+		memcpy(e->daddr.bytes, h + 16, 4);
+	} else if (h && len >= 40 && h[0] >> 4 == 6) {
+		e->saddr.family = e->daddr.family = AF_INET6;
+		memcpy(e->saddr.bytes, h + 8, 16);
+		memcpy(e->daddr.bytes, h + 24, 16);
+	}
+}
+
+static void copy_str(const struct nftnl_trace *tr, uint16_t attr, char *dst,
+		     size_t size)
+{
+	const char *s = nftnl_trace_is_set(tr, attr) ?
+				nftnl_trace_get_str(tr, attr) :
+				NULL;
+
+	pw_strlcpy(dst, s ? s : "", size);
+}
+
+static uint32_t get_u32(const struct nftnl_trace *tr, uint16_t attr)
+{
+	return nftnl_trace_is_set(tr, attr) ? nftnl_trace_get_u32(tr, attr) : 0;
+}
+
+static int on_report(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nftrace *t = arg;
+	struct nftnl_trace *tr;
+	struct nftrace_event e = { .handle = 0 };
+	struct nftrace_event *more;
+
+	if (nlh->nlmsg_type != nft_type(NFT_MSG_TRACE))
+		return 0;
+	tr = nftnl_trace_alloc();
+	if (!tr)
+		return -ENOMEM;
+	if (nftnl_trace_nlmsg_parse(nlh, tr) < 0) {
+		nftnl_trace_free(tr);
+		return 0; /* one libnftnl can't read */
+	}
+	copy_str(tr, NFTNL_TRACE_TABLE, e.table, sizeof(e.table));
+	copy_str(tr, NFTNL_TRACE_CHAIN, e.chain, sizeof(e.chain));
+	e.family = get_u32(tr, NFTNL_TRACE_FAMILY);
+	e.type = get_u32(tr, NFTNL_TRACE_TYPE);
+	/* A chain's policy comes as its own attribute, with no verdict. */
+	e.verdict = get_u32(tr, e.type == NFT_TRACETYPE_POLICY ?
+					NFTNL_TRACE_POLICY :
+					NFTNL_TRACE_VERDICT);
+	e.iif = get_u32(tr, NFTNL_TRACE_IIF);
+	e.oif = get_u32(tr, NFTNL_TRACE_OIF);
+	if (nftnl_trace_is_set(tr, NFTNL_TRACE_RULE_HANDLE))
+		e.handle = nftnl_trace_get_u64(tr, NFTNL_TRACE_RULE_HANDLE);
+	header_addrs(tr, &e);
+	nftnl_trace_free(tr);
+	if (!strcmp(e.table, t->table))
+		return 0; /* the tracer's own chains */
+	more = nft_room_for(t->ev, t->n, &t->cap, sizeof(*t->ev));
+	if (!more)
+		return -ENOMEM;
+	t->ev = more;
+	t->ev[t->n++] = e;
+	return 0;
+}
+
+int nftrace_collect(struct nftrace *t, int quiet_ms, struct nftrace_event **ev,
+		    size_t *n)
+{
+	int err = nl_events(t->reports, quiet_ms, on_report, t);
+
+	*ev = t->ev;
+	*n = t->n;
+	t->ev = NULL;
+	t->n = t->cap = 0;
+	return err;
+}
+
+int nftrace_stop(struct nftrace *t)
+{
+	static struct tbatch tb;
+	int err;
+
+	if (!t)
+		return 0;
+	tb_start(&tb, t->ctl);
+	err = put_table(&tb, t->table, false);
+	if (!err)
+		err = tb_send(&tb);
+	tb_stop(&tb);
+	nl_close(t->ctl);
+	nl_close(t->reports);
+	free(t->ev);
+	free(t);
+	return err;
+}

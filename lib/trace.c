@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * trace.c - one probe, and the kernel's evidence of where it went.
+ *
+ * Copyright (C) 2026 The podwire developers
+ */
+#include <errno.h>
+#include <linux/neighbour.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "inspect.h"
+#include "nftrace.h"
+#include "nl.h"
+#include "owner.h"
+#include "probe.h"
+#include "sysctl.h"
+#include "trace.h"
+
+#define PROBE_TRIES 3
+#define PROBE_WAIT_MS 700
+/* Reports of the last packet come within a few ms of its answer. */
+#define REPORTS_QUIET_MS 150
+
+/* What the walk knows of the packet so far. */
+struct walk {
+	const struct trace_spec *s;
+	struct trace *t;
+	const char *src; /* where it starts: a pod's label, or "host" */
+	struct nl *nl; /* the source's */
+	const struct nl_link *links; /* the source's */
+	size_t nlinks;
+	const struct nl_addr *addrs;
+	size_t naddrs;
+	struct nl_route route; /* the source's, for dst */
+	struct pw_addr from; /* the source address; family 0: unknown */
+	const struct nl_link *host_end; /* a pod's veth's, on the host */
+	const struct nl_link *bridge; /* the host end's */
+	/* The destination's own interface, said after the host's hops. */
+	char dest_ns[PW_NETNS_MAX + 1];
+	char dest_if[PW_IFNAME_MAX + 1];
+	bool died;
+};
+
+static void hop(struct walk *w, const char *where, bool dies, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
+
+static void hop(struct walk *w, const char *where, bool dies, const char *fmt,
+		...)
+{
+	struct trace *t = w->t;
+	struct trace_hop *h;
+	va_list ap;
+
+	if (t->n == TRACE_HOPS_MAX)
+		return;
+	h = &t->hops[t->n++];
+	pw_strlcpy(h->where, where, sizeof(h->where));
+	va_start(ap, fmt);
+	vsnprintf(h->what, sizeof(h->what), fmt, ap);
+	va_end(ap);
+	h->dies = dies;
+	w->died |= dies;
+}
+
+static const char *addr_text(const struct pw_addr *a, char *buf)
+{
+	return addr_format(a, buf, PW_ADDRSTRLEN);
+}
+
+static const char *host_link_name(const struct walk *w, unsigned ifindex)
+{
+	const struct nl_link *l =
+		inspect_link(w->s->host->links, w->s->host->nlinks, ifindex);
+
+	return l ? l->ifname : "?";
+}
+
+/* ---- The source --------------------------------------------------------- */
+
+static void source_route(struct walk *w)
+{
+	char d[PW_ADDRSTRLEN], g[PW_ADDRSTRLEN], a[PW_ADDRSTRLEN];
+	const struct pw_addr *dst = &w->s->dst;
+	const struct nl_link *l;
+	const struct nl_addr *ad;
+	int err = nl_route_lookup(w->nl, dst, &w->route);
+
+	if (err) {
+		hop(w, w->src, true, "no route to %s: %s", addr_text(dst, d),
+		    strerror(-err));
+		return;
+	}
+	if (w->route.type == RTN_LOCAL) {
+		hop(w, w->src, false, "%s is an address of %s itself",
+		    addr_text(dst, d), w->src);
+		return;
+	}
+	l = inspect_link(w->links, w->nlinks, w->route.oif);
+	ad = inspect_addr(w->addrs, w->naddrs, w->route.oif, dst->family);
+	if (ad)
+		w->from = ad->prefix.addr;
+	if (w->route.gateway.family)
+		snprintf(g, sizeof(g), "%s", addr_text(&w->route.gateway, a));
+	hop(w, w->src, false, "%s %s -> route %s%s%s", l ? l->ifname : "?",
+	    ad ? addr_text(&ad->prefix.addr, d) : "(no address)",
+	    addr_text(dst, a), w->route.gateway.family ? " via " : " on link",
+	    w->route.gateway.family ? g : "");
+	if (l && !(l->flags & IFF_UP))
+		hop(w, w->src, true, "%s is down", l->ifname);
+}
+
+/* The veth's other end on the host, and its bridge. */
+static void host_side(struct walk *w)
+{
+	const struct nl_link *pod_if;
+
+	pod_if = inspect_link(w->links, w->nlinks, w->route.oif);
+	w->host_end = pod_if ? inspect_host_end(w->s->host, w->s->src, pod_if) :
+			       NULL;
+	if (!w->host_end) {
+		hop(w, w->src, false,
+		    "%s's other end is not on the host: the host's part of "
+		    "the path is not traced",
+		    pod_if ? pod_if->ifname : "the interface");
+		return;
+	}
+	if (!(w->host_end->flags & IFF_UP)) {
+		hop(w, "host", true, "%s (the other end of %s's %s) is down",
+		    w->host_end->ifname, w->src, pod_if->ifname);
+		return;
+	}
+	w->bridge = inspect_bridge_of(w->s->host, w->host_end);
+	if (w->bridge && !(w->bridge->flags & IFF_UP))
+		hop(w, "host", true, "%s -> bridge %s, which is down",
+		    w->host_end->ifname, w->bridge->ifname);
+	else if (w->bridge)
+		hop(w, "host", false, "%s -> bridge %s", w->host_end->ifname,
+		    w->bridge->ifname);
+	else
+		hop(w, "host", false, "%s (on no bridge: the host routes it)",
+		    w->host_end->ifname);
+}
+
+/* The host sends through a bridge: the bridge picks the port. */
+static void host_bridge(struct walk *w)
+{
+	const struct nl_link *l =
+		inspect_link(w->links, w->nlinks, w->route.oif);
+
+	if (l && !strcmp(l->kind, "bridge"))
+		w->bridge = l;
+}
+
+/* ---- The next hop ------------------------------------------------------- */
+
+/* The source's neighbour entry for a, after the probe; NULL: none. */
+static bool neighbour(struct walk *w, const struct pw_addr *a,
+		      struct nl_neigh *out)
+{
+	struct nl_neigh *v;
+	size_t n;
+	bool found = false;
+
+	if (nl_neigh_list(w->nl, a->family, &v, &n))
+		return false;
+	for (size_t i = 0; i < n && !found; i++)
+		if (addr_equal(&v[i].dst, a) && v[i].ifindex == w->route.oif) {
+			*out = v[i];
+			found = true;
+		}
+	free(v);
+	return found;
+}
+
+static bool answered_neighbour(const struct nl_neigh *n)
+{
+	return n->has_lladdr &&
+	       !(n->state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NOARP));
+}
+
+static bool neighbour_ok(struct walk *w, const struct pw_addr *a)
+{
+	char t[PW_ADDRSTRLEN];
+	struct nl_neigh n;
+
+	if (neighbour(w, a, &n) && answered_neighbour(&n))
+		return true;
+	hop(w, w->src, true,
+	    "no neighbour answer for %s: nothing on the link has that address",
+	    addr_text(a, t));
+	return false;
+}
+
+/* The port a bridge forwards mac to, by its forwarding entries. */
+static const struct nl_link *fdb_port(struct walk *w, const uint8_t *mac)
+{
+	const struct inspect_host *host = w->s->host;
+	const struct nl_link *port = NULL;
+	struct nl_neigh *v;
+	size_t n;
+
+	if (nl_neigh_list(host->h.nl, AF_BRIDGE, &v, &n))
+		return NULL;
+	for (size_t i = 0; i < n && !port; i++) {
+		const struct nl_link *l =
+			inspect_link(host->links, host->nlinks, v[i].ifindex);
+
+		if (l && v[i].has_lladdr && !memcmp(v[i].lladdr, mac, 6) &&
+		    l->master == w->bridge->ifindex)
+			port = l;
+	}
+	free(v);
+	return port;
+}
+
+/* The host's address a, and the link that holds it; NULL: not one. */
+static const struct nl_addr *host_addr(const struct walk *w,
+				       const struct pw_addr *a)
+{
+	const struct inspect_host *host = w->s->host;
+
+	for (size_t i = 0; i < host->naddrs; i++)
+		if (addr_equal(&host->addrs[i].prefix.addr, a))
+			return &host->addrs[i];
+	return NULL;
+}
+
+/* Same bridge: the frame goes to the port the bridge learnt the MAC on. */
+static void next_on_link(struct walk *w)
+{
+	char m[32], d[PW_ADDRSTRLEN];
+	const struct nl_addr *mine = host_addr(w, &w->s->dst);
+	const struct nl_link *port;
+	struct owner o;
+	struct nl_neigh n;
+
+	if (!neighbour_ok(w, &w->s->dst) || !w->bridge)
+		return;
+	if (mine && w->s->src) {
+		hop(w, "host", false, "%s %s: an address of the host",
+		    host_link_name(w, mine->ifindex), addr_text(&w->s->dst, d));
+		return;
+	}
+	neighbour(w, &w->s->dst, &n);
+	inspect_mac(n.lladdr, m, sizeof(m));
+	port = fdb_port(w, n.lladdr);
+	if (!port) {
+		hop(w, "host", false,
+		    "bridge %s: no forwarding entry for %s: flooded to every "
+		    "port",
+		    w->bridge->ifname, m);
+		return;
+	}
+	hop(w, "host", false, "bridge %s -> %s (forwarding entry for %s)",
+	    w->bridge->ifname, port->ifname, m);
+	if (!(port->flags & IFF_UP))
+		hop(w, "host", true, "%s is down", port->ifname);
+	else if (owner_parse(port->alias, &o) && o.netns[0]) {
+		pw_strlcpy(w->dest_ns, o.netns, sizeof(w->dest_ns));
+		pw_strlcpy(w->dest_if, o.ifname, sizeof(w->dest_if));
+	}
+}
+
+/* Does the host forward this family? */
+static bool host_forwards(const struct walk *w)
+{
+	const char *key = w->s->dst.family == AF_INET ?
+				  "net/ipv4/ip_forward" :
+				  "net/ipv6/conf/all/forwarding";
+	char v[16] = "";
+
+	return ns_sysctl_read(&w->s->host->h, key, v, sizeof(v)) ||
+	       strcmp(v, "0");
+}
+
+/* Via a gateway of the host: the host's own route to dst. */
+static void next_via_host(struct walk *w)
+{
+	const struct inspect_host *host = w->s->host;
+	const struct pw_addr *gw = &w->route.gateway;
+	char g[PW_ADDRSTRLEN], d[PW_ADDRSTRLEN], v[PW_ADDRSTRLEN];
+	const struct nl_addr *held = host_addr(w, gw);
+	struct nl_route r;
+	int err;
+
+	if (!neighbour_ok(w, gw))
+		return;
+	if (!held) {
+		hop(w, "host", false,
+		    "%s is no address of the host: the gateway is elsewhere",
+		    addr_text(gw, g));
+		return;
+	}
+	err = nl_route_lookup(host->h.nl, &w->s->dst, &r);
+	if (err) {
+		hop(w, "host", true, "%s %s -> no route to %s: %s",
+		    host_link_name(w, held->ifindex), addr_text(gw, g),
+		    addr_text(&w->s->dst, d), strerror(-err));
+		return;
+	}
+	if (r.type == RTN_LOCAL) {
+		hop(w, "host", false, "%s %s -> %s, an address of the host",
+		    host_link_name(w, held->ifindex), addr_text(gw, g),
+		    addr_text(&w->s->dst, d));
+		return;
+	}
+	if (r.gateway.family)
+		addr_text(&r.gateway, v);
+	hop(w, "host", false, "%s %s -> route %s%s%s dev %s",
+	    host_link_name(w, held->ifindex), addr_text(gw, g),
+	    addr_text(&w->s->dst, d), r.gateway.family ? " via " : "",
+	    r.gateway.family ? v : "", host_link_name(w, r.oif));
+	if (!host_forwards(w))
+		hop(w, "host", true, "the host does not forward %s (%s = 0)",
+		    w->s->dst.family == AF_INET ? "IPv4" : "IPv6",
+		    w->s->dst.family == AF_INET ?
+			    "net.ipv4.ip_forward" :
+			    "net.ipv6.conf.all.forwarding");
+}
+
+/* ---- nftables ------------------------------------------------------------ */
+
+static const char *nf_family(uint32_t f)
+{
+	switch (f) {
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	case NFPROTO_ARP:
+		return "arp";
+	}
+	return "?";
+}
+
+static bool same_report(const struct nftrace_event *a,
+			const struct nftrace_event *b)
+{
+	return a->family == b->family && a->type == b->type &&
+	       a->verdict == b->verdict && a->handle == b->handle &&
+	       !strcmp(a->table, b->table) && !strcmp(a->chain, b->chain);
+}
+
+/* A report that says what became of the packet: a verdict or a policy. */
+static bool decisive(const struct nftrace_event *e)
+{
+	if (e->type == NFT_TRACETYPE_POLICY)
+		return true;
+	return e->type == NFT_TRACETYPE_RULE &&
+	       (e->verdict == NF_ACCEPT || e->verdict == NF_DROP);
+}
+
+static void nft_hop(struct walk *w, const struct nftrace_event *e)
+{
+	char how[64], a[PW_ADDRSTRLEN];
+	bool drop = e->verdict == NF_DROP;
+
+	if (e->type == NFT_TRACETYPE_POLICY)
+		snprintf(how, sizeof(how), "policy");
+	else
+		snprintf(how, sizeof(how), "rule handle %llu",
+			 (unsigned long long)e->handle);
+	if (!drop && !strcmp(e->table, "podwire") &&
+	    !strcmp(e->chain, "postrouting") && e->type == NFT_TRACETYPE_RULE)
+		hop(w, "host", false, "nft %s %s %s: masquerade %s (%s)",
+		    nf_family(e->family), e->table, e->chain,
+		    e->saddr.family ? addr_text(&e->saddr, a) : "", how);
+	else
+		hop(w, "host", drop, "nft %s %s %s: %s (%s)",
+		    nf_family(e->family), e->table, e->chain,
+		    drop ? "drop" : "accept", how);
+}
+
+static void nft_hops(struct walk *w, const struct nftrace_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n && !w->died; i++) {
+		bool seen = false;
+
+		if (!decisive(&ev[i]))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = decisive(&ev[j]) && same_report(&ev[j], &ev[i]);
+		if (!seen)
+			nft_hop(w, &ev[i]);
+	}
+}
+
+/* ---- The probe ---------------------------------------------------------- */
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static int probe(struct walk *w, const struct ns_handle *h)
+{
+	int err = -ETIMEDOUT;
+
+	for (int i = 0; i < PROBE_TRIES && err == -ETIMEDOUT; i++) {
+		struct timespec t0;
+
+		if (w->s->stop && *w->s->stop)
+			return -EINTR;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		err = probe_echo(h, &w->s->dst, 1, PROBE_WAIT_MS);
+		if (!err)
+			w->t->rtt_ms = ms_since(&t0);
+	}
+	return err;
+}
+
+/* Probe with the host's nftables traced; the reports into *ev. */
+static int probe_traced(struct walk *w, struct nftrace_event **ev, size_t *n,
+			struct pw_why *why)
+{
+	const struct ns_handle *h = w->s->src ? &w->s->src->h : &w->s->host->h;
+	struct nftrace *nt;
+	int err = nftrace_start(&nt, w->s->src ? &w->from : NULL, &w->s->dst);
+	int probed;
+
+	if (err) {
+		pw_why_not(why, "cannot trace nftables: %s", strerror(-err));
+		return err;
+	}
+	probed = probe(w, h);
+	err = nftrace_collect(nt, REPORTS_QUIET_MS, ev, n);
+	if (err == -EINTR)
+		err = 0; /* a signal: what came is what there is */
+	if (nftrace_stop(nt) && !err)
+		err = -EIO;
+	if (err)
+		pw_why_not(why, "cannot read the nftables trace: %s",
+			   strerror(-err));
+	w->t->answered = probed == 0;
+	if (!err && probed && probed != -ETIMEDOUT && probed != -EINTR)
+		hop(w, w->src, true, "the echo could not be sent: %s",
+		    strerror(-probed));
+	return err;
+}
+
+/* ---- The whole walk ----------------------------------------------------- */
+
+static void walk_init(struct walk *w, const struct trace_spec *s,
+		      struct trace *t)
+{
+	memset(w, 0, sizeof(*w));
+	memset(t, 0, sizeof(*t));
+	w->s = s;
+	w->t = t;
+	if (s->src) {
+		w->src = s->src->label;
+		w->nl = s->src->h.nl;
+		w->links = s->src->links;
+		w->nlinks = s->src->nlinks;
+		w->addrs = s->src->addrs;
+		w->naddrs = s->src->naddrs;
+	} else {
+		w->src = "host";
+		w->nl = s->host->h.nl;
+		w->links = s->host->links;
+		w->nlinks = s->host->nlinks;
+		w->addrs = s->host->addrs;
+		w->naddrs = s->host->naddrs;
+	}
+}
+
+static void last_hop(struct walk *w)
+{
+	char d[PW_ADDRSTRLEN];
+	const char *where = w->s->dst_label ? w->s->dst_label : "host";
+
+	addr_text(&w->s->dst, d);
+	if (w->t->answered)
+		hop(w, where, false, "%s: answered (ICMP echo reply, %.2f ms)",
+		    d, w->t->rtt_ms);
+	else if (!w->died)
+		hop(w, where, true,
+		    "%s: no answer (%d ICMP echoes, %d ms each): the reply "
+		    "did not come back",
+		    d, PROBE_TRIES, PROBE_WAIT_MS);
+}
+
+int trace_run(const struct trace_spec *s, struct trace *t, struct pw_why *why)
+{
+	char d[PW_ADDRSTRLEN];
+	struct nftrace_event *ev = NULL;
+	size_t nev = 0;
+	struct walk w;
+	int err;
+
+	walk_init(&w, s, t);
+	source_route(&w);
+	if (w.died)
+		return 1;
+	if (s->src && w.route.type != RTN_LOCAL)
+		host_side(&w);
+	else if (!s->src)
+		host_bridge(&w);
+	if (w.died)
+		return 1;
+	err = probe_traced(&w, &ev, &nev, why);
+	if (err) {
+		free(ev);
+		return err;
+	}
+	if (w.host_end && w.route.gateway.family)
+		next_via_host(&w);
+	else if (w.host_end || (!s->src && w.bridge))
+		next_on_link(&w);
+	nft_hops(&w, ev, nev);
+	free(ev);
+	if (w.dest_if[0] && !w.died)
+		hop(&w, w.dest_ns, false, "%s %s: the destination's interface",
+		    w.dest_if, addr_text(&s->dst, d));
+	last_hop(&w);
+	return t->answered ? 0 : 1;
+}
