@@ -31,6 +31,7 @@
 #include "inspect.h"
 #include "lease_view.h"
 #include "stage.h"
+#include "trace_view.h"
 #include "view.h"
 
 enum {
@@ -41,6 +42,7 @@ enum {
 	OPT_TREE,
 	OPT_DOT,
 	OPT_LEASES,
+	OPT_TRACE,
 };
 
 static const struct cli_opt opts[] = {
@@ -57,6 +59,9 @@ static const struct cli_opt opts[] = {
 	{ "dot", OPT_DOT, no_argument, NULL, "the same drawing as Graphviz" },
 	{ "leases", OPT_LEASES, no_argument, NULL,
 	  "list the IPAM leases (of one pool) and whether their pods exist" },
+	{ "trace", OPT_TRACE, no_argument, NULL,
+	  "follow one real packet from the target (or host) to an address "
+	  "or pod" },
 	{ 0 },
 };
 
@@ -67,7 +72,8 @@ const struct cli_prog pod_inspect_prog = {
 		 "--check [--to <addr>] <netns>|<path>|--pid <pid>\n"
 		 "<netns>|<path>|--pid <pid> --exec <command> [<arg>...]\n"
 		 "--tree|--dot\n"
-		 "--leases [<pool>]",
+		 "--leases [<pool>]\n"
+		 "--trace <netns>|<path>|host|--pid <pid> <addr>|<netns>",
 	.summary = "List pods, show one, diagnose it, run a command inside "
 		   "it, or draw the network.",
 	.opts = opts,
@@ -81,6 +87,7 @@ enum mode {
 	MODE_TREE,
 	MODE_DOT,
 	MODE_LEASES,
+	MODE_TRACE,
 };
 
 struct pod_inspect {
@@ -90,6 +97,7 @@ struct pod_inspect {
 	struct pw_addr to;
 	bool has_to;
 	const char *target;
+	const char *trace_to; /* --trace's destination */
 	char **command; /* after --exec or -- */
 	struct pw_prefix pool; /* --leases POOL */
 	bool has_pool;
@@ -100,8 +108,8 @@ struct pod_inspect {
 static int set_mode(struct pod_inspect *pi, enum mode m)
 {
 	if (pi->mode != MODE_SHOW && pi->mode != m) {
-		pw_usage_err("--check, --exec, --tree, --dot and --leases go "
-			     "alone");
+		pw_usage_err("--check, --exec, --tree, --dot, --leases and "
+			     "--trace go alone");
 		return -1;
 	}
 	pi->mode = m;
@@ -142,6 +150,8 @@ static int take_option(int val, const char *arg, void *ctx)
 		return set_mode(pi, MODE_DOT);
 	case OPT_LEASES:
 		return set_mode(pi, MODE_LEASES);
+	case OPT_TRACE:
+		return set_mode(pi, MODE_TRACE);
 	}
 	return -1;
 }
@@ -384,11 +394,41 @@ static int check_leases_usage(struct pod_inspect *pi)
 	return PW_EXIT_OK;
 }
 
+/* --trace SRC DST, or --pid PID DST: SRC may be "host". */
+static int check_trace_usage(struct pod_inspect *pi, int nargs, char **args)
+{
+	char esc[MSG_ESC_SIZE];
+	struct pw_why why;
+	int want = pi->pid ? 1 : 2;
+
+	if (nargs != want || pi->has_to) {
+		pw_usage_err("--trace takes a source (a namespace, host, or "
+			     "--pid) and a destination (an address or a "
+			     "namespace)");
+		return PW_EXIT_USAGE;
+	}
+	pi->target = pi->pid ? NULL : args[0];
+	pi->trace_to = args[want - 1];
+	if (pi->target && !ns_target_ok(pi->target, &why)) {
+		pw_usage_err("invalid source '%s': it %s",
+			     msg_esc(pi->target, esc), why.text);
+		return PW_EXIT_USAGE;
+	}
+	if (!ns_target_ok(pi->trace_to, &why) && !strchr(pi->trace_to, ':')) {
+		pw_usage_err("invalid destination '%s': it %s",
+			     msg_esc(pi->trace_to, esc), why.text);
+		return PW_EXIT_USAGE;
+	}
+	return PW_EXIT_OK;
+}
+
 static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 {
 	char esc[MSG_ESC_SIZE];
 	struct pw_why why;
 
+	if (pi->mode == MODE_TRACE)
+		return check_trace_usage(pi, nargs, args);
 	if (nargs > 1) {
 		pw_usage_err("one target at a time");
 		return PW_EXIT_USAGE;
@@ -446,9 +486,11 @@ static bool have_caps(const struct pod_inspect *pi)
 	static const int check[] = { CAP_SYS_ADMIN, CAP_NET_ADMIN,
 				     CAP_NET_RAW };
 
-	if (pi->mode == MODE_CHECK)
-		return cli_require_caps("checking a pod", check,
-					PW_ARRAY_SIZE(check));
+	if (pi->mode == MODE_CHECK || pi->mode == MODE_TRACE)
+		return cli_require_caps(pi->mode == MODE_CHECK ?
+						"checking a pod" :
+						"tracing a packet",
+					check, PW_ARRAY_SIZE(check));
 	return cli_require_caps("looking into namespaces", look,
 				PW_ARRAY_SIZE(look));
 }
@@ -463,6 +505,17 @@ static int dispatch(struct pod_inspect *pi)
 	if (pi->mode == MODE_LEASES)
 		return lease_view(pi->has_pool ? &pi->pool : NULL,
 				  cli_format(&pi->c), pi->c.quiet);
+	if (pi->mode == MODE_TRACE) {
+		const struct trace_req req = {
+			.src = pi->target,
+			.pid = pi->pid,
+			.dst = pi->trace_to,
+			.format = cli_format(&pi->c),
+			.quiet = pi->c.quiet,
+		};
+
+		return trace_view(&req);
+	}
 	err = inspect_host_load(&host);
 	if (err) {
 		pw_err("cannot read the host's links: %s", strerror(-err));

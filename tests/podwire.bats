@@ -407,6 +407,8 @@ type_line() {
 	eventually last_line_is '^podwire> netns-new --dry-run$'
 	keys C-u 'explain of' Tab
 	eventually last_line_is '^podwire> explain off$'
+	keys C-u 'pod-inspect --trace pod1 n' Tab
+	eventually last_line_is '^podwire> pod-inspect --trace pod1 node$'
 	keys C-u 'explain o' Tab Tab
 	eventually screen_has '^off +on *$'
 	# Never a file name where a name is expected.

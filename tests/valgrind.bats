@@ -77,6 +77,18 @@ assert_clean_logs() {
 	run -0 ping_from pod20 10.244.0.2
 }
 
+@test "pod-inspect --trace under valgrind: answered, and dropped, clean" {
+	make_wan
+	run -0 sb bash -c "netns-new pod1 pod2 | veth-link --ipam 10.244.0.0/24 |
+		br-attach cni0 --gw 10.244.0.1/24 | nat-out --out uplink0"
+	run -0 --separate-stderr sb $(vg tr1 pod-inspect --trace pod1 198.51.100.2)
+	run -0 --separate-stderr sb $(vg tr2 pod-inspect -j --trace pod1 pod2)
+	sb nft add table ip guard
+	sb nft add chain ip guard forward '{ type filter hook forward priority 0; policy drop; }'
+	run -1 --separate-stderr sb $(vg tr3 pod-inspect --trace pod1 198.51.100.2)
+	assert_clean_logs
+}
+
 @test "error paths under valgrind: bad records, a full pool, --keep-going" {
 	run -0 sb netns-new p1 p2 p3
 	run -1 sb bash -c "printf 'p1\nnetns=../x\np2\np3\n' | $(vg kg veth-link --keep-going --ipam 10.9.0.0/30)"
