@@ -22,6 +22,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -243,6 +244,64 @@ static int make_table(struct nftrace *t, const struct pw_addr *src,
 	return err;
 }
 
+/* ---- Tables of tracers that were killed --------------------------------- */
+
+#define STALE_MAX 16
+
+struct stale {
+	char names[STALE_MAX][32];
+	size_t n;
+};
+
+/* A tracer's table whose process is gone: it never got to remove it. */
+static int stale_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct stale *st = arg;
+	struct nftnl_table *t;
+	const char *name;
+	char rest;
+	int pid;
+
+	if (nlh->nlmsg_type != nft_type(NFT_MSG_NEWTABLE))
+		return 0;
+	t = nftnl_table_alloc();
+	if (!t)
+		return -ENOMEM;
+	name = nftnl_table_nlmsg_parse(nlh, t) < 0 ?
+		       NULL :
+		       nftnl_table_get_str(t, NFTNL_TABLE_NAME);
+	if (name && st->n < STALE_MAX &&
+	    sscanf(name, "podwire-trace-%d%c", &pid, &rest) == 1 && pid > 0 &&
+	    kill(pid, 0) < 0 && errno == ESRCH)
+		pw_strlcpy(st->names[st->n++], name, sizeof(st->names[0]));
+	nftnl_table_free(t);
+	return 0;
+}
+
+/*
+ * A tracer killed (kill -9) left its table, which would go on marking
+ * its flow for tracing: the next tracer removes it.
+ */
+static int remove_stale(struct nl *nl)
+{
+	static struct tbatch tb;
+	char buf[512] = { 0 };
+	struct stale st = { .n = 0 };
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE,
+						     NFPROTO_INET, 0, 0);
+	int err = nl_request(nl, nlh, true, stale_cb, &st);
+
+	if (err || !st.n)
+		return err;
+	tb_start(&tb, nl);
+	for (size_t i = 0; i < st.n && !err; i++)
+		err = put_table(&tb, st.names[i], false);
+	if (!err)
+		err = tb_send(&tb);
+	tb_stop(&tb);
+	return err == -ENOENT ? 0 : err; /* another tracer was first */
+}
+
 int nftrace_start(struct nftrace **out, const struct pw_addr *src,
 		  const struct pw_addr *dst)
 {
@@ -259,6 +318,8 @@ int nftrace_start(struct nftrace **out, const struct pw_addr *src,
 	/* Joined first: no report of the first packet is missed. */
 	if (!err)
 		err = nl_join_group(t->reports, NFNLGRP_NFTRACE);
+	if (!err)
+		err = remove_stale(t->ctl);
 	if (!err)
 		err = make_table(t, src, dst);
 	if (err) {

@@ -13,7 +13,9 @@
  * `meta nftrace set 1`; from then on every chain of every table the
  * packet meets here reports to NFNLGRP_NFTRACE what it did: a rule's
  * verdict, or the chain's policy.  nftrace_collect() gathers those
- * reports; nftrace_stop() deletes the table.  A table of its own, not a
+ * reports; nftrace_stop() deletes the table.  A tracer killed before
+ * it could (kill -9) leaves its table, which the next nftrace_start()
+ * removes once no process of that PID runs.  A table of its own, not a
  * chain in podwire's table, so that nat-out's "the table goes with its
  * last rule" never meets a chain it did not make.
  *

@@ -164,6 +164,29 @@ assert_no_trace_table() {
 	assert_no_trace_table
 }
 
+@test "kill -9 in the middle leaves the tracer's table; the next trace removes it and works" {
+	run -0 sb nat-out -D --force 10.244.0.0/24
+	local pidfile=$BATS_TEST_TMPDIR/trace.pid
+	sb sh -c 'echo $$ >"$1"; exec pod-inspect --trace pod1 198.51.100.2' \
+		trace "$pidfile" >/dev/null 2>&1 3>&- &
+	job=$!
+	eventually bash -c "nsenter --target $SB_PID --net --mount nft list tables | grep -q podwire-trace"
+	pid=$(cat "$pidfile")
+	kill -KILL "$pid"
+	wait "$job" || true
+	run -0 sb nft list tables
+	assert_output --partial "podwire-trace-$pid"
+	# A table of the same name pattern whose process lives is left.
+	sb nft add table inet "podwire-trace-$SB_PID"
+	run -0 sb nat-out --out uplink0 10.244.0.0/24
+	trace pod1 198.51.100.2
+	assert_success
+	run -0 sb nft list tables
+	refute_output --partial "podwire-trace-$pid"
+	assert_output --partial "podwire-trace-$SB_PID"
+	sb nft delete table inet "podwire-trace-$SB_PID"
+}
+
 @test "bad input: no destination, a bad one, a missing pod: exit 2 or 1, nothing left" {
 	run -2 --separate-stderr sb pod-inspect --trace pod1
 	run -2 --separate-stderr sb pod-inspect --trace pod1 '../x'
