@@ -85,6 +85,35 @@ static const char *host_link_name(const struct walk *w, unsigned ifindex)
 
 /* ---- The source --------------------------------------------------------- */
 
+/*
+ * Why the source has no route: the commonest causes first, as the kernel
+ * shows them: an interface down (its routes went with it), or one with
+ * no address of the family (nothing to route from).
+ */
+static const char *no_route_cause(const struct walk *w, int err, char *buf,
+				  size_t size)
+{
+	int family = w->s->dst.family;
+
+	snprintf(buf, size, "%s", strerror(-err));
+	for (size_t i = 0; i < w->nlinks; i++) {
+		const struct nl_link *l = &w->links[i];
+
+		if (l->flags & IFF_LOOPBACK)
+			continue;
+		if (!(l->flags & IFF_UP)) {
+			snprintf(buf, size, "%s is down", l->ifname);
+			return buf;
+		}
+		if (!inspect_addr(w->addrs, w->naddrs, l->ifindex, family)) {
+			snprintf(buf, size, "%s has no %s address", l->ifname,
+				 family == AF_INET ? "IPv4" : "IPv6");
+			return buf;
+		}
+	}
+	return buf;
+}
+
 static void source_route(struct walk *w)
 {
 	char d[PW_ADDRSTRLEN], g[PW_ADDRSTRLEN], a[PW_ADDRSTRLEN];
@@ -94,8 +123,10 @@ static void source_route(struct walk *w)
 	int err = nl_route_lookup(w->nl, dst, &w->route);
 
 	if (err) {
+		char cause[128];
+
 		hop(w, w->src, true, "no route to %s: %s", addr_text(dst, d),
-		    strerror(-err));
+		    no_route_cause(w, err, cause, sizeof(cause)));
 		return;
 	}
 	if (w->route.type == RTN_LOCAL) {
@@ -281,6 +312,30 @@ static bool host_forwards(const struct walk *w)
 	       strcmp(v, "0");
 }
 
+/*
+ * The reply comes back to the source through the host's route to it,
+ * which must lead to where the packet came in: the bridge, or the host
+ * end of a routed pod.
+ */
+static void way_back(struct walk *w)
+{
+	const struct nl_link *in = w->bridge ? w->bridge : w->host_end;
+	char f[PW_ADDRSTRLEN];
+	struct nl_route back;
+
+	if (!w->from.family || !in)
+		return;
+	if (nl_route_lookup(w->s->host->h.nl, &w->from, &back))
+		hop(w, "host", true, "no route back to %s",
+		    addr_text(&w->from, f));
+	else if (back.oif != in->ifindex)
+		hop(w, "host", true,
+		    "the way back to %s is dev %s, not %s where it came in: "
+		    "the reply would not reach it",
+		    addr_text(&w->from, f), host_link_name(w, back.oif),
+		    in->ifname);
+}
+
 /* Via a gateway of the host: the host's own route to dst. */
 static void next_via_host(struct walk *w)
 {
@@ -324,6 +379,8 @@ static void next_via_host(struct walk *w)
 		    w->s->dst.family == AF_INET ?
 			    "net.ipv4.ip_forward" :
 			    "net.ipv6.conf.all.forwarding");
+	else
+		way_back(w);
 }
 
 /* ---- nftables ------------------------------------------------------------ */

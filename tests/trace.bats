@@ -112,6 +112,27 @@ assert_no_trace_table() {
 	assert_no_trace_table
 }
 
+@test "the pod's interface down, or without an address: no route, and why" {
+	sb ip -n pod1 link set eth0 down
+	trace pod1 198.51.100.2
+	assert_failure 1
+	assert_output ' 1 pod1      no route to 198.51.100.2: eth0 is down'
+	sb ip -n pod1 link set eth0 up
+	sb ip -n pod1 addr flush dev eth0
+	trace pod1 198.51.100.2
+	assert_failure 1
+	assert_output ' 1 pod1      no route to 198.51.100.2: eth0 has no IPv4 address'
+}
+
+@test "a host end on no bridge: the trace says so, and finds the reply's way back leads elsewhere" {
+	host=$(sb ip -j link show master cni0 | jq -r '.[] | select(.ifalias | startswith("podwire: netns=pod1 ")) | .ifname')
+	sb ip link set "$host" nomaster
+	trace pod1 198.51.100.2
+	assert_failure 1
+	assert_line " 2 host      $host (on no bridge: the host routes it)"
+	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      the way back to 10.244.0.2 is dev cni0, not $host where it came in: the reply would not reach it"
+}
+
 @test "the host end down, the bridge down: the trace stops there and says so" {
 	host=$(sb ip -j link show master cni0 | jq -r '.[] | select(.ifalias | startswith("podwire: netns=pod1 ")) | .ifname')
 	sb ip link set "$host" down
