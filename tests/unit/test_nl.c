@@ -510,8 +510,13 @@ static void test_neigh(void)
 	   "NDA_DST of the wrong size is -EBADMSG");
 	nlh = neigh_msg(AF_BRIDGE, NUD_PERMANENT);
 	mnl_attr_put(nlh, NDA_LLADDR, sizeof(mac), mac);
-	ok(nl_decode_neigh(nlh, &n) == -EBADMSG,
-	   "an AF_BRIDGE (FDB) entry is -EBADMSG");
+	ok(nl_decode_neigh(nlh, &n) == 0 && n.fdb && n.has_lladdr &&
+		   !memcmp(n.lladdr, mac, 6) && n.dst.family == 0,
+	   "an AF_BRIDGE (FDB) entry: a MAC and a port, no address");
+	nlh = neigh_msg(AF_INET, NUD_REACHABLE);
+	put_addr(nlh, NDA_DST, "10.0.0.2");
+	ok(nl_decode_neigh(nlh, &n) == 0 && !n.fdb,
+	   "an IPv4 neighbour is no FDB entry");
 	nlh = neigh_msg(AF_INET, NUD_REACHABLE);
 	put_addr(nlh, NDA_DST, "10.0.0.2");
 	nlh->nlmsg_type = RTM_NEWLINK;
