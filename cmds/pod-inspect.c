@@ -43,6 +43,8 @@ enum {
 	OPT_DOT,
 	OPT_LEASES,
 	OPT_TRACE,
+	OPT_TCP,
+	OPT_UDP,
 };
 
 static const struct cli_opt opts[] = {
@@ -62,6 +64,11 @@ static const struct cli_opt opts[] = {
 	{ "trace", OPT_TRACE, no_argument, NULL,
 	  "follow one real packet from the target (or host) to an address "
 	  "or pod" },
+	{ "tcp", OPT_TCP, required_argument, "<port>",
+	  "with --trace: the packet is a TCP SYN to this port (not an ICMP "
+	  "echo)" },
+	{ "udp", OPT_UDP, required_argument, "<port>",
+	  "with --trace: the packet is a UDP datagram to this port" },
 	{ 0 },
 };
 
@@ -73,7 +80,8 @@ const struct cli_prog pod_inspect_prog = {
 		 "<netns>|<path>|--pid <pid> --exec <command> [<arg>...]\n"
 		 "--tree|--dot\n"
 		 "--leases [<pool>]\n"
-		 "--trace <netns>|<path>|host|--pid <pid> <addr>|<netns>",
+		 "--trace [--tcp|--udp <port>] <netns>|<path>|host|--pid <pid> "
+		 "<addr>|<netns>",
 	.summary = "List pods, show one, diagnose it, run a command inside "
 		   "it, or draw the network.",
 	.opts = opts,
@@ -98,6 +106,8 @@ struct pod_inspect {
 	bool has_to;
 	const char *target;
 	const char *trace_to; /* --trace's destination */
+	struct probe probe; /* --trace's packet: ICMP, or --tcp/--udp */
+	bool has_port;
 	char **command; /* after --exec or -- */
 	struct pw_prefix pool; /* --leases POOL */
 	bool has_pool;
@@ -113,6 +123,27 @@ static int set_mode(struct pod_inspect *pi, enum mode m)
 		return -1;
 	}
 	pi->mode = m;
+	return 0;
+}
+
+/* --tcp PORT or --udp PORT: one of them, once. */
+static int take_port(struct pod_inspect *pi, int val, const char *arg)
+{
+	char esc[MSG_ESC_SIZE];
+	uint32_t port;
+
+	if (pi->has_port) {
+		pw_usage_err("one --tcp or --udp at a time");
+		return -1;
+	}
+	if (pw_parse_u32(arg, 65535, &port) || port == 0) {
+		pw_usage_err("invalid port '%s': give 1-65535",
+			     msg_esc(arg, esc));
+		return -1;
+	}
+	pi->probe.kind = val == OPT_TCP ? PROBE_TCP : PROBE_UDP;
+	pi->probe.port = (uint16_t)port;
+	pi->has_port = true;
 	return 0;
 }
 
@@ -152,6 +183,9 @@ static int take_option(int val, const char *arg, void *ctx)
 		return set_mode(pi, MODE_LEASES);
 	case OPT_TRACE:
 		return set_mode(pi, MODE_TRACE);
+	case OPT_TCP:
+	case OPT_UDP:
+		return take_port(pi, val, arg);
 	}
 	return -1;
 }
@@ -162,7 +196,8 @@ static bool takes_value(const char *word)
 	size_t n = strlen(word);
 
 	if (!strcmp(word, "--pid") || !strcmp(word, "--to") ||
-	    !strcmp(word, "--netns"))
+	    !strcmp(word, "--netns") || !strcmp(word, "--tcp") ||
+	    !strcmp(word, "--udp"))
 		return true;
 	/* -n, or short options clustered with n last: "-jn". */
 	return n >= 2 && word[0] == '-' && word[1] != '-' && word[n - 1] == 'n';
@@ -429,6 +464,10 @@ static int check_usage(struct pod_inspect *pi, int nargs, char **args)
 
 	if (pi->mode == MODE_TRACE)
 		return check_trace_usage(pi, nargs, args);
+	if (pi->has_port) {
+		pw_usage_err("--tcp and --udp go with --trace");
+		return PW_EXIT_USAGE;
+	}
 	if (nargs > 1) {
 		pw_usage_err("one target at a time");
 		return PW_EXIT_USAGE;
@@ -510,6 +549,7 @@ static int dispatch(struct pod_inspect *pi)
 			.src = pi->target,
 			.pid = pi->pid,
 			.dst = pi->trace_to,
+			.probe = pi->probe,
 			.format = cli_format(&pi->c),
 			.quiet = pi->c.quiet,
 		};

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for pod-inspect(8)                       -*- shell-script -*-
 #
-# The target is a namespace name or a path.  Process IDs for --pid come
+# The target is a namespace name or a path; --trace takes two, the first
+# of which may be "host".  Process IDs for --pid come
 # from /proc, as numbers only: pod-inspect takes a PID, not a name.  After
 # --exec or --, the rest of the line is a command of its own, completed as
 # bash completes commands (_command_offset, as sudo's completion does).
@@ -58,6 +59,18 @@ _comp_cmd_pod_inspect()
     if [[ $cur == -* ]]; then
         _comp_podwire__options "$1"
         return
+    fi
+
+    # --trace: a source (a namespace, or host; none after --pid), then a
+    # destination (a namespace; an address is free text).
+    if [[ $flags == *" --trace "* ]]; then
+        local sources=1
+        [[ $flags == *" --pid "* ]] && sources=0
+        ((${#operands[@]} > sources)) && return
+        _comp_podwire__netns_value
+        ((${#operands[@]} < sources)) &&
+            COMPREPLY+=($(compgen -W host -- "$cur"))
+        return 0
     fi
 
     # One target: a namespace name or a path (or --pid); none for --tree

@@ -9,6 +9,7 @@
  * a second socket that joined NFNLGRP_NFTRACE, so that they never mix
  * with the ACKs.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -187,12 +188,39 @@ static int expr_nftrace(struct nftnl_rule *r)
 	return 0;
 }
 
-/* meta nfproto ipv4 ip saddr SRC ip daddr DST meta nftrace set 1 */
+/* meta l4proto tcp th dport PORT (the port left out when 0) */
+static int expr_l4(struct nftnl_rule *r, uint8_t l4proto, uint16_t dport)
+{
+	struct nftnl_expr *e;
+	uint16_t port = htons(dport);
+	int err = nft_expr_meta(r, NFT_META_L4PROTO);
+
+	if (!err)
+		err = nft_expr_cmp(r, NFT_CMP_EQ, &l4proto, sizeof(l4proto));
+	if (err || !dport)
+		return err;
+	e = nftnl_expr_alloc("payload");
+	if (!e)
+		return -ENOMEM;
+	/* TCP's and UDP's destination port: 2 bytes at 2. */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+			   NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, sizeof(port));
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+	return nft_expr_cmp(r, NFT_CMP_EQ, &port, sizeof(port));
+}
+
+/*
+ * meta nfproto ipv4 ip saddr SRC ip daddr DST meta l4proto P [th dport N]
+ * meta nftrace set 1 (the source left out when with_src is false)
+ */
 static int put_rule(struct tbatch *tb, const char *table, const char *chain,
-		    const struct pw_addr *src, const struct pw_addr *dst)
+		    const struct nftrace_flow *f, bool with_src)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint8_t proto = dst->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	uint8_t proto = f->dst.family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	struct nlmsghdr *nlh;
 	int err = 0;
 
@@ -205,10 +233,12 @@ static int put_rule(struct tbatch *tb, const char *table, const char *chain,
 	err = nft_expr_meta(r, NFT_META_NFPROTO);
 	if (!err)
 		err = nft_expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
-	if (!err && src && src->family)
-		err = expr_addr(r, src, true);
+	if (!err && with_src && f->src.family)
+		err = expr_addr(r, &f->src, true);
 	if (!err)
-		err = expr_addr(r, dst, false);
+		err = expr_addr(r, &f->dst, false);
+	if (!err)
+		err = expr_l4(r, f->l4proto, f->dport);
 	if (!err)
 		err = expr_nftrace(r);
 	if (!err) {
@@ -220,8 +250,7 @@ static int put_rule(struct tbatch *tb, const char *table, const char *chain,
 	return err;
 }
 
-static int make_table(struct nftrace *t, const struct pw_addr *src,
-		      const struct pw_addr *dst)
+static int make_table(struct nftrace *t, const struct nftrace_flow *f)
 {
 	static struct tbatch tb; /* 8 KiB: not on the stack */
 	int err;
@@ -235,9 +264,9 @@ static int make_table(struct nftrace *t, const struct pw_addr *src,
 	/* A packet that arrives comes from src; one the host sends, from
 	 * whichever address the host picks. */
 	if (!err)
-		err = put_rule(&tb, t->table, "arriving", src, dst);
+		err = put_rule(&tb, t->table, "arriving", f, true);
 	if (!err)
-		err = put_rule(&tb, t->table, "sent", NULL, dst);
+		err = put_rule(&tb, t->table, "sent", f, false);
 	if (!err)
 		err = tb_send(&tb);
 	tb_stop(&tb);
@@ -302,8 +331,7 @@ static int remove_stale(struct nl *nl)
 	return err == -ENOENT ? 0 : err; /* another tracer was first */
 }
 
-int nftrace_start(struct nftrace **out, const struct pw_addr *src,
-		  const struct pw_addr *dst)
+int nftrace_start(struct nftrace **out, const struct nftrace_flow *flow)
 {
 	struct nftrace *t = calloc(1, sizeof(*t));
 	int err;
@@ -321,7 +349,7 @@ int nftrace_start(struct nftrace **out, const struct pw_addr *src,
 	if (!err)
 		err = remove_stale(t->ctl);
 	if (!err)
-		err = make_table(t, src, dst);
+		err = make_table(t, flow);
 	if (err) {
 		nl_close(t->ctl);
 		nl_close(t->reports);

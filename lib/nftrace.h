@@ -9,7 +9,8 @@
  * with two base chains at priority -350, before raw and conntrack: in
  * prerouting for packets that arrive (from a pod), in output for those
  * the host sends.  Each marks the packets of one flow (source and
- * destination address, the source left open for output) with
+ * destination address, the source left open for output; the protocol;
+ * the destination port of TCP and UDP) with
  * `meta nftrace set 1`; from then on every chain of every table the
  * packet meets here reports to NFNLGRP_NFTRACE what it did: a rule's
  * verdict, or the chain's policy.  nftrace_collect() gathers those
@@ -46,12 +47,18 @@ struct nftrace_event {
 	struct pw_addr saddr, daddr; /* family 0: not in the report */
 };
 
+struct nftrace_flow {
+	struct pw_addr src; /* family 0: any */
+	struct pw_addr dst;
+	uint8_t l4proto; /* IPPROTO_ICMP, _ICMPV6, _TCP, _UDP */
+	uint16_t dport; /* TCP's and UDP's; 0: any */
+};
+
 /*
- * Trace packets from src (family 0: any) to dst.  0, -EEXIST when a table
- * of that name is there already, or -errno.
+ * Trace the packets of flow.  0, -EEXIST when a table of that name is
+ * there already, or -errno.
  */
-int nftrace_start(struct nftrace **out, const struct pw_addr *src,
-		  const struct pw_addr *dst);
+int nftrace_start(struct nftrace **out, const struct nftrace_flow *flow);
 /*
  * The reports that came, oldest first, waiting until none has come for
  * quiet_ms; the tracer's own table's are left out.  *ev is malloc'ed, for

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * probe.c - a real ICMP echo from inside a namespace, for pod-inspect.
+ * probe.c - a real packet from inside a namespace, for pod-inspect.
  *
  * Copyright (C) 2026 The podwire developers
+ *
+ * TCP and UDP take ordinary sockets, so that the kernel does what it
+ * does for any program: the handshake, and the ICMP errors that come
+ * back, reported on the connected socket as errno.
  */
 #include <errno.h>
 #include <netinet/icmp6.h>
@@ -10,6 +14,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -163,4 +168,107 @@ int probe_echo(const struct ns_handle *h, const struct pw_addr *dst, int tries,
 	}
 	close(fd);
 	return err;
+}
+
+/* ---- TCP and UDP -------------------------------------------------------- */
+
+/* A socket error the kernel reported: what it means for the probe. */
+static int socket_verdict(int err)
+{
+	if (!err)
+		return 0;
+	return err == ECONNREFUSED ? PROBE_REFUSED : -err;
+}
+
+/* Wait for events on fd; 0 when they came, -ETIMEDOUT (or a signal). */
+static int wait_for(int fd, short events, int wait_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+
+	return poll(&pfd, 1, wait_ms) > 0 ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * A non-blocking connect(): the SYN goes, and the handshake's outcome is
+ * the socket's error once it is writable: 0 (SYN-ACK), ECONNREFUSED (RST)
+ * or an ICMP error.
+ */
+static int probe_tcp(int fd, const struct sockaddr_storage *ss, socklen_t sslen,
+		     int wait_ms)
+{
+	int so_err = 0;
+	socklen_t len = sizeof(so_err);
+
+	if (!connect(fd, (const struct sockaddr *)ss, sslen))
+		return 0; /* at once: an address of the namespace itself */
+	if (errno != EINPROGRESS)
+		return socket_verdict(errno);
+	if (wait_for(fd, POLLOUT, wait_ms))
+		return -ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_err, &len) < 0)
+		return -errno;
+	return socket_verdict(so_err);
+}
+
+/*
+ * A datagram on a connected socket: a reply is any datagram from dst's
+ * port; ICMP port unreachable comes back as ECONNREFUSED.
+ */
+static int probe_udp(int fd, const struct sockaddr_storage *ss, socklen_t sslen,
+		     int wait_ms)
+{
+	static const char payload[] = PROBE_PAYLOAD "\n";
+	char buf[64];
+
+	if (connect(fd, (const struct sockaddr *)ss, sslen) < 0 ||
+	    send(fd, payload, sizeof(payload) - 1, 0) < 0)
+		return socket_verdict(errno);
+	if (wait_for(fd, POLLIN, wait_ms))
+		return -ETIMEDOUT;
+	if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		return 0;
+	return errno == EAGAIN ? -ETIMEDOUT : socket_verdict(errno);
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+int probe_send(const struct ns_handle *h, const struct pw_addr *dst,
+	       const struct probe *p, int wait_ms)
+{
+	bool tcp = p->kind == PROBE_TCP;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	int fd, err;
+
+	if (p->kind == PROBE_ICMP)
+		return probe_echo(h, dst, 1, wait_ms);
+	sslen = to_sockaddr(dst, &ss);
+	set_port(&ss, p->port);
+	fd = ns_socket(h, ss.ss_family,
+		       (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return fd;
+	err = tcp ? probe_tcp(fd, &ss, sslen, wait_ms) :
+		    probe_udp(fd, &ss, sslen, wait_ms);
+	close(fd);
+	return err;
+}
+
+uint8_t probe_l4proto(const struct probe *p, int family)
+{
+	switch (p->kind) {
+	case PROBE_TCP:
+		return IPPROTO_TCP;
+	case PROBE_UDP:
+		return IPPROTO_UDP;
+	case PROBE_ICMP:
+		break;
+	}
+	return family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 }

@@ -43,10 +43,15 @@ struct walk {
 	struct pw_addr from; /* the source address; family 0: unknown */
 	const struct nl_link *host_end; /* a pod's veth's, on the host */
 	const struct nl_link *bridge; /* the host end's */
+	/* A cable: the pod's veth's far end, in another pod, not the host. */
+	struct inspect_pod peer;
+	bool peer_open;
+	const struct nl_link *peer_end;
 	/* The destination's own interface, said after the host's hops. */
 	char dest_ns[PW_NETNS_MAX + 1];
 	char dest_if[PW_IFNAME_MAX + 1];
 	bool died;
+	int probed; /* probe_send()'s: 0, PROBE_REFUSED, -errno */
 };
 
 static void hop(struct walk *w, const char *where, bool dies, const char *fmt,
@@ -75,12 +80,17 @@ static const char *addr_text(const struct pw_addr *a, char *buf)
 	return addr_format(a, buf, PW_ADDRSTRLEN);
 }
 
-static const char *host_link_name(const struct walk *w, unsigned ifindex)
+static const char *link_name(const struct nl_link *v, size_t n,
+			     unsigned ifindex)
 {
-	const struct nl_link *l =
-		inspect_link(w->s->host->links, w->s->host->nlinks, ifindex);
+	const struct nl_link *l = inspect_link(v, n, ifindex);
 
 	return l ? l->ifname : "?";
+}
+
+static const char *host_link_name(const struct walk *w, unsigned ifindex)
+{
+	return link_name(w->s->host->links, w->s->host->nlinks, ifindex);
 }
 
 /* ---- The source --------------------------------------------------------- */
@@ -114,6 +124,26 @@ static const char *no_route_cause(const struct walk *w, int err, char *buf,
 	return buf;
 }
 
+/* The kernel delivers a namespace's packets to itself through lo. */
+static void local_route(struct walk *w)
+{
+	const struct nl_link *lo = NULL;
+	char d[PW_ADDRSTRLEN];
+
+	for (size_t i = 0; i < w->nlinks && !lo; i++)
+		if (w->links[i].flags & IFF_LOOPBACK)
+			lo = &w->links[i];
+	addr_text(&w->s->dst, d);
+	if (lo && !(lo->flags & IFF_UP))
+		hop(w, w->src, true,
+		    "%s is an address of %s itself, and %s is down: nothing "
+		    "reaches it",
+		    d, w->src, lo->ifname);
+	else
+		hop(w, w->src, false, "%s is an address of %s itself", d,
+		    w->src);
+}
+
 static void source_route(struct walk *w)
 {
 	char d[PW_ADDRSTRLEN], g[PW_ADDRSTRLEN], a[PW_ADDRSTRLEN];
@@ -130,8 +160,7 @@ static void source_route(struct walk *w)
 		return;
 	}
 	if (w->route.type == RTN_LOCAL) {
-		hop(w, w->src, false, "%s is an address of %s itself",
-		    addr_text(dst, d), w->src);
+		local_route(w);
 		return;
 	}
 	l = inspect_link(w->links, w->nlinks, w->route.oif);
@@ -148,6 +177,31 @@ static void source_route(struct walk *w)
 		hop(w, w->src, true, "%s is down", l->ifname);
 }
 
+/*
+ * A cable: the veth's far end is in another pod (the seeds' first
+ * exercise), and no host is crossed.  false: not one.
+ */
+static bool cable(struct walk *w, const struct nl_link *pod_if)
+{
+	const struct nl_link *e;
+
+	if (inspect_peer_open(w->s->src, pod_if, w->s->host, &w->peer))
+		return false;
+	w->peer_open = true;
+	e = inspect_link(w->peer.links, w->peer.nlinks, pod_if->link);
+	if (!e)
+		return false;
+	w->peer_end = e;
+	if (!(e->flags & IFF_UP))
+		hop(w, w->peer.label, true,
+		    "%s (the far end of %s's %s) is down", e->ifname, w->src,
+		    pod_if->ifname);
+	else
+		hop(w, w->peer.label, false, "%s: the far end of %s's %s",
+		    e->ifname, w->src, pod_if->ifname);
+	return true;
+}
+
 /* The veth's other end on the host, and its bridge. */
 static void host_side(struct walk *w)
 {
@@ -156,6 +210,8 @@ static void host_side(struct walk *w)
 	pod_if = inspect_link(w->links, w->nlinks, w->route.oif);
 	w->host_end = pod_if ? inspect_host_end(w->s->host, w->s->src, pod_if) :
 			       NULL;
+	if (!w->host_end && pod_if && cable(w, pod_if))
+		return;
 	if (!w->host_end) {
 		hop(w, w->src, false,
 		    "%s's other end is not on the host: the host's part of "
@@ -190,7 +246,34 @@ static void host_bridge(struct walk *w)
 		w->bridge = l;
 }
 
+/* Does the namespace of h forward this family?  (Unreadable: say yes.) */
+static bool forwards(const struct ns_handle *h, int family)
+{
+	const char *key = family == AF_INET ? "net/ipv4/ip_forward" :
+					      "net/ipv6/conf/all/forwarding";
+	char v[16] = "";
+
+	return ns_sysctl_read(h, key, v, sizeof(v)) || strcmp(v, "0");
+}
+
+static const char *forward_sysctl(int family)
+{
+	return family == AF_INET ? "net.ipv4.ip_forward" :
+				   "net.ipv6.conf.all.forwarding";
+}
+
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
 /* ---- The next hop ------------------------------------------------------- */
+
+/* The host's link a pod's packet arrives on: its bridge, or its host end. */
+static const struct nl_link *arrival(const struct walk *w)
+{
+	return w->bridge ? w->bridge : w->host_end;
+}
 
 /* The source's neighbour entry for a, after the probe; NULL: none. */
 static bool neighbour(struct walk *w, const struct pw_addr *a,
@@ -217,16 +300,60 @@ static bool answered_neighbour(const struct nl_neigh *n)
 	       !(n->state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NOARP));
 }
 
+static bool holds(const struct nl_addr *v, size_t n, unsigned ifindex,
+		  const struct pw_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == ifindex && addr_equal(&v[i].prefix.addr, a))
+			return true;
+	return false;
+}
+
+/*
+ * Why no neighbour answered for a: what should hold it (a cable's far
+ * end; for a gateway, the bridge or the routed pod's host end), and
+ * whether it does.  Elsewhere, nothing on the link holds it.
+ */
+static const char *no_neighbour_cause(const struct walk *w,
+				      const struct pw_addr *a, char *buf,
+				      size_t size)
+{
+	const struct nl_addr *addrs = w->s->host->addrs;
+	size_t n = w->s->host->naddrs;
+	const struct nl_link *l = arrival(w);
+	const char *what = w->bridge ? "bridge" : "host end";
+	char in[PATH_MAX + 8] = "";
+
+	if (w->peer_end) {
+		l = w->peer_end;
+		what = "far end";
+		addrs = w->peer.addrs;
+		n = w->peer.naddrs;
+		snprintf(in, sizeof(in), " in %s", w->peer.label);
+	} else if (!w->s->src || !l || !w->route.gateway.family) {
+		return "nothing on the link has that address";
+	}
+	if (holds(addrs, n, l->ifindex, a))
+		snprintf(buf, size, "%s %s%s holds it, and did not answer",
+			 what, l->ifname, in);
+	else if (!inspect_addr(addrs, n, l->ifindex, a->family))
+		snprintf(buf, size, "%s %s%s has no %s address", what,
+			 l->ifname, in, family_name(a->family));
+	else
+		snprintf(buf, size, "%s %s%s does not hold it", what, l->ifname,
+			 in);
+	return buf;
+}
+
 static bool neighbour_ok(struct walk *w, const struct pw_addr *a)
 {
-	char t[PW_ADDRSTRLEN];
+	char t[PW_ADDRSTRLEN], cause[PATH_MAX + 128];
 	struct nl_neigh n;
 
 	if (neighbour(w, a, &n) && answered_neighbour(&n))
 		return true;
-	hop(w, w->src, true,
-	    "no neighbour answer for %s: nothing on the link has that address",
-	    addr_text(a, t));
+	hop(w, w->src, true, "no neighbour answer for %s: %s", addr_text(a, t),
+	    no_neighbour_cause(w, a, cause, sizeof(cause)));
 	return false;
 }
 
@@ -300,16 +427,73 @@ static void next_on_link(struct walk *w)
 	}
 }
 
-/* Does the host forward this family? */
-static bool host_forwards(const struct walk *w)
+/* The peer's interface that holds a; NULL: none. */
+static const struct nl_link *peer_holder(const struct walk *w,
+					 const struct pw_addr *a)
 {
-	const char *key = w->s->dst.family == AF_INET ?
-				  "net/ipv4/ip_forward" :
-				  "net/ipv6/conf/all/forwarding";
-	char v[16] = "";
+	for (size_t i = 0; i < w->peer.naddrs; i++)
+		if (addr_equal(&w->peer.addrs[i].prefix.addr, a))
+			return inspect_link(w->peer.links, w->peer.nlinks,
+					    w->peer.addrs[i].ifindex);
+	return NULL;
+}
 
-	return ns_sysctl_read(&w->s->host->h, key, v, sizeof(v)) ||
-	       strcmp(v, "0");
+/* The far end is not the destination: it forwards the packet, or not. */
+static void not_the_peers(struct walk *w)
+{
+	int family = w->s->dst.family;
+	char d[PW_ADDRSTRLEN];
+
+	addr_text(&w->s->dst, d);
+	if (!forwards(&w->peer.h, family))
+		hop(w, w->peer.label, true,
+		    "%s is no address of %s, which does not forward %s (%s = "
+		    "0): the packet ends there",
+		    d, w->peer.label, family_name(family),
+		    forward_sysctl(family));
+	else
+		hop(w, w->peer.label, false,
+		    "%s is no address of %s: it forwards the packet, and the "
+		    "trace does not follow it further",
+		    d, w->peer.label);
+}
+
+/*
+ * Over a cable: the far end answers for the next hop, holds the
+ * destination, and its way back to the source is the cable.
+ */
+static void next_on_cable(struct walk *w)
+{
+	const struct pw_addr *nh = w->route.gateway.family ? &w->route.gateway :
+							     &w->s->dst;
+	const char *where = w->peer.label;
+	char d[PW_ADDRSTRLEN], f[PW_ADDRSTRLEN];
+	const struct nl_link *at;
+	struct nl_route back;
+	int err;
+
+	if (!neighbour_ok(w, nh))
+		return;
+	at = peer_holder(w, &w->s->dst);
+	if (!at) {
+		not_the_peers(w);
+		return;
+	}
+	hop(w, where, false, "%s %s: the destination's interface", at->ifname,
+	    addr_text(&w->s->dst, d));
+	if (!w->from.family)
+		return;
+	err = nl_route_lookup(w->peer.h.nl, &w->from, &back);
+	if (err)
+		hop(w, where, true, "no route back to %s: %s",
+		    addr_text(&w->from, f), strerror(-err));
+	else if (back.oif != w->peer_end->ifindex)
+		hop(w, where, true,
+		    "the way back to %s is dev %s, not %s where it came in: "
+		    "the reply would not reach it",
+		    addr_text(&w->from, f),
+		    link_name(w->peer.links, w->peer.nlinks, back.oif),
+		    w->peer_end->ifname);
 }
 
 /*
@@ -319,7 +503,7 @@ static bool host_forwards(const struct walk *w)
  */
 static void way_back(struct walk *w)
 {
-	const struct nl_link *in = w->bridge ? w->bridge : w->host_end;
+	const struct nl_link *in = arrival(w);
 	char f[PW_ADDRSTRLEN];
 	struct nl_route back;
 
@@ -336,49 +520,92 @@ static void way_back(struct walk *w)
 		    in->ifname);
 }
 
+/*
+ * The gateway's neighbour entry must be the MAC of the host's link the
+ * packet arrives on (the bridge, or a routed pod's host end): another is
+ * another holder of the gateway's address, and the packet goes there.
+ * *by_host: that link answered (for a routed pod with proxy ARP, without
+ * holding the address).  false: another holder (a hop says which).
+ */
+static bool gateway_mac_ok(struct walk *w, const struct pw_addr *gw,
+			   bool *by_host)
+{
+	const struct nl_link *in = arrival(w);
+	char g[PW_ADDRSTRLEN], m[32], im[32];
+	const struct nl_link *port;
+	struct nl_neigh n;
+	struct owner o;
+
+	*by_host = false;
+	if (!in || !in->has_mac || !neighbour(w, gw, &n))
+		return true;
+	*by_host = !memcmp(n.lladdr, in->mac, 6);
+	if (*by_host)
+		return true;
+	addr_text(gw, g);
+	inspect_mac(n.lladdr, m, sizeof(m));
+	inspect_mac(in->mac, im, sizeof(im));
+	port = w->bridge ? fdb_port(w, n.lladdr) : NULL;
+	if (port && owner_parse(port->alias, &o) && o.netns[0])
+		hop(w, "host", true,
+		    "gateway %s answers from %s, %s's (port %s), not from %s "
+		    "%s's %s: %s holds the gateway's address too",
+		    g, m, o.netns, port->ifname,
+		    w->bridge ? "bridge" : "host end", in->ifname, im, o.netns);
+	else
+		hop(w, "host", true,
+		    "gateway %s answers from %s, not from %s %s's %s: another "
+		    "host on the link holds its address",
+		    g, m, w->bridge ? "bridge" : "host end", in->ifname, im);
+	return false;
+}
+
 /* Via a gateway of the host: the host's own route to dst. */
 static void next_via_host(struct walk *w)
 {
 	const struct inspect_host *host = w->s->host;
 	const struct pw_addr *gw = &w->route.gateway;
 	char g[PW_ADDRSTRLEN], d[PW_ADDRSTRLEN], v[PW_ADDRSTRLEN];
+	char at[PW_IFNAME_MAX + PW_ADDRSTRLEN + 32];
 	const struct nl_addr *held = host_addr(w, gw);
 	struct nl_route r;
+	bool by_host;
 	int err;
 
-	if (!neighbour_ok(w, gw))
+	if (!neighbour_ok(w, gw) || !gateway_mac_ok(w, gw, &by_host))
 		return;
-	if (!held) {
+	if (!held && !by_host) {
 		hop(w, "host", false,
 		    "%s is no address of the host: the gateway is elsewhere",
 		    addr_text(gw, g));
 		return;
 	}
+	if (held)
+		snprintf(at, sizeof(at), "%s %s",
+			 host_link_name(w, held->ifindex), addr_text(gw, g));
+	else
+		snprintf(at, sizeof(at), "%s (proxy ARP for %s)",
+			 arrival(w)->ifname, addr_text(gw, g));
 	err = nl_route_lookup(host->h.nl, &w->s->dst, &r);
 	if (err) {
-		hop(w, "host", true, "%s %s -> no route to %s: %s",
-		    host_link_name(w, held->ifindex), addr_text(gw, g),
+		hop(w, "host", true, "%s -> no route to %s: %s", at,
 		    addr_text(&w->s->dst, d), strerror(-err));
 		return;
 	}
 	if (r.type == RTN_LOCAL) {
-		hop(w, "host", false, "%s %s -> %s, an address of the host",
-		    host_link_name(w, held->ifindex), addr_text(gw, g),
+		hop(w, "host", false, "%s -> %s, an address of the host", at,
 		    addr_text(&w->s->dst, d));
 		return;
 	}
 	if (r.gateway.family)
 		addr_text(&r.gateway, v);
-	hop(w, "host", false, "%s %s -> route %s%s%s dev %s",
-	    host_link_name(w, held->ifindex), addr_text(gw, g),
+	hop(w, "host", false, "%s -> route %s%s%s dev %s", at,
 	    addr_text(&w->s->dst, d), r.gateway.family ? " via " : "",
 	    r.gateway.family ? v : "", host_link_name(w, r.oif));
-	if (!host_forwards(w))
+	if (!forwards(&w->s->host->h, w->s->dst.family))
 		hop(w, "host", true, "the host does not forward %s (%s = 0)",
-		    w->s->dst.family == AF_INET ? "IPv4" : "IPv6",
-		    w->s->dst.family == AF_INET ?
-			    "net.ipv4.ip_forward" :
-			    "net.ipv6.conf.all.forwarding");
+		    family_name(w->s->dst.family),
+		    forward_sysctl(w->s->dst.family));
 	else
 		way_back(w);
 }
@@ -421,6 +648,20 @@ static bool decisive(const struct nftrace_event *e)
 	       (e->verdict == NF_ACCEPT || e->verdict == NF_DROP);
 }
 
+/*
+ * A rule's drop that the source heard of (a TCP RST, an ICMP error) was
+ * a reject: the kernel's trace says drop for both.
+ */
+static const char *drop_word(const struct walk *w,
+			     const struct nftrace_event *e)
+{
+	bool heard = w->probed > 0 ||
+		     (w->probed < 0 && w->probed != -ETIMEDOUT &&
+		      w->probed != -EINTR);
+
+	return e->type == NFT_TRACETYPE_RULE && heard ? "reject" : "drop";
+}
+
 static void nft_hop(struct walk *w, const struct nftrace_event *e)
 {
 	char how[64], a[PW_ADDRSTRLEN];
@@ -439,7 +680,7 @@ static void nft_hop(struct walk *w, const struct nftrace_event *e)
 	else
 		hop(w, "host", drop, "nft %s %s %s: %s (%s)",
 		    nf_family(e->family), e->table, e->chain,
-		    drop ? "drop" : "accept", how);
+		    drop ? drop_word(w, e) : "accept", how);
 }
 
 static void nft_hops(struct walk *w, const struct nftrace_event *ev, size_t n)
@@ -457,6 +698,20 @@ static void nft_hops(struct walk *w, const struct nftrace_event *ev, size_t n)
 }
 
 /* ---- The probe ---------------------------------------------------------- */
+
+/* A probe packet, as a person names one, or several. */
+static const char *probe_name(const struct probe *p, bool many)
+{
+	switch (p->kind) {
+	case PROBE_TCP:
+		return many ? "TCP SYNs" : "TCP SYN";
+	case PROBE_UDP:
+		return many ? "UDP datagrams" : "UDP datagram";
+	case PROBE_ICMP:
+		break;
+	}
+	return many ? "ICMP echoes" : "ICMP echo";
+}
 
 static double ms_since(const struct timespec *t0)
 {
@@ -477,8 +732,8 @@ static int probe(struct walk *w, const struct ns_handle *h)
 		if (w->s->stop && *w->s->stop)
 			return -EINTR;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		err = probe_echo(h, &w->s->dst, 1, PROBE_WAIT_MS);
-		if (!err)
+		err = probe_send(h, &w->s->dst, &w->s->probe, PROBE_WAIT_MS);
+		if (err >= 0)
 			w->t->rtt_ms = ms_since(&t0);
 	}
 	return err;
@@ -489,10 +744,18 @@ static int probe_traced(struct walk *w, struct nftrace_event **ev, size_t *n,
 			struct pw_why *why)
 {
 	const struct ns_handle *h = w->s->src ? &w->s->src->h : &w->s->host->h;
+	const struct probe *p = &w->s->probe;
+	struct nftrace_flow flow = {
+		.dst = w->s->dst,
+		.l4proto = probe_l4proto(p, w->s->dst.family),
+		.dport = p->kind == PROBE_ICMP ? 0 : p->port,
+	};
 	struct nftrace *nt;
-	int err = nftrace_start(&nt, w->s->src ? &w->from : NULL, &w->s->dst);
-	int probed;
+	int probed, err;
 
+	if (w->s->src)
+		flow.src = w->from;
+	err = nftrace_start(&nt, &flow);
 	if (err) {
 		pw_why_not(why, "cannot trace nftables: %s", strerror(-err));
 		return err;
@@ -507,9 +770,7 @@ static int probe_traced(struct walk *w, struct nftrace_event **ev, size_t *n,
 		pw_why_not(why, "cannot read the nftables trace: %s",
 			   strerror(-err));
 	w->t->answered = probed == 0;
-	if (!err && probed && probed != -ETIMEDOUT && probed != -EINTR)
-		hop(w, w->src, true, "the echo could not be sent: %s",
-		    strerror(-probed));
+	w->probed = probed;
 	return err;
 }
 
@@ -539,54 +800,120 @@ static void walk_init(struct walk *w, const struct trace_spec *s,
 	}
 }
 
+/* What answered the probe, as the last hop says it. */
+static void answered_hop(struct walk *w, const char *where, const char *d)
+{
+	const struct probe *p = &w->s->probe;
+
+	if (p->kind == PROBE_TCP)
+		hop(w, where, false,
+		    "%s: answered (TCP port %u open: SYN-ACK, %.2f ms)", d,
+		    p->port, w->t->rtt_ms);
+	else if (p->kind == PROBE_UDP)
+		hop(w, where, false,
+		    "%s: answered (a UDP datagram from port %u, %.2f ms)", d,
+		    p->port, w->t->rtt_ms);
+	else
+		hop(w, where, false, "%s: answered (ICMP echo reply, %.2f ms)",
+		    d, w->t->rtt_ms);
+}
+
+/* It arrived, and was turned away: the port is closed there. */
+static void refused_hop(struct walk *w, const char *where, const char *d)
+{
+	bool tcp = w->s->probe.kind == PROBE_TCP;
+
+	hop(w, where, true,
+	    "%s: refused (%s, %.2f ms): it arrived, and nothing listens on "
+	    "%s port %u",
+	    d, tcp ? "TCP RST" : "ICMP port unreachable", w->t->rtt_ms,
+	    tcp ? "TCP" : "UDP", w->s->probe.port);
+}
+
+static void unanswered_hop(struct walk *w, const char *where, const char *d)
+{
+	const struct probe *p = &w->s->probe;
+	char port[32] = "";
+
+	if (p->kind != PROBE_ICMP)
+		snprintf(port, sizeof(port), " to port %u", p->port);
+	hop(w, where, true,
+	    "%s: no answer (%d %s%s, %d ms each): the reply did not come "
+	    "back%s",
+	    d, PROBE_TRIES, probe_name(p, true), port, PROBE_WAIT_MS,
+	    p->kind == PROBE_UDP ? ", or nothing there answers a datagram" :
+				   "");
+}
+
 static void last_hop(struct walk *w)
 {
 	char d[PW_ADDRSTRLEN];
 	const char *where = w->s->dst_label ? w->s->dst_label : "host";
 
+	if (w->route.type == RTN_LOCAL)
+		where = w->src;
+	else if (!w->s->dst_label && w->peer_end)
+		where = w->peer.label; /* a cable crosses no host */
+
 	addr_text(&w->s->dst, d);
 	if (w->t->answered)
-		hop(w, where, false, "%s: answered (ICMP echo reply, %.2f ms)",
-		    d, w->t->rtt_ms);
-	else if (!w->died)
-		hop(w, where, true,
-		    "%s: no answer (%d ICMP echoes, %d ms each): the reply "
-		    "did not come back",
-		    d, PROBE_TRIES, PROBE_WAIT_MS);
+		answered_hop(w, where, d);
+	else if (w->died)
+		return;
+	else if (w->probed == PROBE_REFUSED)
+		refused_hop(w, where, d);
+	else if (w->probed == -ETIMEDOUT || w->probed == -EINTR)
+		unanswered_hop(w, where, d);
+	else
+		hop(w, w->src, true, "the %s failed: %s",
+		    probe_name(&w->s->probe, false), strerror(-w->probed));
 }
 
-int trace_run(const struct trace_spec *s, struct trace *t, struct pw_why *why)
+static int walk(struct walk *w, struct pw_why *why)
 {
+	const struct trace_spec *s = w->s;
 	char d[PW_ADDRSTRLEN];
 	struct nftrace_event *ev = NULL;
 	size_t nev = 0;
-	struct walk w;
 	int err;
 
-	walk_init(&w, s, t);
-	source_route(&w);
-	if (w.died)
+	source_route(w);
+	if (w->died)
 		return 1;
-	if (s->src && w.route.type != RTN_LOCAL)
-		host_side(&w);
+	if (s->src && w->route.type != RTN_LOCAL)
+		host_side(w);
 	else if (!s->src)
-		host_bridge(&w);
-	if (w.died)
+		host_bridge(w);
+	if (w->died)
 		return 1;
-	err = probe_traced(&w, &ev, &nev, why);
+	err = probe_traced(w, &ev, &nev, why);
 	if (err) {
 		free(ev);
 		return err;
 	}
-	if (w.host_end && w.route.gateway.family)
-		next_via_host(&w);
-	else if (w.host_end || (!s->src && w.bridge))
-		next_on_link(&w);
-	nft_hops(&w, ev, nev);
+	if (w->peer_end)
+		next_on_cable(w);
+	else if (w->host_end && w->route.gateway.family)
+		next_via_host(w);
+	else if (w->host_end || (!s->src && w->bridge))
+		next_on_link(w);
+	nft_hops(w, ev, nev);
 	free(ev);
-	if (w.dest_if[0] && !w.died)
-		hop(&w, w.dest_ns, false, "%s %s: the destination's interface",
-		    w.dest_if, addr_text(&s->dst, d));
-	last_hop(&w);
-	return t->answered ? 0 : 1;
+	if (w->dest_if[0] && !w->died)
+		hop(w, w->dest_ns, false, "%s %s: the destination's interface",
+		    w->dest_if, addr_text(&s->dst, d));
+	last_hop(w);
+	return w->t->answered ? 0 : 1;
+}
+
+int trace_run(const struct trace_spec *s, struct trace *t, struct pw_why *why)
+{
+	struct walk w;
+	int st;
+
+	walk_init(&w, s, t);
+	st = walk(&w, why);
+	if (w.peer_open)
+		inspect_pod_close(&w.peer);
+	return st;
 }

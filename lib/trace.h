@@ -7,17 +7,22 @@
  *
  * The evidence, in the order the packet meets it:
  *   - the route the source's kernel picks (RTM_GETROUTE in its namespace);
- *   - the veth's other end on the host, its bridge, and whether each is up;
+ *   - the veth's other end on the host, its bridge, and whether each is
+ *     up; or a cable's far end, in another pod;
  *   - where the first hop leads: the host's own route to the destination
- *     (the bridge or host end holds the gateway), or, on the same bridge,
- *     the neighbour entry the source made for the destination and the
- *     bridge's forwarding entry for that MAC, which names the port;
+ *     (the bridge or host end holds the gateway, and its MAC is the one
+ *     that answered for it), or, on the same bridge, the neighbour entry
+ *     the source made for the destination and the bridge's forwarding
+ *     entry for that MAC, which names the port; over a cable, the far
+ *     end's address and its route back;
  *   - the nftables chains of the host that saw the packet, each with its
- *     verdict (nftrace.h), while an ICMP echo is sent (probe.h);
- *   - whether the echo was answered.
+ *     verdict (nftrace.h), while the probe is sent (probe.h): an ICMP
+ *     echo, a TCP SYN or a UDP datagram;
+ *   - whether it was answered, or refused (TCP RST, ICMP port
+ *     unreachable: it arrived, and nothing listens there).
  * Where the packet dies, the hop says where and why: no route, a link or
  * bridge down, no neighbour answer, a drop verdict with its chain and rule
- * handle, or no answer at all.  Nothing here prints; the tracer's nft
+ * handle, a refusal, or no answer at all.  Nothing here prints; the tracer's nft
  * table is gone when trace_run() returns.
  */
 #ifndef PODWIRE_TRACE_H
@@ -28,6 +33,7 @@
 
 #include "addr.h"
 #include "inspect.h"
+#include "probe.h"
 
 #define TRACE_HOPS_MAX 48
 
@@ -49,13 +55,14 @@ struct trace_spec {
 				    the host */
 	const struct inspect_host *host;
 	struct pw_addr dst;
+	struct probe probe;
 	const char *dst_label; /* the pod dst is the address of, or NULL */
 	volatile const int *stop; /* a signal came: stop probing (or NULL) */
 };
 
 /*
  * Send the probe and read the evidence into t.  0: answered; 1: the packet
- * died or went unanswered (the last hop says where and why); -errno: the
+ * died, was refused or went unanswered (the last hop says where and why); -errno: the
  * trace itself could not be made (the tracer's table, the probe's socket),
  * with why.
  */

@@ -128,6 +128,7 @@ static int run(const struct trace_req *req, const struct inspect_host *host,
 	struct trace_spec spec = {
 		.src = src,
 		.host = host,
+		.probe = req->probe,
 		.dst_label = NULL,
 		.stop = &stopped,
 	};

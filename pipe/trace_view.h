@@ -16,12 +16,14 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "probe.h"
 #include "rec.h"
 
 struct trace_req {
 	const char *src; /* a pod (name or path), or "host"; NULL with pid */
 	pid_t pid; /* the source is this process's namespace; 0: src */
 	const char *dst; /* an address, or a pod whose address it is */
+	struct probe probe; /* ICMP echo, TCP SYN or UDP datagram */
 	enum rec_format format;
 	bool quiet; /* no output: the exit status says */
 };

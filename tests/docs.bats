@@ -403,6 +403,24 @@ complete_words() {
 	refute_line --regexp "^[^${pid:0:1}]"
 	run -0 pi --pid "$pid" ""
 	assert_equal "$output" ""
+	# --trace: a source, which may be host, then a destination; after
+	# --pid, the destination; --tcp and --udp take a port (free text).
+	run -0 pi --trace ""
+	assert_equal "$output" $'node\npod1\npod2\nhost'
+	run -0 pi --trace h
+	assert_equal "$output" host
+	run -0 pi --trace host ""
+	assert_equal "$output" $'node\npod1\npod2'
+	run -0 pi --trace --tcp 80 pod1 p
+	assert_equal "$output" $'pod1\npod2'
+	run -0 pi --trace --udp ""
+	assert_equal "$output" ""
+	run -0 pi --trace pod1 pod2 ""
+	assert_equal "$output" ""
+	run -0 pi --trace --pid "$pid" p
+	assert_equal "$output" $'pod1\npod2'
+	run -0 pi --trace --pid "$pid" pod1 ""
+	assert_equal "$output" ""
 	# -n and --netns take a namespace name, as a word or after '='.
 	run -0 pi -n no
 	assert_equal "$output" node

@@ -32,6 +32,16 @@ trace() {
 	run --separate-stderr sb pod-inspect --trace "$@"
 }
 
+# The last hop's line, without its number.
+last_hop() {
+	tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //'
+}
+
+# The veth on the host whose mark names pod $1.
+host_end_of() {
+	sb ip -j link show type veth | jq -r --arg p "podwire: netns=$1 " '.[] | select(.ifalias // "" | startswith($p)) | .ifname'
+}
+
 # Hop N's line (1-based), without its number.
 hop_line() {
 	sed -n "${1}p" <<<"$output" | sed -E 's/^ *[0-9]+ //'
@@ -91,7 +101,7 @@ assert_no_trace_table() {
 	handle=$(sb nft -j list chain inet filter forward | jq -r '.nftables[] | select(.rule) | .rule.handle')
 	trace pod1 198.51.100.2
 	assert_failure 1
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      nft inet filter forward: drop (rule handle $handle)"
+	assert_equal "$(last_hop)" "host      nft inet filter forward: drop (rule handle $handle)"
 	refute_output --partial answered
 	assert_no_trace_table
 }
@@ -101,7 +111,7 @@ assert_no_trace_table() {
 	sb nft add chain ip guard forward '{ type filter hook forward priority 0; policy drop; }'
 	trace pod1 198.51.100.2
 	assert_failure 1
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      nft ip guard forward: drop (policy)"
+	assert_equal "$(last_hop)" "host      nft ip guard forward: drop (policy)"
 }
 
 @test "no default route in the pod: the first hop dies" {
@@ -130,7 +140,7 @@ assert_no_trace_table() {
 	trace pod1 198.51.100.2
 	assert_failure 1
 	assert_line " 2 host      $host (on no bridge: the host routes it)"
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      the way back to 10.244.0.2 is dev cni0, not $host where it came in: the reply would not reach it"
+	assert_equal "$(last_hop)" "host      the way back to 10.244.0.2 is dev cni0, not $host where it came in: the reply would not reach it"
 }
 
 @test "the host end down, the bridge down: the trace stops there and says so" {
@@ -138,12 +148,12 @@ assert_no_trace_table() {
 	sb ip link set "$host" down
 	trace pod1 198.51.100.2
 	assert_failure 1
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      $host (the other end of pod1's eth0) is down"
+	assert_equal "$(last_hop)" "host      $host (the other end of pod1's eth0) is down"
 	sb ip link set "$host" up
 	sb ip link set cni0 down
 	trace pod1 198.51.100.2
 	assert_failure 1
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      $host -> bridge cni0, which is down"
+	assert_equal "$(last_hop)" "host      $host -> bridge cni0, which is down"
 }
 
 @test "forwarding off: the host's hop says it does not forward" {
@@ -151,14 +161,20 @@ assert_no_trace_table() {
 	trace pod1 198.51.100.2
 	assert_failure 1
 	assert_line --partial 'cni0 10.244.0.1 -> route 198.51.100.2 dev uplink0'
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      the host does not forward IPv4 (net.ipv4.ip_forward = 0)"
+	assert_equal "$(last_hop)" "host      the host does not forward IPv4 (net.ipv4.ip_forward = 0)"
 }
 
 @test "the gateway gone from the bridge: no neighbour answers for it" {
 	sb ip addr del 10.244.0.1/24 dev cni0
 	trace pod1 198.51.100.2
 	assert_failure 1
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "pod1      no neighbour answer for 10.244.0.1: nothing on the link has that address"
+	assert_equal "$(last_hop)" "pod1      no neighbour answer for 10.244.0.1: bridge cni0 has no IPv4 address"
+	# Another address there, not the gateway's.
+	sb ip addr add 10.244.0.254/24 dev cni0
+	sb ip -n pod1 neigh flush all
+	trace pod1 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "pod1      no neighbour answer for 10.244.0.1: bridge cni0 does not hold it"
 }
 
 @test "no masquerade: the echo goes out and no answer comes back" {
@@ -166,7 +182,7 @@ assert_no_trace_table() {
 	trace pod1 198.51.100.2
 	assert_failure 1
 	refute_output --partial masquerade
-	assert_equal "$(tail -n1 <<<"$output" | sed -E 's/^ *[0-9]+ //')" "host      198.51.100.2: no answer (3 ICMP echoes, 700 ms each): the reply did not come back"
+	assert_equal "$(last_hop)" "host      198.51.100.2: no answer (3 ICMP echoes, 700 ms each): the reply did not come back"
 }
 
 @test "SIGTERM in the middle: exit 130 and the tracer's table is gone" {
@@ -206,6 +222,161 @@ assert_no_trace_table() {
 	refute_output --partial "podwire-trace-$pid"
 	assert_output --partial "podwire-trace-$SB_PID"
 	sb nft delete table inet "podwire-trace-$SB_PID"
+}
+
+@test "--tcp: an open port answers, a closed one refuses (RST), a reject rule is named a reject" {
+	trace --tcp 7000 pod1 198.51.100.2
+	assert_success
+	assert_line --partial 'nft inet podwire postrouting: masquerade 10.244.0.2'
+	assert_line --regexp '^ 5 host      198\.51\.100\.2: answered \(TCP port 7000 open: SYN-ACK, [0-9.]+ ms\)$'
+	trace --tcp 7001 pod1 198.51.100.2
+	assert_failure 1
+	assert_regex "$(last_hop)" '^host      198\.51\.100\.2: refused \(TCP RST, [0-9.]+ ms\): it arrived, and nothing listens on TCP port 7001$'
+	# The tracer marks the probe's flow only: its protocol and port.
+	sb nft add table inet filter
+	sb nft add chain inet filter forward '{ type filter hook forward priority 0; policy accept; }'
+	sb nft add rule inet filter forward tcp dport 7000 reject with tcp reset
+	handle=$(sb nft -j list chain inet filter forward | jq -r '.nftables[] | select(.rule) | .rule.handle')
+	trace --tcp 7000 pod1 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "host      nft inet filter forward: reject (rule handle $handle)"
+	# ICMP is not TCP: the echo passes that chain by its policy.
+	trace pod1 198.51.100.2
+	assert_success
+	assert_line ' 4 host      nft inet filter forward: accept (policy)'
+	# Pod to pod, and host to pod.
+	sb ip netns exec pod2 socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:true 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually sb ip netns exec pod2 sh -c 'ss -Hltn sport = :80 | grep -q LISTEN'
+	trace --tcp 80 pod1 pod2
+	assert_success
+	assert_regex "$(last_hop)" '^pod2      10\.244\.0\.3: answered \(TCP port 80 open'
+	trace --tcp 81 host pod2
+	assert_failure 1
+	assert_regex "$(last_hop)" 'pod2      10\.244\.0\.3: refused \(TCP RST'
+	assert_no_trace_table
+}
+
+@test "--udp: a reply answers, ICMP port unreachable refuses, silence is no answer" {
+	sb ip netns exec wan socat UDP-RECVFROM:5353,fork SYSTEM:'echo pong' 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually sb ip netns exec wan sh -c 'ss -Hlun sport = :5353 | grep -q UNCONN'
+	trace --udp 5353 pod1 198.51.100.2
+	assert_success
+	assert_regex "$(last_hop)" '^host      198\.51\.100\.2: answered \(a UDP datagram from port 5353, [0-9.]+ ms\)$'
+	trace --udp 5354 pod1 198.51.100.2
+	assert_failure 1
+	assert_regex "$(last_hop)" '^host      198\.51\.100\.2: refused \(ICMP port unreachable, [0-9.]+ ms\): it arrived, and nothing listens on UDP port 5354$'
+	# A listener that never answers.
+	sb ip netns exec wan socat -u UDP-RECV:5355 OPEN:/dev/null 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually sb ip netns exec wan sh -c 'ss -Hlun sport = :5355 | grep -q UNCONN'
+	trace --udp 5355 pod1 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "host      198.51.100.2: no answer (3 UDP datagrams to port 5355, 700 ms each): the reply did not come back, or nothing there answers a datagram"
+	assert_no_trace_table
+}
+
+@test "--tcp and --udp: bad ports and misplaced options are usage errors" {
+	for p in 0 65536 -1 x 0x50 ''; do
+		run -2 --separate-stderr sb pod-inspect --trace --tcp "$p" pod1 198.51.100.2
+		assert_equal "$stderr" "pod-inspect: invalid port '$p': give 1-65535"$'\n'"Try 'pod-inspect --help' for more information."
+	done
+	run -2 --separate-stderr sb pod-inspect --trace --tcp 80 --udp 53 pod1 198.51.100.2
+	[[ $stderr == "pod-inspect: one --tcp or --udp at a time"* ]] || fail "$stderr"
+	run -2 --separate-stderr sb pod-inspect --check --tcp 80 pod1
+	[[ $stderr == "pod-inspect: --tcp and --udp go with --trace"* ]] || fail "$stderr"
+	assert_no_trace_table
+}
+
+@test "a cable (the seeds' first exercise): the far end, its interface, and what goes wrong there" {
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	trace red blue
+	assert_success
+	assert_output "$(printf '%s\n' \
+		' 1 red       veth-red 10.0.0.1 -> route 10.0.0.2 on link' \
+		" 2 blue      veth-blue: the far end of red's veth-red" \
+		" 3 blue      veth-blue 10.0.0.2: the destination's interface")"$'\n'"$(sed -n 4p <<<"$output")"
+	assert_regex "$(last_hop)" '^blue      10\.0\.0\.2: answered \(ICMP echo reply'
+	# peer_up: the far end down.
+	sb ip -n blue link set veth-blue down
+	trace red blue
+	assert_failure 1
+	assert_equal "$(last_hop)" "blue      veth-blue (the far end of red's veth-red) is down"
+	sb ip -n blue link set veth-blue up
+	# peer_route: the far end's way back leaves by another interface.
+	sb ip -n blue link add x0 type veth peer name x1
+	sb ip -n blue link set x0 up
+	sb ip -n blue route add 10.0.0.1/32 dev x0
+	trace red 10.0.0.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "blue      the way back to 10.0.0.1 is dev x0, not veth-blue where it came in: the reply would not reach it"
+	sb ip -n blue route del 10.0.0.1/32 dev x0
+	# peer_addr: the far end without the address, and it does not
+	# forward (red's neighbour entry, still fresh, sends it there).
+	sb ip -n blue addr flush dev veth-blue
+	trace red 10.0.0.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "blue      10.0.0.2 is no address of blue, which does not forward IPv4 (net.ipv4.ip_forward = 0): the packet ends there"
+	# ... and once red has forgotten it, no neighbour answers.
+	sb ip -n red neigh flush all
+	trace red 10.0.0.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "red       no neighbour answer for 10.0.0.2: far end veth-blue in blue has no IPv4 address"
+	assert_no_trace_table
+}
+
+@test "a routed pod: through its host end and the masquerade; the gateway missing there; the way back elsewhere" {
+	run -0 sb netns-new pod9
+	run -0 sb veth-link pod9:eth0=10.3.0.2/24 host9=10.3.0.1/24
+	sb ip -n pod9 route add default via 10.3.0.1
+	run -0 sb nat-out --out uplink0 10.3.0.0/24
+	trace pod9 198.51.100.2
+	assert_success
+	assert_line ' 2 host      host9 (on no bridge: the host routes it)'
+	assert_line ' 3 host      host9 10.3.0.1 -> route 198.51.100.2 dev uplink0'
+	assert_line --regexp '^ 4 host      nft inet podwire postrouting: masquerade 10\.3\.0\.2 \(rule handle [0-9]+\)$'
+	trace --tcp 7000 pod9 198.51.100.2
+	assert_success
+	# host_route: the host's route to the pod leaves by another device.
+	sb ip link add z0 type veth peer name z1
+	sb ip link set z0 up
+	sb ip route add 10.3.0.2/32 dev z0
+	trace pod9 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "host      the way back to 10.3.0.2 is dev z0, not host9 where it came in: the reply would not reach it"
+	sb ip route del 10.3.0.2/32 dev z0
+	# host_gw: the host end holds another address, not the gateway.
+	sb ip addr del 10.3.0.1/24 dev host9
+	sb ip addr add 10.3.0.9/24 dev host9
+	sb ip -n pod9 neigh flush all
+	trace pod9 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "pod9      no neighbour answer for 10.3.0.1: host end host9 does not hold it"
+	assert_no_trace_table
+}
+
+@test "the gateway's address held by another pod on the bridge: the trace names the pod that answers" {
+	sb ip addr del 10.244.0.1/24 dev cni0
+	sb ip -n pod2 addr add 10.244.0.1/24 dev eth0
+	sb ip -n pod1 neigh flush all
+	trace pod1 198.51.100.2
+	assert_failure 1
+	mac=$(sb ip -n pod2 -j link show eth0 | jq -r '.[0].address')
+	bmac=$(sb ip -j link show cni0 | jq -r '.[0].address')
+	assert_equal "$(last_hop)" "host      gateway 10.244.0.1 answers from $mac, pod2's (port $(host_end_of pod2)), not from bridge cni0's $bmac: pod2 holds the gateway's address too"
+}
+
+@test "lo down: the pod's own address is out of its reach" {
+	trace pod1 10.244.0.2
+	assert_success
+	assert_line ' 1 pod1      10.244.0.2 is an address of pod1 itself'
+	assert_regex "$(last_hop)" '^pod1      10\.244\.0\.2: answered'
+	sb ip -n pod1 link set lo down
+	trace pod1 10.244.0.2
+	assert_failure 1
+	assert_output ' 1 pod1      10.244.0.2 is an address of pod1 itself, and lo is down: nothing reaches it'
 }
 
 @test "bad input: no destination, a bad one, a missing pod: exit 2 or 1, nothing left" {

@@ -77,12 +77,18 @@ assert_clean_logs() {
 	run -0 ping_from pod20 10.244.0.2
 }
 
-@test "pod-inspect --trace under valgrind: answered, and dropped, clean" {
+@test "pod-inspect --trace under valgrind: answered, refused, over a cable, and dropped, clean" {
 	make_wan
 	run -0 sb bash -c "netns-new pod1 pod2 | veth-link --ipam 10.244.0.0/24 |
 		br-attach cni0 --gw 10.244.0.1/24 | nat-out --out uplink0"
 	run -0 --separate-stderr sb $(vg tr1 pod-inspect --trace pod1 198.51.100.2)
 	run -0 --separate-stderr sb $(vg tr2 pod-inspect -j --trace pod1 pod2)
+	run -0 --separate-stderr sb $(vg tr4 pod-inspect --trace --tcp 7000 pod1 198.51.100.2)
+	run -1 --separate-stderr sb $(vg tr5 pod-inspect --trace --udp 7000 pod1 198.51.100.2)
+	# A cable: the far end's namespace is opened, and closed.
+	run -0 sb netns-new red blue
+	run -0 sb veth-link red:veth-red=10.0.0.1/24 blue:veth-blue=10.0.0.2/24
+	run -0 --separate-stderr sb $(vg tr6 pod-inspect --trace red blue)
 	sb nft add table ip guard
 	sb nft add chain ip guard forward '{ type filter hook forward priority 0; policy drop; }'
 	run -1 --separate-stderr sb $(vg tr3 pod-inspect --trace pod1 198.51.100.2)
