@@ -228,6 +228,7 @@ static struct shell_cmd commands[] = {
 	  .operand = CLI_VALUE_NETNS,
 	  .max_operands = 2, /* --trace SRC DST */
 	  .targetless = " pid tree dot ",
+	  .target_first_with = " trace ",
 	  .command_after = "exec" },
 	{ .name = "veth-prune",
 	  .prog = &veth_prune_prog,

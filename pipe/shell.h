@@ -52,6 +52,10 @@ struct shell_cmd {
 	const char *operands_with;
 	/* SHELL_CTX_TARGET: long options that stand for a target. */
 	const char *targetless;
+	/* SHELL_CTX_TARGET: long options that take the target as the first
+	 * of two operands (pod-inspect's " trace "): with one, the context
+	 * comes before it. */
+	const char *target_first_with;
 	/* Long option after which (or after "--") a command of its own
 	 * starts: pod-inspect's "exec". */
 	const char *command_after;

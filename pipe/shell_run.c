@@ -224,6 +224,14 @@ bool shell_walk_seen(const struct shell_cmd *cmd, const struct shell_walk *w,
 	return false;
 }
 
+/* Does the line take the target as the first of two operands? */
+static bool target_first(const struct shell_cmd *cmd,
+			 const struct shell_walk *w)
+{
+	return cmd->target_first_with &&
+	       shell_walk_seen(cmd, w, cmd->target_first_with);
+}
+
 char **shell_with_context(const struct shell *sh, const struct shell_cmd *cmd,
 			  int argc, char **argv, int *out_argc)
 {
@@ -234,8 +242,9 @@ char **shell_with_context(const struct shell *sh, const struct shell_cmd *cmd,
 	shell_walk(cmd, argc, argv, &w);
 	if (sh->context && cmd->context == SHELL_CTX_NETNS && !w.netns)
 		add = 2;
-	if (sh->context && cmd->context == SHELL_CTX_TARGET && !w.noperands &&
-	    !(cmd->targetless && shell_walk_seen(cmd, &w, cmd->targetless)))
+	if (sh->context && cmd->context == SHELL_CTX_TARGET &&
+	    !(cmd->targetless && shell_walk_seen(cmd, &w, cmd->targetless)) &&
+	    w.noperands == (target_first(cmd, &w) ? 1 : 0))
 		add = 1;
 	/* Right after the name: options come before the first operand, so
 	 * even a program that stops at it ('+') reads them. */

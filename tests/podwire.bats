@@ -190,6 +190,19 @@ type_line() {
 	assert_equal "$output" a
 }
 
+@test "use: pod-inspect --trace DST traces from the context; with two operands the first is the source" {
+	run -0 sb netns-new a b
+	run -0 sb veth-link a:va=10.0.0.1/24 b:vb=10.0.0.2/24
+	run -0 --separate-stderr sb podwire -c 'use a; pod-inspect --trace 10.0.0.2'
+	assert_line --index 0 ' 1 a         va 10.0.0.1 -> route 10.0.0.2 on link'
+	assert_line --regexp '^ 4 b         10\.0\.0\.2: answered'
+	run -0 --separate-stderr sb podwire -c 'use a; pod-inspect --trace b a'
+	assert_line --index 0 ' 1 b         vb 10.0.0.2 -> route 10.0.0.1 on link'
+	assert_line --regexp '^ 4 a         10\.0\.0\.1: answered'
+	run -1 --separate-stderr sb podwire -c 'use a; pod-inspect --trace --tcp 1 b'
+	assert_line --regexp '^ 4 b         10\.0\.0\.2: refused \(TCP RST'
+}
+
 @test "use: the context is -n for every program that takes it, unless the line names one" {
 	run -0 sb netns-new node other
 	run -0 --separate-stderr sb podwire -c 'use node; br-attach br0; br-attach -n other br1; use; br-attach br2'
