@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bridge.h"
 #include "inspect.h"
 #include "nftrace.h"
 #include "nl.h"
@@ -610,6 +611,33 @@ static void next_via_host(struct walk *w)
 		way_back(w);
 }
 
+/*
+ * Another pod on the source's bridge that holds the source's address
+ * too: the replies go to whichever answered the host's ARP last.  The
+ * packet may get through anyway; when it went unanswered, this is why.
+ */
+static void source_shared(struct walk *w)
+{
+	struct bridge_pod_addr *all = NULL;
+	char a[PW_ADDRSTRLEN];
+	size_t n = 0;
+
+	if (!w->s->src || !w->bridge || !w->host_end || !w->from.family ||
+	    bridge_pod_addrs(w->bridge->ifindex, &all, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (all[i].port != w->host_end->ifindex &&
+		    addr_equal(&all[i].addr.addr, &w->from)) {
+			hop(w, "host", !w->t->answered,
+			    "%s:%s on bridge %s holds %s too: the replies to "
+			    "%s can go there",
+			    all[i].netns, all[i].ifname, w->bridge->ifname,
+			    addr_text(&w->from, a), w->src);
+			break;
+		}
+	free(all);
+}
+
 /* ---- nftables ------------------------------------------------------------ */
 
 static const char *nf_family(uint32_t f)
@@ -897,6 +925,8 @@ static int walk(struct walk *w, struct pw_why *why)
 		next_via_host(w);
 	else if (w->host_end || (!s->src && w->bridge))
 		next_on_link(w);
+	if (!w->died)
+		source_shared(w);
 	nft_hops(w, ev, nev);
 	free(ev);
 	if (w->dest_if[0] && !w->died)

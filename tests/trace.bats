@@ -368,6 +368,24 @@ assert_no_trace_table() {
 	assert_equal "$(last_hop)" "host      gateway 10.244.0.1 answers from $mac, pod2's (port $(host_end_of pod2)), not from bridge cni0's $bmac: pod2 holds the gateway's address too"
 }
 
+@test "a pod's address held by another pod on the bridge: the replies go there, and the trace says who" {
+	sb ip -n pod2 addr flush dev eth0
+	sb ip -n pod2 addr add 10.244.0.2/24 dev eth0
+	sb ip -n pod2 route add default via 10.244.0.1
+	# pod1 asks no ARP of the host (which would teach it pod1's MAC);
+	# pod2 does: the host's entry for 10.244.0.2 is pod2's.
+	bmac=$(sb ip -j link show cni0 | jq -r '.[0].address')
+	sb ip -n pod1 neigh replace 10.244.0.1 lladdr "$bmac" dev eth0 nud permanent
+	run -0 sb ip netns exec pod2 ping -c1 -W2 10.244.0.1
+	mac2=$(sb ip -n pod2 -j link show eth0 | jq -r '.[0].address')
+	run -0 sb ip -j neigh show 10.244.0.2 dev cni0
+	assert_equal "$(jq -r '.[0].lladdr' <<<"$output")" "$mac2"
+	trace pod1 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "host      pod2:eth0 on bridge cni0 holds 10.244.0.2 too: the replies to pod1 can go there"
+	refute_output --partial answered
+}
+
 @test "lo down: the pod's own address is out of its reach" {
 	trace pod1 10.244.0.2
 	assert_success
