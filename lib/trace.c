@@ -882,6 +882,8 @@ static void last_hop(struct walk *w)
 		where = w->src;
 	else if (!w->s->dst_label && w->peer_end)
 		where = w->peer.label; /* a cable crosses no host */
+	else if (!w->s->dst_label && w->s->src && !w->host_end)
+		where = w->src; /* nor does a link the host is not on */
 
 	addr_text(&w->s->dst, d);
 	if (w->t->answered)

@@ -185,32 +185,36 @@ assert_no_trace_table() {
 	assert_equal "$(last_hop)" "host      198.51.100.2: no answer (3 ICMP echoes, 700 ms each): the reply did not come back"
 }
 
-@test "SIGTERM in the middle: exit 130 and the tracer's table is gone" {
-	run -0 sb nat-out -D --force 10.244.0.0/24
+# A trace that goes unanswered (no masquerade), started in the
+# background; once its table is there, TRACER_JOB is bats' job and
+# TRACER_PID pod-inspect's PID.
+start_tracer() {
 	local pidfile=$BATS_TEST_TMPDIR/trace.pid
+	run -0 sb nat-out -D --force 10.244.0.0/24
 	sb sh -c 'echo $$ >"$1"; exec pod-inspect --trace pod1 198.51.100.2' \
 		trace "$pidfile" >/dev/null 2>&1 3>&- &
-	job=$!
-	# Wait for its table, then end it, by its PID.
+	TRACER_JOB=$!
 	eventually bash -c "nsenter --target $SB_PID --net --mount nft list tables | grep -q podwire-trace"
-	kill -TERM "$(cat "$pidfile")"
-	# Not `run wait`: run's subshell has no child to wait for.
-	rc=0
-	wait "$job" || rc=$?
-	assert_equal "$rc" 130
-	assert_no_trace_table
+	TRACER_PID=$(cat "$pidfile")
+}
+
+@test "SIGTERM or SIGINT (Ctrl-C) in the middle: exit 130 and the tracer's table is gone" {
+	for sig in TERM INT; do
+		start_tracer
+		kill -"$sig" "$TRACER_PID"
+		# Not `run wait`: run's subshell has no child to wait for.
+		rc=0
+		wait "$TRACER_JOB" || rc=$?
+		assert_equal "$rc" 130
+		assert_no_trace_table
+	done
 }
 
 @test "kill -9 in the middle leaves the tracer's table; the next trace removes it and works" {
-	run -0 sb nat-out -D --force 10.244.0.0/24
-	local pidfile=$BATS_TEST_TMPDIR/trace.pid
-	sb sh -c 'echo $$ >"$1"; exec pod-inspect --trace pod1 198.51.100.2' \
-		trace "$pidfile" >/dev/null 2>&1 3>&- &
-	job=$!
-	eventually bash -c "nsenter --target $SB_PID --net --mount nft list tables | grep -q podwire-trace"
-	pid=$(cat "$pidfile")
+	start_tracer
+	pid=$TRACER_PID
 	kill -KILL "$pid"
-	wait "$job" || true
+	wait "$TRACER_JOB" || true
 	run -0 sb nft list tables
 	assert_output --partial "podwire-trace-$pid"
 	# A table of the same name pattern whose process lives is left.
@@ -384,6 +388,19 @@ assert_no_trace_table() {
 	assert_failure 1
 	assert_equal "$(last_hop)" "host      pod2:eth0 on bridge cni0 holds 10.244.0.2 too: the replies to pod1 can go there"
 	refute_output --partial answered
+}
+
+@test "a veth whose other end is not on the host (both ends in the pod): the trace says the host is not on its path" {
+	run -0 sb netns-new pod9
+	sb ip -n pod9 link add e0 type veth peer name e1
+	sb ip -n pod9 addr add 10.9.0.1/24 dev e0
+	sb ip -n pod9 link set e0 up
+	sb ip -n pod9 link set e1 up
+	trace pod9 10.9.0.2
+	assert_failure 1
+	assert_line ' 1 pod9      e0 10.9.0.1 -> route 10.9.0.2 on link'
+	assert_line " 2 pod9      e0's other end is not on the host: the host's part of the path is not traced"
+	assert_equal "$(last_hop)" "pod9      10.9.0.2: no answer (3 ICMP echoes, 700 ms each): the reply did not come back"
 }
 
 @test "lo down: the pod's own address is out of its reach" {
