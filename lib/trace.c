@@ -880,6 +880,8 @@ static void last_hop(struct walk *w)
 
 	if (w->route.type == RTN_LOCAL)
 		where = w->src;
+	else if (!w->s->dst_label && w->dest_ns[0])
+		where = w->dest_ns; /* the pod the bridge delivered it to */
 	else if (!w->s->dst_label && w->peer_end)
 		where = w->peer.label; /* a cable crosses no host */
 	else if (!w->s->dst_label && w->s->src && !w->host_end)

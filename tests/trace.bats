@@ -255,9 +255,10 @@ start_tracer() {
 	trace --tcp 80 pod1 pod2
 	assert_success
 	assert_regex "$(last_hop)" '^pod2      10\.244\.0\.3: answered \(TCP port 80 open'
-	trace --tcp 81 host pod2
+	# By its address, the pod is still named: by the bridge's port.
+	trace --tcp 81 host 10.244.0.3
 	assert_failure 1
-	assert_regex "$(last_hop)" 'pod2      10\.244\.0\.3: refused \(TCP RST'
+	assert_regex "$(last_hop)" '^pod2      10\.244\.0\.3: refused \(TCP RST'
 	assert_no_trace_table
 }
 
