@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nft_priv.h"
@@ -40,6 +41,10 @@
 struct nftrace {
 	struct nl *ctl; /* the batches */
 	struct nl *reports; /* NFNLGRP_NFTRACE */
+	struct nftrace_flow flow; /* the reports kept are of its packets */
+	/* nftrace_collect(): since when, and how long, none was kept. */
+	struct timespec last_kept;
+	int quiet_ms;
 	char table[32];
 	struct nftrace_event *ev;
 	size_t n, cap;
@@ -340,6 +345,7 @@ int nftrace_start(struct nftrace **out, const struct nftrace_flow *flow)
 	if (!t)
 		return -ENOMEM;
 	snprintf(t->table, sizeof(t->table), "podwire-trace-%d", (int)getpid());
+	t->flow = *flow;
 	err = nl_open_proto(&t->ctl, -1, NETLINK_NETFILTER);
 	if (!err)
 		err = nl_open_proto(&t->reports, -1, NETLINK_NETFILTER);
@@ -362,25 +368,73 @@ int nftrace_start(struct nftrace **out, const struct nftrace_flow *flow)
 
 /* ---- Reports ------------------------------------------------------------ */
 
-/* The addresses of the packet a report carries the network header of. */
-static void header_addrs(const struct nftnl_trace *tr, struct nftrace_event *e)
+/* The header of kind attr a report carries, or NULL; its length in *len. */
+static const uint8_t *header(const struct nftnl_trace *tr, uint16_t attr,
+			     uint32_t *len)
 {
-	uint32_t len = 0;
-	const uint8_t *h =
-		nftnl_trace_is_set(tr, NFTNL_TRACE_NETWORK_HEADER) ?
-			nftnl_trace_get_data(tr, NFTNL_TRACE_NETWORK_HEADER,
-					     &len) :
-			NULL;
+	*len = 0;
+	return nftnl_trace_is_set(tr, attr) ?
+		       nftnl_trace_get_data(tr, attr, len) :
+		       NULL;
+}
+
+/*
+ * The addresses of the packet a report carries the network header of,
+ * and its protocol (the IPv6 header's next header: an extension header
+ * there is not followed; 0: unknown).
+ */
+static uint8_t header_addrs(const struct nftnl_trace *tr,
+			    struct nftrace_event *e)
+{
+	uint32_t len;
+	const uint8_t *h = header(tr, NFTNL_TRACE_NETWORK_HEADER, &len);
 
 	if (h && len >= 20 && h[0] >> 4 == 4) {
 		e->saddr.family = e->daddr.family = AF_INET;
 		memcpy(e->saddr.bytes, h + 12, 4);
 		memcpy(e->daddr.bytes, h + 16, 4);
-	} else if (h && len >= 40 && h[0] >> 4 == 6) {
+		return h[9];
+	}
+	if (h && len >= 40 && h[0] >> 4 == 6) {
 		e->saddr.family = e->daddr.family = AF_INET6;
 		memcpy(e->saddr.bytes, h + 8, 16);
 		memcpy(e->daddr.bytes, h + 24, 16);
+		return h[6];
 	}
+	return 0;
+}
+
+/*
+ * Is the report of a packet of the flow?  Another tracer's, or anyone's
+ * `meta nftrace set 1`, reports to the same group.  What a report does
+ * not carry is not held against it.
+ */
+static bool of_flow(const struct nftrace_flow *f, const struct nftnl_trace *tr,
+		    const struct nftrace_event *e, uint8_t proto)
+{
+	uint32_t len;
+	const uint8_t *th = header(tr, NFTNL_TRACE_TRANSPORT_HEADER, &len);
+
+	if (e->daddr.family && !addr_equal(&e->daddr, &f->dst))
+		return false;
+	if (e->saddr.family && f->src.family && !addr_equal(&e->saddr, &f->src))
+		return false;
+	if (proto && proto != f->l4proto)
+		return false;
+	/* TCP's and UDP's destination port: 2 bytes at 2. */
+	if (f->dport && th && len >= 4 && (th[2] << 8 | th[3]) != f->dport)
+		return false;
+	/* An echo request's identifier: 2 bytes at 4. */
+	if (f->echo_id >= 0 && th && len >= 6 &&
+	    (th[4] << 8 | th[5]) != f->echo_id)
+		return false;
+	return true;
+}
+
+/* A tracer's own chains: this one's, or another's running at once. */
+static bool tracer_table(const char *table)
+{
+	return !strncmp(table, "podwire-trace-", strlen("podwire-trace-"));
 }
 
 static void copy_str(const struct nftnl_trace *tr, uint16_t attr, char *dst,
@@ -398,13 +452,28 @@ static uint32_t get_u32(const struct nftnl_trace *tr, uint16_t attr)
 	return nftnl_trace_is_set(tr, attr) ? nftnl_trace_get_u32(tr, attr) : 0;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 static int on_report(const struct nlmsghdr *nlh, void *arg)
 {
 	struct nftrace *t = arg;
 	struct nftnl_trace *tr;
 	struct nftrace_event e = { .handle = 0 };
 	struct nftrace_event *more;
+	bool keep;
+	uint8_t proto;
 
+	/* Reports of other packets may never stop coming: quiet is a
+	 * while without one of ours. */
+	if (ms_since(&t->last_kept) >= t->quiet_ms)
+		return -ETIME;
 	if (nlh->nlmsg_type != nft_type(NFT_MSG_TRACE))
 		return 0;
 	tr = nftnl_trace_alloc();
@@ -426,22 +495,36 @@ static int on_report(const struct nlmsghdr *nlh, void *arg)
 	e.oif = get_u32(tr, NFTNL_TRACE_OIF);
 	if (nftnl_trace_is_set(tr, NFTNL_TRACE_RULE_HANDLE))
 		e.handle = nftnl_trace_get_u64(tr, NFTNL_TRACE_RULE_HANDLE);
-	header_addrs(tr, &e);
+	proto = header_addrs(tr, &e);
+	keep = of_flow(&t->flow, tr, &e, proto) && !tracer_table(e.table);
 	nftnl_trace_free(tr);
-	if (!strcmp(e.table, t->table))
-		return 0; /* the tracer's own chains */
+	if (!keep)
+		return 0;
 	more = nft_room_for(t->ev, t->n, &t->cap, sizeof(*t->ev));
 	if (!more)
 		return -ENOMEM;
 	t->ev = more;
 	t->ev[t->n++] = e;
+	clock_gettime(CLOCK_MONOTONIC, &t->last_kept);
 	return 0;
 }
 
 int nftrace_collect(struct nftrace *t, int quiet_ms, struct nftrace_event **ev,
 		    size_t *n)
 {
-	int err = nl_events(t->reports, quiet_ms, on_report, t);
+	bool lost = false;
+	int err;
+
+	t->quiet_ms = quiet_ms;
+	clock_gettime(CLOCK_MONOTONIC, &t->last_kept);
+	/* After an overrun, the reports that came later are read too. */
+	while ((err = nl_events(t->reports, quiet_ms, on_report, t)) ==
+	       -ENOBUFS)
+		lost = true;
+	if (err == -ETIME)
+		err = 0;
+	if (!err && lost)
+		err = -ENOBUFS;
 
 	*ev = t->ev;
 	*n = t->n;

@@ -52,6 +52,7 @@ struct nftrace_flow {
 	struct pw_addr dst;
 	uint8_t l4proto; /* IPPROTO_ICMP, _ICMPV6, _TCP, _UDP */
 	uint16_t dport; /* TCP's and UDP's; 0: any */
+	int echo_id; /* an ICMP echo request's identifier; -1: any */
 };
 
 /*
@@ -60,10 +61,12 @@ struct nftrace_flow {
  */
 int nftrace_start(struct nftrace **out, const struct nftrace_flow *flow);
 /*
- * The reports that came, oldest first, waiting until none has come for
- * quiet_ms; the tracer's own table's are left out.  *ev is malloc'ed, for
- * the caller to free.  0, -EINTR (a signal: what came is kept), -ENOBUFS
- * (reports were lost), -ENOMEM.
+ * The reports of the flow's packets that came, oldest first, waiting
+ * until none has come for quiet_ms; the tracers' own tables' are left
+ * out, and so are the reports of other packets (another tracer's, or
+ * anyone's `meta nftrace set 1`).  *ev is malloc'ed, for the caller to
+ * free.  0, -EINTR (a signal), -ENOBUFS (some reports were lost), both
+ * with what came kept; -ENOMEM.
  */
 int nftrace_collect(struct nftrace *t, int quiet_ms, struct nftrace_event **ev,
 		    size_t *n);

@@ -284,11 +284,23 @@ static ssize_t recv_datagram(struct nl *nl)
 
 /* ---- Events ------------------------------------------------------------ */
 
+/* A group's messages come in bursts, while the reader may be busy. */
+#define NL_GROUP_RCVBUF (4 << 20)
+
 int nl_join_group(struct nl *nl, unsigned group)
 {
+	int size = NL_GROUP_RCVBUF;
+
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0)
 		return -errno;
+	/* Past net.core.rmem_max needs CAP_NET_ADMIN (FORCE); without it,
+	 * as much as rmem_max allows.  Too little is not fatal: an overrun
+	 * is reported as -ENOBUFS by nl_events(). */
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &size,
+				 sizeof(size));
 	return 0;
 }
 

@@ -207,7 +207,10 @@ void nl_discard(struct nl *nl);
 
 /* ---- Events: what the kernel sends a multicast group ---------------------- */
 
-/* Receive the messages of group (NFNLGRP_NFTRACE ...) too.  0 or -errno. */
+/*
+ * Receive the messages of group (NFNLGRP_NFTRACE ...) too, with a
+ * receive buffer large enough for bursts.  0 or -errno.
+ */
 int nl_join_group(struct nl *nl, unsigned group);
 /*
  * Feed every message sent to the joined groups to fn until none has come

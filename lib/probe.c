@@ -135,13 +135,18 @@ static int wait_reply(int fd, const struct pw_addr *dst, uint16_t id,
 	}
 }
 
+uint16_t probe_echo_id(void)
+{
+	return (uint16_t)getpid();
+}
+
 int probe_echo(const struct ns_handle *h, const struct pw_addr *dst, int tries,
 	       int wait_ms)
 {
 	bool v4 = dst->family == AF_INET;
 	int fd = ns_socket(h, v4 ? AF_INET : AF_INET6, SOCK_RAW,
 			   v4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
-	uint16_t id = (uint16_t)getpid();
+	uint16_t id = probe_echo_id();
 	struct sockaddr_storage ss;
 	socklen_t sslen = to_sockaddr(dst, &ss);
 	int err = -ETIMEDOUT;

@@ -50,6 +50,9 @@ struct probe {
 int probe_send(const struct ns_handle *h, const struct pw_addr *dst,
 	       const struct probe *p, int wait_ms);
 
+/* The identifier of this process's ICMP echo requests. */
+uint16_t probe_echo_id(void);
+
 /* The IP protocol number of the probe's packets to dst. */
 uint8_t probe_l4proto(const struct probe *p, int family);
 

@@ -53,6 +53,7 @@ struct walk {
 	char dest_if[PW_IFNAME_MAX + 1];
 	bool died;
 	int probed; /* probe_send()'s: 0, PROBE_REFUSED, -errno */
+	bool reports_lost; /* the nftables trace overran */
 };
 
 static void hop(struct walk *w, const char *where, bool dies, const char *fmt,
@@ -713,6 +714,10 @@ static void nft_hop(struct walk *w, const struct nftrace_event *e)
 
 static void nft_hops(struct walk *w, const struct nftrace_event *ev, size_t n)
 {
+	if (w->reports_lost && !w->died)
+		hop(w, "host", false,
+		    "(some nftables trace reports were lost: the chains "
+		    "below may not be all the packet met)");
 	for (size_t i = 0; i < n && !w->died; i++) {
 		bool seen = false;
 
@@ -777,6 +782,7 @@ static int probe_traced(struct walk *w, struct nftrace_event **ev, size_t *n,
 		.dst = w->s->dst,
 		.l4proto = probe_l4proto(p, w->s->dst.family),
 		.dport = p->kind == PROBE_ICMP ? 0 : p->port,
+		.echo_id = p->kind == PROBE_ICMP ? probe_echo_id() : -1,
 	};
 	struct nftrace *nt;
 	int probed, err;
@@ -792,6 +798,9 @@ static int probe_traced(struct walk *w, struct nftrace_event **ev, size_t *n,
 	err = nftrace_collect(nt, REPORTS_QUIET_MS, ev, n);
 	if (err == -EINTR)
 		err = 0; /* a signal: what came is what there is */
+	w->reports_lost = err == -ENOBUFS;
+	if (w->reports_lost)
+		err = 0; /* said with the verdicts */
 	if (nftrace_stop(nt) && !err)
 		err = -EIO;
 	if (err)

@@ -415,6 +415,40 @@ start_tracer() {
 	assert_output ' 1 pod1      10.244.0.2 is an address of pod1 itself, and lo is down: nothing reaches it'
 }
 
+@test "two traces at once, with a flood of another's traced packets: each shows its own packet's verdicts" {
+	sb nft add table inet filter
+	sb nft add chain inet filter forward '{ type filter hook forward priority 0; policy accept; }'
+	sb nft add rule inet filter forward ip saddr 10.244.0.3 drop
+	handle=$(sb nft -j list chain inet filter forward | jq -r '.nftables[] | select(.rule) | .rule.handle')
+	# pod2 traces again and again, and pings wan 20 times a second: its
+	# tracer marks every one of those echoes, each dropped.
+	local stop=$BATS_TEST_TMPDIR/stop errs=$BATS_TEST_TMPDIR/loop.err
+	sb sh -c 'while [ ! -e "$1" ]; do
+			pod-inspect --trace pod2 198.51.100.2 >/dev/null
+			st=$?; [ "$st" = 1 ] || echo "exit $st" >&2
+		done' loop "$stop" 2>"$errs" 3>&- &
+	local loop=$!
+	sb ip netns exec pod2 ping -q -i 0.05 198.51.100.2 >/dev/null 2>&1 3>&- &
+	SB_EXTRA_PIDS="$SB_EXTRA_PIDS $!"
+	eventually bash -c "nsenter --target $SB_PID --net --mount nft list tables | grep -q podwire-trace"
+	for i in 1 2 3; do
+		trace pod1 198.51.100.2
+		assert_success
+		refute_output --partial drop
+		refute_output --partial podwire-trace
+		assert_line --partial 'nft inet podwire postrouting: masquerade 10.244.0.2'
+	done
+	touch "$stop"
+	wait "$loop"
+	# pod2's own traces were whole: each ended at its drop (exit 1), and
+	# none failed (an overrun of the reports' socket was one).
+	assert_equal "$(cat "$errs")" ""
+	trace pod2 198.51.100.2
+	assert_failure 1
+	assert_equal "$(last_hop)" "host      nft inet filter forward: drop (rule handle $handle)"
+	assert_no_trace_table
+}
+
 @test "bad input: no destination, a bad one, a missing pod: exit 2 or 1, nothing left" {
 	run -2 --separate-stderr sb pod-inspect --trace pod1
 	run -2 --separate-stderr sb pod-inspect --trace pod1 '../x'
