@@ -449,6 +449,13 @@ start_tracer() {
 	assert_no_trace_table
 }
 
+@test "without root it says so, and leaves nothing" {
+	run -1 --separate-stderr without_caps pod-inspect --trace --tcp 80 pod1 198.51.100.2
+	assert_equal "$stderr" "pod-inspect: tracing a packet needs root (CAP_SYS_ADMIN is missing)"
+	assert_output ""
+	assert_no_trace_table
+}
+
 @test "bad input: no destination, a bad one, a missing pod: exit 2 or 1, nothing left" {
 	run -2 --separate-stderr sb pod-inspect --trace pod1
 	run -2 --separate-stderr sb pod-inspect --trace pod1 '../x'
