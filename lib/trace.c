@@ -347,12 +347,13 @@ static const char *no_neighbour_cause(const struct walk *w,
 	return buf;
 }
 
-static bool neighbour_ok(struct walk *w, const struct pw_addr *a)
+/* The source's neighbour entry for a answered (into *n); else a hop. */
+static bool neighbour_ok(struct walk *w, const struct pw_addr *a,
+			 struct nl_neigh *n)
 {
 	char t[PW_ADDRSTRLEN], cause[PATH_MAX + 128];
-	struct nl_neigh n;
 
-	if (neighbour(w, a, &n) && answered_neighbour(&n))
+	if (neighbour(w, a, n) && answered_neighbour(n))
 		return true;
 	hop(w, w->src, true, "no neighbour answer for %s: %s", addr_text(a, t),
 	    no_neighbour_cause(w, a, cause, sizeof(cause)));
@@ -402,14 +403,13 @@ static void next_on_link(struct walk *w)
 	struct owner o;
 	struct nl_neigh n;
 
-	if (!neighbour_ok(w, &w->s->dst) || !w->bridge)
+	if (!neighbour_ok(w, &w->s->dst, &n) || !w->bridge)
 		return;
 	if (mine && w->s->src) {
 		hop(w, "host", false, "%s %s: an address of the host",
 		    host_link_name(w, mine->ifindex), addr_text(&w->s->dst, d));
 		return;
 	}
-	neighbour(w, &w->s->dst, &n);
 	inspect_mac(n.lladdr, m, sizeof(m));
 	port = fdb_port(w, n.lladdr);
 	if (!port) {
@@ -472,9 +472,10 @@ static void next_on_cable(struct walk *w)
 	char d[PW_ADDRSTRLEN], f[PW_ADDRSTRLEN];
 	const struct nl_link *at;
 	struct nl_route back;
+	struct nl_neigh n;
 	int err;
 
-	if (!neighbour_ok(w, nh))
+	if (!neighbour_ok(w, nh, &n))
 		return;
 	at = peer_holder(w, &w->s->dst);
 	if (!at) {
@@ -530,24 +531,23 @@ static void way_back(struct walk *w)
  * holding the address).  false: another holder (a hop says which).
  */
 static bool gateway_mac_ok(struct walk *w, const struct pw_addr *gw,
-			   bool *by_host)
+			   const struct nl_neigh *n, bool *by_host)
 {
 	const struct nl_link *in = arrival(w);
 	char g[PW_ADDRSTRLEN], m[32], im[32];
 	const struct nl_link *port;
-	struct nl_neigh n;
 	struct owner o;
 
 	*by_host = false;
-	if (!in || !in->has_mac || !neighbour(w, gw, &n))
+	if (!in || !in->has_mac)
 		return true;
-	*by_host = !memcmp(n.lladdr, in->mac, 6);
+	*by_host = !memcmp(n->lladdr, in->mac, 6);
 	if (*by_host)
 		return true;
 	addr_text(gw, g);
-	inspect_mac(n.lladdr, m, sizeof(m));
+	inspect_mac(n->lladdr, m, sizeof(m));
 	inspect_mac(in->mac, im, sizeof(im));
-	port = w->bridge ? fdb_port(w, n.lladdr) : NULL;
+	port = w->bridge ? fdb_port(w, n->lladdr) : NULL;
 	if (port && owner_parse(port->alias, &o) && o.netns[0])
 		hop(w, "host", true,
 		    "gateway %s answers from %s, %s's (port %s), not from %s "
@@ -571,10 +571,11 @@ static void next_via_host(struct walk *w)
 	char at[PW_IFNAME_MAX + PW_ADDRSTRLEN + 32];
 	const struct nl_addr *held = host_addr(w, gw);
 	struct nl_route r;
+	struct nl_neigh n;
 	bool by_host;
 	int err;
 
-	if (!neighbour_ok(w, gw) || !gateway_mac_ok(w, gw, &by_host))
+	if (!neighbour_ok(w, gw, &n) || !gateway_mac_ok(w, gw, &n, &by_host))
 		return;
 	if (!held && !by_host) {
 		hop(w, "host", false,
