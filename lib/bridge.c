@@ -527,16 +527,35 @@ static bool made_by_podwire(const char *name, const struct nl_link *l)
 		orphaned(l));
 }
 
+/* Is the veth's peer a link of this namespace (a pair on the host)? */
+static bool peer_here(const struct nl_link *l, const struct nl_link *links,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (links[i].ifindex == l->link &&
+		    links[i].link == l->ifindex &&
+		    !strcmp(links[i].kind, "veth"))
+			return true;
+	return false;
+}
+
 /*
  * A veth port whose peer is in a namespace being destroyed: the kernel
  * takes it away with that namespace, soon.  Another teardown running
  * beside this one leaves such ports behind for a while; counted as
- * staying, each would keep the bridge for the other's sake.
+ * staying, each would keep the bridge for the other's sake.  While the
+ * kernel cleans the namespace up, it has already taken back the id we
+ * knew it by: the port then reports no id (IFLA_LINK_NETNSID -1), as if
+ * its peer were here, and is told apart by that peer not being here.
  */
-static bool peer_dying(struct nl *nl, const struct nl_link *l)
+static bool peer_dying(struct nl *nl, const struct nl_link *l,
+		       const struct nl_link *links, size_t n)
 {
-	return !strcmp(l->kind, "veth") && l->link_netnsid >= 0 &&
-	       !ns_nsid_alive(nl, l->link_netnsid);
+	if (strcmp(l->kind, "veth"))
+		return false;
+	if (l->link_netnsid >= 0)
+		return !ns_nsid_alive(nl, l->link_netnsid);
+	return !peer_here(l, links, n);
 }
 
 /* The bridge's ports that are not about to vanish. */
@@ -552,7 +571,7 @@ static int count_staying(struct nl *nl, bool (*leaving)(const char *, void *),
 	for (size_t i = 0; i < n; i++) {
 		if (links[i].master != u->ifindex ||
 		    (leaving && leaving(links[i].ifname, arg)) ||
-		    peer_dying(nl, &links[i]))
+		    peer_dying(nl, &links[i], links, n))
 			continue;
 		if (!u->staying)
 			pw_strlcpy(u->example, links[i].ifname,
