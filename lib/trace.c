@@ -590,6 +590,13 @@ static void next_via_host(struct walk *w)
 		snprintf(at, sizeof(at), "%s (proxy ARP for %s)",
 			 arrival(w)->ifname, addr_text(gw, g));
 	err = nl_route_lookup(host->h.nl, &w->s->dst, &r);
+	if (err && w->t->answered) {
+		hop(w, "host", false,
+		    "%s -> no route to %s of the host's own, yet it was "
+		    "answered: a destination NAT rule rewrote the address",
+		    at, addr_text(&w->s->dst, d));
+		return;
+	}
 	if (err) {
 		hop(w, "host", true, "%s -> no route to %s: %s", at,
 		    addr_text(&w->s->dst, d), strerror(-err));
@@ -947,6 +954,9 @@ static int walk(struct walk *w, struct pw_why *why)
 		hop(w, w->dest_ns, false, "%s %s: the destination's interface",
 		    w->dest_if, addr_text(&s->dst, d));
 	last_hop(w);
+	/* An answer outweighs what the hops foresaw: nothing stopped it. */
+	for (size_t i = 0; w->t->answered && i < w->t->n; i++)
+		w->t->hops[i].dies = false;
 	return w->t->answered ? 0 : 1;
 }
 

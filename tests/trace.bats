@@ -404,6 +404,19 @@ start_tracer() {
 	assert_equal "$(last_hop)" "pod9      10.9.0.2: no answer (3 ICMP echoes, 700 ms each): the reply did not come back"
 }
 
+@test "a service address behind destination NAT: no route of the host's own, yet answered; the DNAT rule's chain is shown" {
+	sb nft add table ip svc
+	sb nft add chain ip svc pre '{ type nat hook prerouting priority -100; }'
+	sb nft add rule ip svc pre ip daddr 10.96.0.10 dnat to 198.51.100.2
+	handle=$(sb nft -j list chain ip svc pre | jq -r '.nftables[] | select(.rule) | .rule.handle')
+	run -0 --separate-stderr sb pod-inspect -j --trace pod1 10.96.0.10
+	assert_equal "$(jq -r -s '.[2].what' <<<"$output")" "cni0 10.244.0.1 -> no route to 10.96.0.10 of the host's own, yet it was answered: a destination NAT rule rewrote the address"
+	assert_equal "$(jq -r -s '.[3].what' <<<"$output")" "nft ip svc pre: accept (rule handle $handle)"
+	assert_equal "$(jq -r -s '.[-1].what' <<<"$output" | cut -d' ' -f1-2)" "10.96.0.10: answered"
+	# An answered trace has no hop that died.
+	assert_equal "$(jq -s 'map(select(.dies == "yes")) | length' <<<"$output")" 0
+}
+
 @test "lo down: the pod's own address is out of its reach" {
 	trace pod1 10.244.0.2
 	assert_success
