@@ -107,6 +107,7 @@ enum cli_value {
 	CLI_VALUE_ENDPOINT, /* NETNS:IFNAME, as veth-link takes it */
 	CLI_VALUE_COMMAND, /* a podwire shell command */
 	CLI_VALUE_ON_OFF, /* on or off: the shell's explain */
+	CLI_VALUE_SOURCE, /* a name under /run/netns, or "host": --trace's */
 };
 
 enum cli_value cli_opt_value(const struct cli_opt *o);

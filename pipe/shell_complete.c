@@ -48,6 +48,19 @@ static long stage_start(const struct shell_toks *t)
 	return 0;
 }
 
+/*
+ * The first operand of a line that takes two, the first a source that may
+ * be the host (pod-inspect --trace SRC DST; not after --pid, which is
+ * the source).
+ */
+static bool first_of_two(const struct shell_cmd *cmd,
+			 const struct shell_walk *w)
+{
+	return !w->noperands && cmd->target_first_with &&
+	       shell_walk_seen(cmd, w, cmd->target_first_with) &&
+	       !(cmd->targetless && shell_walk_seen(cmd, w, cmd->targetless));
+}
+
 static void program_spot(const struct shell *sh, struct spot *s, int argc,
 			 char **argv)
 {
@@ -84,6 +97,8 @@ static void program_spot(const struct shell *sh, struct spot *s, int argc,
 		if (cmd->operands_with &&
 		    !shell_walk_seen(cmd, &w, cmd->operands_with))
 			s->value = CLI_VALUE_TEXT;
+		if (first_of_two(cmd, &w))
+			s->value = CLI_VALUE_SOURCE;
 	}
 }
 
@@ -214,6 +229,10 @@ static void add_values(const struct shell *sh, const struct spot *s,
 	switch (s->value) {
 	case CLI_VALUE_NETNS:
 		add_namespaces(c, s->prefix, "");
+		break;
+	case CLI_VALUE_SOURCE:
+		add_namespaces(c, s->prefix, "");
+		add(c, s->prefix, "host");
 		break;
 	case CLI_VALUE_LINK:
 	case CLI_VALUE_BRIDGE:

@@ -422,6 +422,17 @@ type_line() {
 	eventually last_line_is '^podwire> explain off$'
 	keys C-u 'pod-inspect --trace pod1 n' Tab
 	eventually last_line_is '^podwire> pod-inspect --trace pod1 node$'
+	# --trace's source may be the host; its destination, or a plain
+	# target, may not.
+	keys C-u 'pod-inspect --trace --tcp 80 h' Tab
+	eventually last_line_is '^podwire> pod-inspect --trace --tcp 80 host$'
+	keys C-u 'pod-inspect --trace ' Tab Tab
+	eventually screen_has '^host +node +pod1 *$'
+	# (The '=' typed after Tab shows Tab added nothing before it.)
+	keys C-u 'pod-inspect --trace pod1 h' Tab '='
+	eventually last_line_is '^podwire> pod-inspect --trace pod1 h=$'
+	keys C-u 'pod-inspect h' Tab '='
+	eventually last_line_is '^podwire> pod-inspect h=$'
 	keys C-u 'explain o' Tab Tab
 	eventually screen_has '^off +on *$'
 	# Never a file name where a name is expected.
