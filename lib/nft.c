@@ -4,11 +4,10 @@
  *
  * Copyright (C) 2026 The podwire developers
  *
- * Batches are built like libmnl examples/netfilter/nfct-create-batch.c and
- * checked like nftables src/mnl.c: the BEGIN message carries the ruleset
- * generation the batch was computed from (NFNL_BATCH_GENID), so the kernel
- * refuses it with ERESTART if anything changed meanwhile, and every message
- * asks for an ACK so an error names the step that failed.
+ * Its batches (nft_batch.c) carry the ruleset generation they were
+ * computed from (NFNL_BATCH_GENID), so the kernel refuses one with
+ * ERESTART if anything changed meanwhile, and every message asks for an
+ * ACK so an error names the step that failed.
  *
  * Nothing here prints or aborts: a failed allocation, ours or libnftnl's,
  * is -ENOMEM, and a batch that could not be built whole is not sent.
@@ -452,116 +451,11 @@ int nft_masq_list(struct nft *nft, struct nft_masq **rules, size_t *n)
 	return 0;
 }
 
-/* ---- Building a batch --------------------------------------------------- */
+/* ---- Building a batch (nft_batch.c) ------------------------------------ */
 
-/*
- * Each message of a batch has NFT_MSG_ROOM bytes of its buffer.  BEGIN and
- * END are built with nl_build.h's bound.  libnftnl's *_nlmsg_build_payload()
- * take no bound, so what keeps the others within their room is what goes
- * into them: our fixed table and chain names, addresses and interface
- * names of fixed sizes, and a comment that nft_masq_comment() and
- * nft_set_comment() bound (tests/unit/test_nl_build.c builds the largest
- * rule there is and measures it).  A message found past its room all the
- * same fails the batch with -EMSGSIZE, and it is not sent.
- */
-struct batch {
-	char *buf;
-	size_t size;
-	struct mnl_nlmsg_batch *b;
-	struct nft *nft;
-	uint32_t begin_seq;
-	uint32_t acked_first;
-	size_t acked;
-};
-
-static void *batch_slot(struct batch *bt)
-{
-	return mnl_nlmsg_batch_current(bt->b);
-}
-
-static size_t batch_room(struct batch *bt)
-{
-	size_t left = bt->size - mnl_nlmsg_batch_size(bt->b);
-
-	return left < NFT_MSG_ROOM ? left : NFT_MSG_ROOM;
-}
-
-/* Account for the message just built in the current slot. */
-static int batch_next(struct batch *bt, const struct nlmsghdr *nlh)
-{
-	if (nlh->nlmsg_len > NFT_MSG_ROOM || !mnl_nlmsg_batch_next(bt->b))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* Every message but BEGIN and END asks for an ACK. */
-static uint32_t batch_acked_seq(struct batch *bt)
-{
-	uint32_t seq = nl_next_seq(bt->nft->nl);
-
-	if (!bt->acked++)
-		bt->acked_first = seq;
-	return seq;
-}
-
-/* BEGIN, with the generation the batch was computed from, or END. */
-static int batch_marker(struct batch *bt, uint16_t type, uint32_t seq,
-			const uint32_t *genid)
-{
-	struct nfgenmsg *nfg;
-	struct nl_build b;
-	int err;
-
-	nl_build_start(&b, batch_slot(bt), batch_room(bt), type, NLM_F_REQUEST);
-	nfg = nl_build_header(&b, sizeof(*nfg));
-	if (nfg) {
-		nfg->nfgen_family = AF_UNSPEC;
-		nfg->version = NFNETLINK_V0;
-		nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
-	}
-	if (genid)
-		nl_build_u32(&b, NFNL_BATCH_GENID, htonl(*genid));
-	err = nl_build_error(&b);
-	if (err)
-		return err;
-	b.nlh->nlmsg_seq = seq;
-	return batch_next(bt, b.nlh);
-}
-
-static int batch_begin(struct batch *bt, uint32_t genid, size_t nmsgs)
-{
-	bt->size = (nmsgs + 2) * NFT_MSG_ROOM;
-	bt->buf = calloc(1, bt->size); /* zeroed: see nl_build.h */
-	bt->b = bt->buf ? mnl_nlmsg_batch_start(bt->buf, bt->size) : NULL;
-	if (!bt->b)
-		return -ENOMEM;
-	bt->begin_seq = nl_next_seq(bt->nft->nl);
-	bt->acked = 0;
-	return batch_marker(bt, NFNL_MSG_BATCH_BEGIN, bt->begin_seq, &genid);
-}
-
-static void batch_free(struct batch *bt)
-{
-	if (bt->b)
-		mnl_nlmsg_batch_stop(bt->b);
-	free(bt->buf);
-}
-
-/* The header of a message libnftnl is to fill, in a slot of full room. */
-static int batch_msg(struct batch *bt, uint16_t type, uint16_t flags,
-		     struct nlmsghdr **nlh)
-{
-	if (batch_room(bt) < NFT_MSG_ROOM)
-		return -EMSGSIZE;
-	*nlh = nftnl_nlmsg_build_hdr(batch_slot(bt), type, NFPROTO_INET,
-				     flags | NLM_F_ACK, batch_acked_seq(bt));
-	return 0;
-}
-
-static int add_table(struct batch *bt)
+static int add_table(struct nft_batch *bt)
 {
 	struct nftnl_table *t = our_table();
-	struct nlmsghdr *nlh;
 	int err;
 
 	if (!t)
@@ -569,107 +463,48 @@ static int add_table(struct batch *bt)
 	err = nft_set_comment(t, false, NFTNL_UDATA_TABLE_COMMENT,
 			      NFT_TABLE_MARK);
 	if (!err)
-		err = batch_msg(bt, NFT_MSG_NEWTABLE, NLM_F_CREATE, &nlh);
-	if (!err) {
-		nftnl_table_nlmsg_build_payload(nlh, t);
-		err = batch_next(bt, nlh);
-	}
+		err = nft_batch_table(bt, t, true, NLM_F_CREATE);
 	nftnl_table_free(t);
 	return err;
 }
 
-static int del_table(struct batch *bt)
+static int del_table(struct nft_batch *bt)
 {
 	struct nftnl_table *t = our_table();
-	struct nlmsghdr *nlh;
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	err = batch_msg(bt, NFT_MSG_DELTABLE, 0, &nlh);
-	if (!err) {
-		nftnl_table_nlmsg_build_payload(nlh, t);
-		err = batch_next(bt, nlh);
-	}
+	err = nft_batch_table(bt, t, false, 0);
 	nftnl_table_free(t);
 	return err;
 }
 
-static int add_chain(struct batch *bt)
-{
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
-	int err;
-
-	if (!c)
-		return -ENOMEM;
-	if (nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE) < 0 ||
-	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, NFT_CHAIN) < 0 ||
-	    nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "nat") < 0) {
-		nftnl_chain_free(c);
-		return -ENOMEM;
-	}
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_POST_ROUTING);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, NFT_PRIO_SRCNAT);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	err = batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, &nlh);
-	if (!err) {
-		nftnl_chain_nlmsg_build_payload(nlh, c);
-		err = batch_next(bt, nlh);
-	}
-	nftnl_chain_free(c);
-	return err;
-}
-
-static int del_rule(struct batch *bt, uint64_t handle)
+static int del_rule(struct nft_batch *bt, uint64_t handle)
 {
 	struct nftnl_rule *r = our_rule();
-	struct nlmsghdr *nlh;
 	int err;
 
 	if (!r)
 		return -ENOMEM;
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
-	err = batch_msg(bt, NFT_MSG_DELRULE, 0, &nlh);
-	if (!err) {
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		err = batch_next(bt, nlh);
-	}
+	err = nft_batch_rule(bt, r, false);
 	nftnl_rule_free(r);
 	return err;
 }
 
-static int add_rule(struct batch *bt, const struct nft_masq *m)
+static int add_rule(struct nft_batch *bt, const struct nft_masq *m)
 {
 	struct nftnl_rule *r = our_rule();
-	struct nlmsghdr *nlh;
 	int err;
 
 	if (!r)
 		return -ENOMEM;
 	err = nft_masq_build(m, r);
 	if (!err)
-		err = batch_msg(bt, NFT_MSG_NEWRULE,
-				NLM_F_CREATE | NLM_F_APPEND, &nlh);
-	if (!err) {
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		err = batch_next(bt, nlh);
-	}
+		err = nft_batch_rule(bt, r, true);
 	nftnl_rule_free(r);
 	return err;
-}
-
-static int batch_send(struct batch *bt)
-{
-	uint32_t end_seq = nl_next_seq(bt->nft->nl);
-	uint32_t failed;
-	int err = batch_marker(bt, NFNL_MSG_BATCH_END, end_seq, NULL);
-
-	if (err)
-		return err;
-	return nl_send_acked(bt->nft->nl, mnl_nlmsg_batch_head(bt->b),
-			     mnl_nlmsg_batch_size(bt->b), bt->begin_seq,
-			     end_seq, bt->acked_first, bt->acked, &failed);
 }
 
 /* ---- Sync --------------------------------------------------------------- */
@@ -818,7 +653,7 @@ static void explain_plan(const struct plan *p, bool table_gone, int64_t when)
 static int send_plan(struct nft *nft, uint32_t genid, const struct plan *p,
 		     const struct table_state *ts, size_t left)
 {
-	struct batch bt = { .nft = nft };
+	struct nft_batch bt = { .buf = NULL };
 	int64_t when = pw_now();
 	/* The last rule goes with the table, unless the table holds more
 	 * than our chain. */
@@ -829,12 +664,14 @@ static int send_plan(struct nft *nft, uint32_t genid, const struct plan *p,
 		explain_plan(p, table_gone, when);
 		return 0;
 	}
-	err = batch_begin(&bt, genid, p->nadd + p->ndel + 2);
+	err = nft_batch_begin(&bt, nft->nl, &genid, p->nadd + p->ndel + 2);
 
 	if (!err && p->nadd)
 		err = add_table(&bt);
 	if (!err && p->nadd)
-		err = add_chain(&bt);
+		err = nft_batch_base_chain(&bt, NFT_TABLE, NFT_CHAIN, "nat",
+					   NF_INET_POST_ROUTING,
+					   NFT_PRIO_SRCNAT);
 	if (!err && table_gone) {
 		err = del_table(&bt);
 	} else {
@@ -847,8 +684,8 @@ static int send_plan(struct nft *nft, uint32_t genid, const struct plan *p,
 		}
 	}
 	if (!err)
-		err = batch_send(&bt);
-	batch_free(&bt);
+		err = nft_batch_send(&bt);
+	nft_batch_free(&bt);
 	if (!err && explaining())
 		explain_plan(p, table_gone, when);
 	return err;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nft_priv.h - what nft.c, nft_rule.c and ruleset.c share.
+ * nft_priv.h - what nft.c, nft_rule.c, nft_batch.c, nftrace.c and
+ * ruleset.c share.
  *
  * Copyright (C) 2026 The podwire developers
  *
@@ -19,8 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct mnl_nlmsg_batch;
 struct nftnl_rule;
+struct nftnl_table;
 struct nft_masq;
+struct nl;
 
 /*
  * The room of each message in a batch.  The largest nft.c builds, a rule
@@ -28,6 +32,44 @@ struct nft_masq;
  * some 650 bytes (tests/unit/test_nl_build.c builds and measures it).
  */
 #define NFT_MSG_ROOM 1024
+
+/*
+ * One nf_tables transaction (nft_batch.c): BEGIN (with the ruleset
+ * generation it was computed from, when genid is not NULL: the kernel then
+ * refuses it with ERESTART if anything changed meanwhile), messages of the
+ * inet family that each ask for an ACK, so an error names the step that
+ * failed, and END.  Room for nmsgs messages is allocated at the start; a
+ * batch that could not be built whole is not sent.  All return 0, -ENOMEM,
+ * -EMSGSIZE, or what the kernel said of the first message it refused.
+ */
+struct nft_batch {
+	char *buf;
+	size_t size;
+	struct mnl_nlmsg_batch *b;
+	struct nl *nl;
+	uint32_t begin_seq;
+	uint32_t acked_first;
+	size_t acked;
+};
+
+int nft_batch_begin(struct nft_batch *bt, struct nl *nl, const uint32_t *genid,
+		    size_t nmsgs);
+/* The header of a message for libnftnl to fill, then nft_batch_next(). */
+int nft_batch_msg(struct nft_batch *bt, uint16_t type, uint16_t flags,
+		  struct nlmsghdr **nlh);
+/* Account for the message just built (-EMSGSIZE past its room). */
+int nft_batch_next(struct nft_batch *bt, const struct nlmsghdr *nlh);
+/* Add (with flags: NLM_F_CREATE, NLM_F_EXCL) or delete a table. */
+int nft_batch_table(struct nft_batch *bt, struct nftnl_table *t, bool add,
+		    uint16_t flags);
+/* Add a base chain of table, of type ("nat", "filter"), policy accept. */
+int nft_batch_base_chain(struct nft_batch *bt, const char *table,
+			 const char *name, const char *type, uint32_t hook,
+			 int32_t prio);
+/* Append a rule, or delete one (by the handle set in r). */
+int nft_batch_rule(struct nft_batch *bt, struct nftnl_rule *r, bool add);
+int nft_batch_send(struct nft_batch *bt);
+void nft_batch_free(struct nft_batch *bt);
 
 /* The netlink message type of an nf_tables message (NFT_MSG_*). */
 uint16_t nft_type(uint16_t msg);
@@ -68,9 +110,12 @@ int nft_set_comment(void *obj, bool is_rule, uint8_t type, const char *text);
  */
 int nft_masq_build(const struct nft_masq *m, struct nftnl_rule *r);
 
-/* Expressions of a rule (nft_rule.c): load meta key into register 1;
- * compare register 1 with data.  0 or -ENOMEM. */
+/* Expressions of a rule (nft_rule.c): load meta key, or len bytes at
+ * offset of a header (NFT_PAYLOAD_*_HEADER), into register 1; compare
+ * register 1 with data.  0 or -ENOMEM. */
 int nft_expr_meta(struct nftnl_rule *r, uint32_t key);
+int nft_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset,
+		     uint32_t len);
 int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
 		 uint32_t len);
 

@@ -38,6 +38,21 @@ int nft_expr_meta(struct nftnl_rule *r, uint32_t key)
 	return 0;
 }
 
+int nft_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset,
+		     uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
 int nft_expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
 		 uint32_t len)
 {
@@ -84,24 +99,16 @@ static int expr_saddr(struct nftnl_rule *r, const struct pw_prefix *net)
 	uint8_t proto = v4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	uint32_t len = (uint32_t)addr_size(net->addr.family);
 	struct pw_prefix masked = addr_network(net);
-	struct nftnl_expr *e;
 	int err = nft_expr_meta(r, NFT_META_NFPROTO);
 
 	if (!err)
 		err = nft_expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
 	if (err)
 		return err;
-	e = nftnl_expr_alloc("payload");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
-			   NFT_PAYLOAD_NETWORK_HEADER);
 	/* Source address: offset 12 in IPv4's header, 8 in IPv6's. */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, v4 ? 12 : 8);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	err = expr_mask(r, net, len);
+	err = nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v4 ? 12 : 8, len);
+	if (!err)
+		err = expr_mask(r, net, len);
 	return err ? err : nft_expr_cmp(r, NFT_CMP_EQ, masked.addr.bytes, len);
 }
 

@@ -4,10 +4,9 @@
  *
  * Copyright (C) 2026 The podwire developers
  *
- * Its batches are built with libnftnl into a buffer of fixed size and
- * sent with nl_send_acked(), as nft.c sends its own; the reports come on
- * a second socket that joined NFNLGRP_NFTRACE, so that they never mix
- * with the ACKs.
+ * Its batches are nft.c's kind (nft_batch.c), without a generation; the
+ * reports come on a second socket that joined NFNLGRP_NFTRACE, so that
+ * they never mix with the ACKs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,8 +34,6 @@
 
 /* Before raw (-300) and conntrack (-200): the mark is set first. */
 #define TRACE_PRIO (-350)
-/* A batch of a table, two chains and two rules is under 2 KiB. */
-#define TRACE_BATCH_SIZE 8192
 
 struct nftrace {
 	struct nl *ctl; /* the batches */
@@ -51,114 +48,21 @@ struct nftrace {
 	int err; /* the first the report callback met */
 };
 
-/* ---- Batches ------------------------------------------------------------ */
-
-struct tbatch {
-	char buf[TRACE_BATCH_SIZE];
-	struct mnl_nlmsg_batch *b;
-	struct nl *nl;
-	uint32_t begin, first;
-	size_t count;
-};
-
-static void tb_start(struct tbatch *tb, struct nl *nl)
-{
-	memset(tb->buf, 0, sizeof(tb->buf)); /* padding too: nl_build.h */
-	tb->b = mnl_nlmsg_batch_start(tb->buf, sizeof(tb->buf));
-	tb->nl = nl;
-	tb->count = 0;
-	tb->begin = nl_next_seq(nl);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(tb->b), tb->begin);
-	mnl_nlmsg_batch_next(tb->b);
-}
-
-static struct nlmsghdr *tb_msg(struct tbatch *tb, uint16_t type, uint16_t flags)
-{
-	uint32_t seq = nl_next_seq(tb->nl);
-
-	if (!tb->count++)
-		tb->first = seq;
-	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(tb->b), type,
-				     NFPROTO_INET, flags | NLM_F_ACK, seq);
-}
-
-/* The message just built is in; -EMSGSIZE when the buffer is full. */
-static int tb_next(struct tbatch *tb)
-{
-	return mnl_nlmsg_batch_next(tb->b) ? 0 : -EMSGSIZE;
-}
-
-static int tb_send(struct tbatch *tb)
-{
-	uint32_t end = nl_next_seq(tb->nl), failed;
-
-	nftnl_batch_end(mnl_nlmsg_batch_current(tb->b), end);
-	if (!mnl_nlmsg_batch_next(tb->b))
-		return -EMSGSIZE;
-	return nl_send_acked(tb->nl, mnl_nlmsg_batch_head(tb->b),
-			     mnl_nlmsg_batch_size(tb->b), tb->begin, end,
-			     tb->first, tb->count, &failed);
-}
-
-static void tb_stop(struct tbatch *tb)
-{
-	mnl_nlmsg_batch_stop(tb->b);
-}
-
 /* ---- The tracer's table ------------------------------------------------- */
 
-static int put_table(struct tbatch *tb, const char *name, bool add)
+static int put_table(struct nft_batch *bt, const char *name, bool add)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
+	int err;
 
 	if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0) {
 		nftnl_table_free(t);
 		return -ENOMEM;
 	}
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nlh = tb_msg(tb, add ? NFT_MSG_NEWTABLE : NFT_MSG_DELTABLE,
-		     add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	nftnl_table_nlmsg_build_payload(nlh, t);
+	err = nft_batch_table(bt, t, add, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	nftnl_table_free(t);
-	return tb_next(tb);
-}
-
-static int put_chain(struct tbatch *tb, const char *table, const char *name,
-		     uint32_t hook)
-{
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
-
-	if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0 ||
-	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name) < 0 ||
-	    nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter") < 0) {
-		nftnl_chain_free(c);
-		return -ENOMEM;
-	}
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, TRACE_PRIO);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	nlh = tb_msg(tb, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	return tb_next(tb);
-}
-
-/* Load 'len' bytes of the network header at off into register 1. */
-static int expr_payload(struct nftnl_rule *r, uint32_t off, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
-			   NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	return 0;
+	return err;
 }
 
 /* The address a, at its place in an IPv4 (or IPv6) header, is... */
@@ -167,7 +71,7 @@ static int expr_addr(struct nftnl_rule *r, const struct pw_addr *a, bool src)
 	bool v4 = a->family == AF_INET;
 	uint32_t len = (uint32_t)addr_size(a->family);
 	uint32_t off = v4 ? (src ? 12 : 16) : (src ? 8 : 24);
-	int err = expr_payload(r, off, len);
+	int err = nft_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, off, len);
 
 	return err ? err : nft_expr_cmp(r, NFT_CMP_EQ, a->bytes, len);
 }
@@ -196,7 +100,6 @@ static int expr_nftrace(struct nftnl_rule *r)
 /* meta l4proto tcp th dport PORT (the port left out when 0) */
 static int expr_l4(struct nftnl_rule *r, uint8_t l4proto, uint16_t dport)
 {
-	struct nftnl_expr *e;
 	uint16_t port = htons(dport);
 	int err = nft_expr_meta(r, NFT_META_L4PROTO);
 
@@ -204,29 +107,21 @@ static int expr_l4(struct nftnl_rule *r, uint8_t l4proto, uint16_t dport)
 		err = nft_expr_cmp(r, NFT_CMP_EQ, &l4proto, sizeof(l4proto));
 	if (err || !dport)
 		return err;
-	e = nftnl_expr_alloc("payload");
-	if (!e)
-		return -ENOMEM;
 	/* TCP's and UDP's destination port: 2 bytes at 2. */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
-			   NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, sizeof(port));
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
-	return nft_expr_cmp(r, NFT_CMP_EQ, &port, sizeof(port));
+	err = nft_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2,
+			       sizeof(port));
+	return err ? err : nft_expr_cmp(r, NFT_CMP_EQ, &port, sizeof(port));
 }
 
 /*
  * meta nfproto ipv4 ip saddr SRC ip daddr DST meta l4proto P [th dport N]
  * meta nftrace set 1 (the source left out when with_src is false)
  */
-static int put_rule(struct tbatch *tb, const char *table, const char *chain,
+static int put_rule(struct nft_batch *bt, const char *table, const char *chain,
 		    const struct nftrace_flow *f, bool with_src)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	uint8_t proto = f->dst.family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
-	struct nlmsghdr *nlh;
 	int err = 0;
 
 	if (!r || nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0 ||
@@ -246,35 +141,35 @@ static int put_rule(struct tbatch *tb, const char *table, const char *chain,
 		err = expr_l4(r, f->l4proto, f->dport);
 	if (!err)
 		err = expr_nftrace(r);
-	if (!err) {
-		nlh = tb_msg(tb, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		err = tb_next(tb);
-	}
+	if (!err)
+		err = nft_batch_rule(bt, r, true);
 	nftnl_rule_free(r);
 	return err;
 }
 
+/* The table, its two chains, and a rule in each: five messages. */
 static int make_table(struct nftrace *t, const struct nftrace_flow *f)
 {
-	static struct tbatch tb; /* 8 KiB: not on the stack */
-	int err;
+	struct nft_batch bt = { .buf = NULL };
+	int err = nft_batch_begin(&bt, t->ctl, NULL, 5);
 
-	tb_start(&tb, t->ctl);
-	err = put_table(&tb, t->table, true);
 	if (!err)
-		err = put_chain(&tb, t->table, "arriving", NF_INET_PRE_ROUTING);
+		err = put_table(&bt, t->table, true);
 	if (!err)
-		err = put_chain(&tb, t->table, "sent", NF_INET_LOCAL_OUT);
+		err = nft_batch_base_chain(&bt, t->table, "arriving", "filter",
+					   NF_INET_PRE_ROUTING, TRACE_PRIO);
+	if (!err)
+		err = nft_batch_base_chain(&bt, t->table, "sent", "filter",
+					   NF_INET_LOCAL_OUT, TRACE_PRIO);
 	/* A packet that arrives comes from src; one the host sends, from
 	 * whichever address the host picks. */
 	if (!err)
-		err = put_rule(&tb, t->table, "arriving", f, true);
+		err = put_rule(&bt, t->table, "arriving", f, true);
 	if (!err)
-		err = put_rule(&tb, t->table, "sent", f, false);
+		err = put_rule(&bt, t->table, "sent", f, false);
 	if (!err)
-		err = tb_send(&tb);
-	tb_stop(&tb);
+		err = nft_batch_send(&bt);
+	nft_batch_free(&bt);
 	return err;
 }
 
@@ -318,7 +213,7 @@ static int stale_cb(const struct nlmsghdr *nlh, void *arg)
  */
 static int remove_stale(struct nl *nl)
 {
-	static struct tbatch tb;
+	struct nft_batch bt = { .buf = NULL };
 	char buf[512] = { 0 };
 	struct stale st = { .n = 0 };
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE,
@@ -327,12 +222,12 @@ static int remove_stale(struct nl *nl)
 
 	if (err || !st.n)
 		return err;
-	tb_start(&tb, nl);
+	err = nft_batch_begin(&bt, nl, NULL, st.n);
 	for (size_t i = 0; i < st.n && !err; i++)
-		err = put_table(&tb, st.names[i], false);
+		err = put_table(&bt, st.names[i], false);
 	if (!err)
-		err = tb_send(&tb);
-	tb_stop(&tb);
+		err = nft_batch_send(&bt);
+	nft_batch_free(&bt);
 	return err == -ENOENT ? 0 : err; /* another tracer was first */
 }
 
@@ -535,16 +430,17 @@ int nftrace_collect(struct nftrace *t, int quiet_ms, struct nftrace_event **ev,
 
 int nftrace_stop(struct nftrace *t)
 {
-	static struct tbatch tb;
+	struct nft_batch bt = { .buf = NULL };
 	int err;
 
 	if (!t)
 		return 0;
-	tb_start(&tb, t->ctl);
-	err = put_table(&tb, t->table, false);
+	err = nft_batch_begin(&bt, t->ctl, NULL, 1);
 	if (!err)
-		err = tb_send(&tb);
-	tb_stop(&tb);
+		err = put_table(&bt, t->table, false);
+	if (!err)
+		err = nft_batch_send(&bt);
+	nft_batch_free(&bt);
 	nl_close(t->ctl);
 	nl_close(t->reports);
 	free(t->ev);
