@@ -12,32 +12,23 @@
 #include <time.h>
 
 #include "lock.h"
+#include "util.h"
 
 /* The pause between tries: short against LOCK_WAIT_MS, long against a
  * syscall. */
 #define LOCK_RETRY_NS 10000000L
 
-static long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 int lock_wait(int fd)
 {
 	const struct timespec pause = { 0, LOCK_RETRY_NS };
-	struct timespec start;
+	struct timespec start = pw_clock();
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -errno;
-		if (elapsed_ms(&start) >= LOCK_WAIT_MS)
+		if (pw_ms_since(&start) >= LOCK_WAIT_MS)
 			return -ETIMEDOUT;
 		nanosleep(&pause, NULL);
 	}

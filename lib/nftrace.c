@@ -347,15 +347,6 @@ static uint32_t get_u32(const struct nftnl_trace *tr, uint16_t attr)
 	return nftnl_trace_is_set(tr, attr) ? nftnl_trace_get_u32(tr, attr) : 0;
 }
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t0->tv_sec) * 1000 +
-	       (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 static int on_report(const struct nlmsghdr *nlh, void *arg)
 {
 	struct nftrace *t = arg;
@@ -367,7 +358,7 @@ static int on_report(const struct nlmsghdr *nlh, void *arg)
 
 	/* Reports of other packets may never stop coming: quiet is a
 	 * while without one of ours. */
-	if (ms_since(&t->last_kept) >= t->quiet_ms)
+	if (pw_ms_since(&t->last_kept) >= t->quiet_ms)
 		return -ETIME;
 	if (nlh->nlmsg_type != nft_type(NFT_MSG_TRACE))
 		return 0;
@@ -400,7 +391,7 @@ static int on_report(const struct nlmsghdr *nlh, void *arg)
 		return -ENOMEM;
 	t->ev = more;
 	t->ev[t->n++] = e;
-	clock_gettime(CLOCK_MONOTONIC, &t->last_kept);
+	t->last_kept = pw_clock();
 	return 0;
 }
 
@@ -411,7 +402,7 @@ int nftrace_collect(struct nftrace *t, int quiet_ms, struct nftrace_event **ev,
 	int err;
 
 	t->quiet_ms = quiet_ms;
-	clock_gettime(CLOCK_MONOTONIC, &t->last_kept);
+	t->last_kept = pw_clock();
 	/* After an overrun, the reports that came later are read too. */
 	while ((err = nl_events(t->reports, quiet_ms, on_report, t)) ==
 	       -ENOBUFS)

@@ -99,28 +99,18 @@ static bool is_reply(const uint8_t *buf, ssize_t n, int family, uint16_t id,
 	       e->code == 0 && e->id == htons(id) && e->seq == htons(seq);
 }
 
-static long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 static int wait_reply(int fd, const struct pw_addr *dst, uint16_t id,
 		      uint16_t seq, int wait_ms)
 {
-	struct timespec start;
+	struct timespec start = pw_clock();
 	uint8_t buf[1500];
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		/* Zeroed: recvfrom() may fill less of it than it holds. */
 		struct sockaddr_storage from = { 0 };
 		socklen_t flen = sizeof(from);
-		long left = wait_ms - elapsed_ms(&start);
+		long left = wait_ms - (long)pw_ms_since(&start);
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)

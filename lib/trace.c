@@ -754,15 +754,6 @@ static const char *probe_name(const struct probe *p, bool many)
 	return many ? "ICMP echoes" : "ICMP echo";
 }
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 static int probe(struct walk *w, const struct ns_handle *h)
 {
 	int err = -ETIMEDOUT;
@@ -772,10 +763,10 @@ static int probe(struct walk *w, const struct ns_handle *h)
 
 		if (w->s->stop && *w->s->stop)
 			return -EINTR;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		t0 = pw_clock();
 		err = probe_send(h, &w->s->dst, &w->s->probe, PROBE_WAIT_MS);
 		if (err >= 0)
-			w->t->rtt_ms = ms_since(&t0);
+			w->t->rtt_ms = pw_ms_since(&t0);
 	}
 	return err;
 }

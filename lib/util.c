@@ -141,6 +141,22 @@ int64_t pw_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+struct timespec pw_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts;
+}
+
+double pw_ms_since(const struct timespec *start)
+{
+	struct timespec now = pw_clock();
+
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
 const char *pw_boot_id(void)
 {
 	static char id[PW_BOOT_ID_SIZE];

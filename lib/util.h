@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -83,6 +84,11 @@ bool pw_have_cap(int cap);
 
 /* Seconds since the epoch, for ownership marks. */
 int64_t pw_now(void);
+
+/* The monotonic clock now, to measure from with pw_ms_since(). */
+struct timespec pw_clock(void);
+/* Milliseconds since start (a pw_clock()), with their fraction. */
+double pw_ms_since(const struct timespec *start);
 
 /* "1b2c...-...": the kernel's id of this boot, 36 characters and NUL. */
 #define PW_BOOT_ID_SIZE 37
