@@ -192,8 +192,7 @@ static int check_passing(struct rec *r, void *ctx)
  */
 static int forwarding_on(struct nat_out *no, const struct rec *r, int family)
 {
-	static const char *const keys[] = { "net/ipv4/ip_forward",
-					    "net/ipv6/conf/all/forwarding" };
+	const char *key = sysctl_forward_key(family);
 	size_t i = family == AF_INET ? 0 : 1;
 	struct ns_handle h;
 	char now[16] = "";
@@ -203,11 +202,11 @@ static int forwarding_on(struct nat_out *no, const struct rec *r, int family)
 		return PW_EXIT_OK;
 	err = ns_peek(NULL, &h);
 	if (!err)
-		err = ns_sysctl_read(&h, keys[i], now, sizeof(now));
+		err = ns_sysctl_read(&h, key, now, sizeof(now));
 	if (!err && strcmp(now, "1"))
-		err = ns_sysctl_write(&h, keys[i], "1");
+		err = ns_sysctl_write(&h, key, "1");
 	if (err) {
-		stage_err(r, "cannot turn forwarding on (%s): %s", keys[i],
+		stage_err(r, "cannot turn forwarding on (%s): %s", key,
 			  strerror(-err));
 		return PW_EXIT_FAIL;
 	}

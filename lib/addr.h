@@ -75,6 +75,12 @@ char *addr_format(const struct pw_addr *a, char *buf, size_t size);
 char *addr_format_prefix(const struct pw_prefix *p, char *buf, size_t size);
 
 bool addr_equal(const struct pw_addr *a, const struct pw_addr *b);
+
+/* "IPv4" or "IPv6", as the text names a family. */
+static inline const char *addr_family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
 /* The prefix with its host bits cleared. */
 struct pw_prefix addr_network(const struct pw_prefix *p);
 bool addr_prefix_contains(const struct pw_prefix *net, const struct pw_addr *a);

@@ -17,9 +17,8 @@
 #include "probe.h"
 
 const struct check_family check_families[2] = {
-	{ AF_INET, "IPv4", "", "net/ipv4/ip_forward", "net.ipv4.ip_forward" },
-	{ AF_INET6, "IPv6", "-6 ", "net/ipv6/conf/all/forwarding",
-	  "net.ipv6.conf.all.forwarding" },
+	{ AF_INET, "IPv4", "" },
+	{ AF_INET6, "IPv6", "-6 " },
 };
 
 void check_report(struct check *c, const char *id, bool ok, const char *fix,

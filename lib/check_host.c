@@ -199,14 +199,15 @@ void check_forwarding(struct check *c)
 		if (!c->wants[f])
 			continue;
 		err = ns_sysctl_read(&c->env->host->h,
-				     check_families[f].forward_key, value,
-				     sizeof(value));
+				     sysctl_forward_key(check_families[f].af),
+				     value, sizeof(value));
 		snprintf(what, sizeof(what), "the host forwards %s",
 			 check_families[f].name);
 		snprintf(fix, sizeof(fix), "%ssysctl -w %s=1", c->host_exec,
-			 check_families[f].forward_sysctl);
+			 sysctl_forward_name(check_families[f].af));
 		check_report(c, "forwarding", !err && !strcmp(value, "1"), fix,
-			     what, "%s = %s", check_families[f].forward_sysctl,
+			     what, "%s = %s",
+			     sysctl_forward_name(check_families[f].af),
 			     err ? strerror(-err) : value);
 	}
 }

@@ -81,8 +81,6 @@ struct check_family {
 	int af;
 	const char *name;
 	const char *ip_flag; /* what ip(8) needs to be told of it */
-	const char *forward_key; /* under /proc/sys */
-	const char *forward_sysctl; /* as sysctl(8) names it */
 };
 
 extern const struct check_family check_families[2];

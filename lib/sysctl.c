@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "explain.h"
@@ -160,4 +161,16 @@ int ns_sysctl_read(const struct ns_handle *h, const char *key, char *buf,
 		   size_t size)
 {
 	return sysctl_in(h, key, buf, size, false);
+}
+
+const char *sysctl_forward_key(int family)
+{
+	return family == AF_INET ? "net/ipv4/ip_forward" :
+				   "net/ipv6/conf/all/forwarding";
+}
+
+const char *sysctl_forward_name(int family)
+{
+	return family == AF_INET ? "net.ipv4.ip_forward" :
+				   "net.ipv6.conf.all.forwarding";
 }

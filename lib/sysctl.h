@@ -24,4 +24,12 @@ int ns_sysctl_write(const struct ns_handle *h, const char *key,
 int ns_sysctl_read(const struct ns_handle *h, const char *key, char *buf,
 		   size_t size);
 
+/*
+ * The key that says whether a namespace forwards family (AF_INET or
+ * AF_INET6) between its interfaces: net/ipv4/ip_forward,
+ * net/ipv6/conf/all/forwarding; and the same as sysctl(8) names it.
+ */
+const char *sysctl_forward_key(int family);
+const char *sysctl_forward_name(int family);
+
 #endif

@@ -119,7 +119,7 @@ static const char *no_route_cause(const struct walk *w, int err, char *buf,
 		}
 		if (!inspect_addr(w->addrs, w->naddrs, l->ifindex, family)) {
 			snprintf(buf, size, "%s has no %s address", l->ifname,
-				 family == AF_INET ? "IPv4" : "IPv6");
+				 addr_family_name(family));
 			return buf;
 		}
 	}
@@ -251,22 +251,10 @@ static void host_bridge(struct walk *w)
 /* Does the namespace of h forward this family?  (Unreadable: say yes.) */
 static bool forwards(const struct ns_handle *h, int family)
 {
-	const char *key = family == AF_INET ? "net/ipv4/ip_forward" :
-					      "net/ipv6/conf/all/forwarding";
 	char v[16] = "";
 
-	return ns_sysctl_read(h, key, v, sizeof(v)) || strcmp(v, "0");
-}
-
-static const char *forward_sysctl(int family)
-{
-	return family == AF_INET ? "net.ipv4.ip_forward" :
-				   "net.ipv6.conf.all.forwarding";
-}
-
-static const char *family_name(int family)
-{
-	return family == AF_INET ? "IPv4" : "IPv6";
+	return ns_sysctl_read(h, sysctl_forward_key(family), v, sizeof(v)) ||
+	       strcmp(v, "0");
 }
 
 /* ---- The next hop ------------------------------------------------------- */
@@ -340,7 +328,7 @@ static const char *no_neighbour_cause(const struct walk *w,
 			 what, l->ifname, in);
 	else if (!inspect_addr(addrs, n, l->ifindex, a->family))
 		snprintf(buf, size, "%s %s%s has no %s address", what,
-			 l->ifname, in, family_name(a->family));
+			 l->ifname, in, addr_family_name(a->family));
 	else
 		snprintf(buf, size, "%s %s%s does not hold it", what, l->ifname,
 			 in);
@@ -451,8 +439,8 @@ static void not_the_peers(struct walk *w)
 		hop(w, w->peer.label, true,
 		    "%s is no address of %s, which does not forward %s (%s = "
 		    "0): the packet ends there",
-		    d, w->peer.label, family_name(family),
-		    forward_sysctl(family));
+		    d, w->peer.label, addr_family_name(family),
+		    sysctl_forward_name(family));
 	else
 		hop(w, w->peer.label, false,
 		    "%s is no address of %s: it forwards the packet, and the "
@@ -614,8 +602,8 @@ static void next_via_host(struct walk *w)
 	    r.gateway.family ? v : "", host_link_name(w, r.oif));
 	if (!forwards(&w->s->host->h, w->s->dst.family))
 		hop(w, "host", true, "the host does not forward %s (%s = 0)",
-		    family_name(w->s->dst.family),
-		    forward_sysctl(w->s->dst.family));
+		    addr_family_name(w->s->dst.family),
+		    sysctl_forward_name(w->s->dst.family));
 	else
 		way_back(w);
 }
