@@ -212,13 +212,6 @@ void check_forwarding(struct check *c)
 	}
 }
 
-static const char *family_word(int nfproto)
-{
-	return nfproto == NFPROTO_INET ? "inet" :
-	       nfproto == NFPROTO_IPV6 ? "ip6" :
-					 "ip";
-}
-
 /*
  * The first rule that masquerades a's traffic and can: one that names no
  * outgoing interface, or one that is there.  *dead is the first rule
@@ -283,16 +276,16 @@ void check_masquerade(struct check *c)
 		if (hit)
 			check_report(c, "masquerade", true, NULL, what,
 				     "%s %s chain %s, handle %llu",
-				     family_word(hit->family), hit->table,
-				     hit->chain,
+				     ruleset_family_name(hit->family),
+				     hit->table, hit->chain,
 				     (unsigned long long)hit->handle);
 		else if (dead)
 			check_report(c, "masquerade", false, safe, what,
 				     "%s %s chain %s, handle %llu, masquerades "
 				     "only what leaves by %s, and the host has "
 				     "no %s",
-				     family_word(dead->family), dead->table,
-				     dead->chain,
+				     ruleset_family_name(dead->family),
+				     dead->table, dead->chain,
 				     (unsigned long long)dead->handle,
 				     dead->oif, dead->oif);
 		else
@@ -329,10 +322,10 @@ static void forward_fix(const struct check *c, const struct ruleset_chain *ch,
 		snprintf(fix, size,
 			 "%snft insert rule %s %s %s %s saddr %s accept && "
 			 "%snft insert rule %s %s %s %s daddr %s accept",
-			 c->host_exec, family_word(ch->family), ch->table,
-			 ch->name, word, net, c->host_exec,
-			 family_word(ch->family), ch->table, ch->name, word,
-			 net);
+			 c->host_exec, ruleset_family_name(ch->family),
+			 ch->table, ch->name, word, net, c->host_exec,
+			 ruleset_family_name(ch->family), ch->table, ch->name,
+			 word, net);
 }
 
 void check_forward_path(struct check *c)
@@ -374,14 +367,15 @@ void check_forward_path(struct check *c)
 			check_report(
 				c, "forward_path", false, safe, what,
 				"%s %s chain %s drops it (rule handle %llu)",
-				family_word(dropper->family), dropper->table,
-				dropper->name, (unsigned long long)handle);
+				ruleset_family_name(dropper->family),
+				dropper->table, dropper->name,
+				(unsigned long long)handle);
 		else
 			check_report(
 				c, "forward_path", false, safe, what,
 				"%s %s chain %s has policy drop and no rule "
 				"accepts it",
-				family_word(dropper->family), dropper->table,
-				dropper->name);
+				ruleset_family_name(dropper->family),
+				dropper->table, dropper->name);
 	}
 }

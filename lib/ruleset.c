@@ -546,3 +546,22 @@ const struct ruleset_chain *ruleset_forward_dropper(const struct ruleset *rs,
 	*handle = 0;
 	return NULL;
 }
+
+const char *ruleset_family_name(uint32_t nfproto)
+{
+	switch (nfproto) {
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	case NFPROTO_ARP:
+		return "arp";
+	}
+	return "?";
+}

@@ -89,6 +89,9 @@ struct ruleset {
  * *rs is empty.  ruleset_free() releases it either way.
  */
 int ruleset_read(struct ruleset *rs);
+
+/* A table's family (NFPROTO_*) as nft(8) writes it: "inet", "ip" ... */
+const char *ruleset_family_name(uint32_t nfproto);
 void ruleset_free(struct ruleset *rs);
 
 /*

@@ -22,6 +22,7 @@
 #include "nl.h"
 #include "owner.h"
 #include "probe.h"
+#include "ruleset.h"
 #include "sysctl.h"
 #include "trace.h"
 
@@ -637,25 +638,6 @@ static void source_shared(struct walk *w)
 
 /* ---- nftables ------------------------------------------------------------ */
 
-static const char *nf_family(uint32_t f)
-{
-	switch (f) {
-	case NFPROTO_INET:
-		return "inet";
-	case NFPROTO_IPV4:
-		return "ip";
-	case NFPROTO_IPV6:
-		return "ip6";
-	case NFPROTO_BRIDGE:
-		return "bridge";
-	case NFPROTO_NETDEV:
-		return "netdev";
-	case NFPROTO_ARP:
-		return "arp";
-	}
-	return "?";
-}
-
 static bool same_report(const struct nftrace_event *a,
 			const struct nftrace_event *b)
 {
@@ -700,11 +682,11 @@ static void nft_hop(struct walk *w, const struct nftrace_event *e)
 	if (!drop && !strcmp(e->table, "podwire") &&
 	    !strcmp(e->chain, "postrouting") && e->type == NFT_TRACETYPE_RULE)
 		hop(w, "host", false, "nft %s %s %s: masquerade %s (%s)",
-		    nf_family(e->family), e->table, e->chain,
+		    ruleset_family_name(e->family), e->table, e->chain,
 		    e->saddr.family ? addr_text(&e->saddr, a) : "", how);
 	else
 		hop(w, "host", drop, "nft %s %s %s: %s (%s)",
-		    nf_family(e->family), e->table, e->chain,
+		    ruleset_family_name(e->family), e->table, e->chain,
 		    drop ? drop_word(w, e) : "accept", how);
 }
 
