@@ -129,6 +129,11 @@ struct bridge_pod_addr {
  */
 int bridge_pod_addrs(unsigned bridge, struct bridge_pod_addr **out, size_t *n);
 
+/* The first of all[] that holds a, but for the pod behind port; or NULL. */
+const struct bridge_pod_addr *
+bridge_pod_holder(const struct bridge_pod_addr *all, size_t n, unsigned port,
+		  const struct pw_addr *a);
+
 /*
  * The lock of a bridge's name: statedir_lock_in(BRIDGE_LOCK_DIR, name),
  * held around making it and around deciding to delete it, so a teardown

@@ -101,3 +101,13 @@ int bridge_pod_addrs(unsigned bridge, struct bridge_pod_addr **out, size_t *n)
 	}
 	return err;
 }
+
+const struct bridge_pod_addr *
+bridge_pod_holder(const struct bridge_pod_addr *all, size_t n, unsigned port,
+		  const struct pw_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (all[i].port != port && addr_equal(&all[i].addr.addr, a))
+			return &all[i];
+	return NULL;
+}

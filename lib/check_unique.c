@@ -28,28 +28,12 @@ static const char *mac_text(const uint8_t mac[6], char buf[18])
 	return buf;
 }
 
-/* Another pod on the bridge with a, or NULL. */
-static const struct bridge_pod_addr *
-other_holder(const struct check *c, const struct bridge_pod_addr *all, size_t n,
-	     const struct pw_addr *a)
-{
-	for (size_t i = 0; i < n; i++)
-		if (all[i].port != c->host_end->ifindex &&
-		    addr_equal(&all[i].addr.addr, a))
-			return &all[i];
-	return NULL;
-}
-
 /* Does the pod's interface hold a (as one of its addresses)? */
 static bool pod_holds(const struct check *c, const struct pw_addr *a)
 {
 	const struct inspect_pod *pod = c->env->pod;
 
-	for (size_t i = 0; i < pod->naddrs; i++)
-		if (pod->addrs[i].ifindex == c->podif->ifindex &&
-		    addr_equal(&pod->addrs[i].prefix.addr, a))
-			return true;
-	return false;
+	return inspect_addr_held(pod->addrs, pod->naddrs, c->podif->ifindex, a);
 }
 
 /* The pod's address of family f: not the gateway, nobody else's. */
@@ -77,7 +61,8 @@ static void check_own_address(struct check *c, size_t f,
 			     "holder on the link");
 		return;
 	}
-	other = other_holder(c, all, n, &mine->prefix.addr);
+	other = bridge_pod_holder(all, n, c->host_end->ifindex,
+				  &mine->prefix.addr);
 	if (other)
 		/* Names from a mark: the front end escapes what it prints. */
 		check_report(c, "unique", false, NULL, what,
@@ -90,21 +75,14 @@ static void check_own_address(struct check *c, size_t f,
 /* The neighbour entry of the gateway of family f in the pod, if any. */
 static bool gateway_mac(const struct check *c, size_t f, uint8_t mac[6])
 {
-	struct nl_neigh *ns;
-	bool found = false;
-	size_t n;
+	struct nl_neigh n;
 
-	if (nl_neigh_list(c->env->pod->h.nl, check_families[f].af, &ns, &n))
+	if (!inspect_neigh_find(c->env->pod->h.nl, c->podif->ifindex, &c->gw[f],
+				&n) ||
+	    !n.has_lladdr)
 		return false;
-	for (size_t i = 0; i < n && !found; i++) {
-		if (ns[i].ifindex != c->podif->ifindex || !ns[i].has_lladdr ||
-		    !addr_equal(&ns[i].dst, &c->gw[f]))
-			continue;
-		memcpy(mac, ns[i].lladdr, 6);
-		found = true;
-	}
-	free(ns);
-	return found;
+	memcpy(mac, n.lladdr, 6);
+	return true;
 }
 
 /*

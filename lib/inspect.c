@@ -188,6 +188,35 @@ const struct nl_addr *inspect_addr(const struct nl_addr *v, size_t n,
 	return NULL;
 }
 
+const struct nl_addr *inspect_addr_held(const struct nl_addr *v, size_t n,
+					unsigned ifindex,
+					const struct pw_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((!ifindex || v[i].ifindex == ifindex) &&
+		    addr_equal(&v[i].prefix.addr, a))
+			return &v[i];
+	return NULL;
+}
+
+bool inspect_neigh_find(struct nl *nl, unsigned ifindex,
+			const struct pw_addr *a, struct nl_neigh *out)
+{
+	struct nl_neigh *v;
+	bool found = false;
+	size_t n;
+
+	if (nl_neigh_list(nl, a->family, &v, &n))
+		return false;
+	for (size_t i = 0; i < n && !found; i++)
+		if (v[i].ifindex == ifindex && addr_equal(&v[i].dst, a)) {
+			*out = v[i];
+			found = true;
+		}
+	free(v);
+	return found;
+}
+
 const struct nl_link *inspect_host_end(const struct inspect_host *host,
 				       const struct inspect_pod *pod,
 				       const struct nl_link *pod_if)

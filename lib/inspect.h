@@ -93,6 +93,16 @@ const struct nl_link *inspect_link(const struct nl_link *v, size_t n,
 				   unsigned ifindex);
 const struct nl_link *inspect_link_named(const struct nl_link *v, size_t n,
 					 const char *name);
+/* The entry of address a, on link ifindex (0: any link); NULL: none. */
+const struct nl_addr *inspect_addr_held(const struct nl_addr *v, size_t n,
+					unsigned ifindex,
+					const struct pw_addr *a);
+/*
+ * The neighbour entry for a on link ifindex in the namespace of nl, read
+ * now (the kernel's, not a loaded copy), into *out.  false: none.
+ */
+bool inspect_neigh_find(struct nl *nl, unsigned ifindex,
+			const struct pw_addr *a, struct nl_neigh *out);
 /* The first address of a family on a link (AF_UNSPEC: any), no link-local. */
 const struct nl_addr *inspect_addr(const struct nl_addr *v, size_t n,
 				   unsigned ifindex, int family);

@@ -266,38 +266,10 @@ static const struct nl_link *arrival(const struct walk *w)
 	return w->bridge ? w->bridge : w->host_end;
 }
 
-/* The source's neighbour entry for a, after the probe; NULL: none. */
-static bool neighbour(struct walk *w, const struct pw_addr *a,
-		      struct nl_neigh *out)
-{
-	struct nl_neigh *v;
-	size_t n;
-	bool found = false;
-
-	if (nl_neigh_list(w->nl, a->family, &v, &n))
-		return false;
-	for (size_t i = 0; i < n && !found; i++)
-		if (addr_equal(&v[i].dst, a) && v[i].ifindex == w->route.oif) {
-			*out = v[i];
-			found = true;
-		}
-	free(v);
-	return found;
-}
-
 static bool answered_neighbour(const struct nl_neigh *n)
 {
 	return n->has_lladdr &&
 	       !(n->state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NOARP));
-}
-
-static bool holds(const struct nl_addr *v, size_t n, unsigned ifindex,
-		  const struct pw_addr *a)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ifindex == ifindex && addr_equal(&v[i].prefix.addr, a))
-			return true;
-	return false;
 }
 
 /*
@@ -324,7 +296,7 @@ static const char *no_neighbour_cause(const struct walk *w,
 	} else if (!w->s->src || !l || !w->route.gateway.family) {
 		return "nothing on the link has that address";
 	}
-	if (holds(addrs, n, l->ifindex, a))
+	if (inspect_addr_held(addrs, n, l->ifindex, a))
 		snprintf(buf, size, "%s %s%s holds it, and did not answer",
 			 what, l->ifname, in);
 	else if (!inspect_addr(addrs, n, l->ifindex, a->family))
@@ -342,7 +314,8 @@ static bool neighbour_ok(struct walk *w, const struct pw_addr *a,
 {
 	char t[PW_ADDRSTRLEN], cause[PATH_MAX + 128];
 
-	if (neighbour(w, a, n) && answered_neighbour(n))
+	if (inspect_neigh_find(w->nl, w->route.oif, a, n) &&
+	    answered_neighbour(n))
 		return true;
 	hop(w, w->src, true, "no neighbour answer for %s: %s", addr_text(a, t),
 	    no_neighbour_cause(w, a, cause, sizeof(cause)));
@@ -371,23 +344,12 @@ static const struct nl_link *fdb_port(struct walk *w, const uint8_t *mac)
 	return port;
 }
 
-/* The host's address a, and the link that holds it; NULL: not one. */
-static const struct nl_addr *host_addr(const struct walk *w,
-				       const struct pw_addr *a)
-{
-	const struct inspect_host *host = w->s->host;
-
-	for (size_t i = 0; i < host->naddrs; i++)
-		if (addr_equal(&host->addrs[i].prefix.addr, a))
-			return &host->addrs[i];
-	return NULL;
-}
-
 /* Same bridge: the frame goes to the port the bridge learnt the MAC on. */
 static void next_on_link(struct walk *w)
 {
 	char m[32], d[PW_ADDRSTRLEN];
-	const struct nl_addr *mine = host_addr(w, &w->s->dst);
+	const struct nl_addr *mine = inspect_addr_held(
+		w->s->host->addrs, w->s->host->naddrs, 0, &w->s->dst);
 	const struct nl_link *port;
 	struct owner o;
 	struct nl_neigh n;
@@ -422,11 +384,11 @@ static void next_on_link(struct walk *w)
 static const struct nl_link *peer_holder(const struct walk *w,
 					 const struct pw_addr *a)
 {
-	for (size_t i = 0; i < w->peer.naddrs; i++)
-		if (addr_equal(&w->peer.addrs[i].prefix.addr, a))
-			return inspect_link(w->peer.links, w->peer.nlinks,
-					    w->peer.addrs[i].ifindex);
-	return NULL;
+	const struct nl_addr *at =
+		inspect_addr_held(w->peer.addrs, w->peer.naddrs, 0, a);
+
+	return at ? inspect_link(w->peer.links, w->peer.nlinks, at->ifindex) :
+		    NULL;
 }
 
 /* The far end is not the destination: it forwards the packet, or not. */
@@ -558,7 +520,8 @@ static void next_via_host(struct walk *w)
 	const struct pw_addr *gw = &w->route.gateway;
 	char g[PW_ADDRSTRLEN], d[PW_ADDRSTRLEN], v[PW_ADDRSTRLEN];
 	char at[PW_IFNAME_MAX + PW_ADDRSTRLEN + 32];
-	const struct nl_addr *held = host_addr(w, gw);
+	const struct nl_addr *held =
+		inspect_addr_held(w->s->host->addrs, w->s->host->naddrs, 0, gw);
 	struct nl_route r;
 	struct nl_neigh n;
 	bool by_host;
@@ -617,22 +580,20 @@ static void next_via_host(struct walk *w)
 static void source_shared(struct walk *w)
 {
 	struct bridge_pod_addr *all = NULL;
+	const struct bridge_pod_addr *other;
 	char a[PW_ADDRSTRLEN];
 	size_t n = 0;
 
 	if (!w->s->src || !w->bridge || !w->host_end || !w->from.family ||
 	    bridge_pod_addrs(w->bridge->ifindex, &all, &n))
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (all[i].port != w->host_end->ifindex &&
-		    addr_equal(&all[i].addr.addr, &w->from)) {
-			hop(w, "host", !w->t->answered,
-			    "%s:%s on bridge %s holds %s too: the replies to "
-			    "%s can go there",
-			    all[i].netns, all[i].ifname, w->bridge->ifname,
-			    addr_text(&w->from, a), w->src);
-			break;
-		}
+	other = bridge_pod_holder(all, n, w->host_end->ifindex, &w->from);
+	if (other)
+		hop(w, "host", !w->t->answered,
+		    "%s:%s on bridge %s holds %s too: the replies to %s can go "
+		    "there",
+		    other->netns, other->ifname, w->bridge->ifname,
+		    addr_text(&w->from, a), w->src);
 	free(all);
 }
 
